@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from headway.accounts.models import ApiToken, Membership, User, Workspace
+
+
+@admin.register(User)
+class HeadwayUserAdmin(UserAdmin):
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Headway", {"fields": ("name",)}))
+    list_display = ("username", "name", "email", "is_staff")
+
+
+@admin.register(Workspace)
+class WorkspaceAdmin(admin.ModelAdmin):
+    list_display = ("key", "name", "timezone")
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "workspace", "role")
+    list_filter = ("workspace", "role")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("prefix", "name", "user", "workspace", "expires_at", "revoked_at")
+    readonly_fields = ("digest", "prefix")

@@ -1,0 +1,33 @@
+"""Abstract model bases shared by every app."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Timestamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class WorkspaceScoped(Timestamped):
+    """An object that belongs to exactly one workspace and is addressed there by its `key`."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "key"],
+                name="%(app_label)s_%(class)s_unique_key_per_workspace",
+                violation_error_message="This key is already taken in the workspace.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,85 @@
+"""KPI status (red / amber / green) and staleness (docs/scoring.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from headway.domain.progress import latest_point
+from headway.domain.types import (
+    Cadence,
+    KPIDirection,
+    KPIInput,
+    KPIResult,
+    KPIStatus,
+    Point,
+    RuleViolation,
+)
+
+ZERO = Decimal(0)
+
+
+def validate_kpi(kpi: KPIInput) -> None:
+    """Raise RuleViolation when a KPI's thresholds cannot be evaluated."""
+    if kpi.direction is KPIDirection.WITHIN_RANGE:
+        if kpi.low is None:
+            raise RuleViolation("low", "is required when direction is within_range")
+        if kpi.high is None:
+            raise RuleViolation("high", "is required when direction is within_range")
+        if kpi.low > kpi.high:
+            raise RuleViolation("high", "must be greater than or equal to low")
+        if kpi.tolerance is not None and kpi.tolerance < 0:
+            raise RuleViolation("tolerance", "must be 0 or more")
+        return
+    green = kpi.green if kpi.green is not None else kpi.target
+    red = kpi.red if kpi.red is not None else kpi.target
+    if green is None or red is None:
+        raise RuleViolation("target", "is required unless both green and red are given")
+    if kpi.direction is KPIDirection.HIGHER_IS_BETTER and green < red:
+        raise RuleViolation("green", "must be at least red when higher is better")
+    if kpi.direction is KPIDirection.LOWER_IS_BETTER and green > red:
+        raise RuleViolation("green", "must be at most red when lower is better")
+
+
+def kpi_status(kpi: KPIInput, latest: Point | None) -> KPIStatus:
+    """Colour of the latest value against the thresholds; no_data without a value."""
+    if latest is None:
+        return KPIStatus.NO_DATA
+    value = latest.value
+    if kpi.direction is KPIDirection.WITHIN_RANGE:
+        assert kpi.low is not None and kpi.high is not None
+        tolerance = kpi.tolerance if kpi.tolerance is not None else ZERO
+        if kpi.low <= value <= kpi.high:
+            return KPIStatus.GREEN
+        if kpi.low - tolerance <= value <= kpi.high + tolerance:
+            return KPIStatus.AMBER
+        return KPIStatus.RED
+    # Without thresholds both green and red equal the target: the KPI is green or red, never amber.
+    green = kpi.green if kpi.green is not None else kpi.target
+    red = kpi.red if kpi.red is not None else kpi.target
+    assert green is not None and red is not None
+    if kpi.direction is KPIDirection.HIGHER_IS_BETTER:
+        if value >= green:
+            return KPIStatus.GREEN
+        return KPIStatus.RED if value < red else KPIStatus.AMBER
+    if value <= green:
+        return KPIStatus.GREEN
+    return KPIStatus.RED if value > red else KPIStatus.AMBER
+
+
+def is_stale(cadence: Cadence, latest: Point | None, *, as_of: date) -> bool:
+    """True when the latest value is more than two reporting periods old; False without a value."""
+    if latest is None:
+        return False
+    return (as_of - latest.at).days > 2 * cadence.days
+
+
+def evaluate_kpi(kpi: KPIInput, values: Iterable[Point], *, as_of: date) -> KPIResult:
+    """Latest value on or before `as_of`, its status and staleness."""
+    latest = latest_point(values, as_of=as_of)
+    return KPIResult(
+        latest=latest,
+        status=kpi_status(kpi, latest),
+        stale=is_stale(kpi.cadence, latest, as_of=as_of),
+    )

@@ -1,0 +1,60 @@
+"""Who may do what: the whole permission matrix as pure rules (docs/api.md, "Who may do what").
+
+`headway.accounts.access` applies these rules to database objects; pages, the API, exports and
+commands all go through it, so this table is the one place where authorization is decided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from headway.domain.types import Choice, Role, Visibility
+
+
+class Action(Choice):
+    VIEW = "view"
+    CREATE = "create"  # objectives, key results, initiatives, KPIs, dependencies
+    EDIT = "edit"  # edit or delete the same objects
+    CHECK_IN = "check_in"  # key results
+    POST_VALUE = "post_value"  # KPI values
+    MANAGE = "manage"  # teams, cycles, members, other people's tokens, workspace settings
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """How the caller stands to one object.
+
+    is_owner: the caller owns the object (for a key result: the KR or its objective).
+    in_team: the caller is a member (or the lead) of the object's team.
+    leads_above: the caller leads the object's team or one of its ancestor teams.
+    """
+
+    is_owner: bool = False
+    in_team: bool = False
+    leads_above: bool = False
+
+
+def can_see(role: Role, visibility: Visibility, relation: Relation) -> bool:
+    """Whether an objective (and all that hangs from it) is visible to the caller.
+
+    workspace: everyone in the workspace. team: its team's members, the leads of its team and of
+    the ancestor teams, its owner, admins. private: its owner, its team's members, admins.
+    """
+    if role is Role.ADMIN or visibility is Visibility.WORKSPACE:
+        return True
+    if relation.is_owner or relation.in_team:
+        return True
+    return visibility is Visibility.TEAM and relation.leads_above
+
+
+def may(role: Role, action: Action, relation: Relation = Relation()) -> bool:
+    """Whether the caller may take `action` on an object they can see.
+
+    admin: everything. member: view, and create / edit / check in / post values on what they
+    own or what belongs to one of their teams; never manage. viewer: view only.
+    """
+    if action is Action.VIEW or role is Role.ADMIN:
+        return True
+    if role is Role.VIEWER or action is Action.MANAGE:
+        return False
+    return relation.is_owner or relation.in_team

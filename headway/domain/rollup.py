@@ -1,0 +1,29 @@
+"""Team rollup: how far along a team and everything below it is (docs/scoring.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from headway.domain.progress import mean
+
+
+def team_rollup(
+    parents: Mapping[int, int | None], objectives: Iterable[tuple[int, Decimal | None]]
+) -> dict[int, Decimal | None]:
+    """Mean progress of the objectives (not None) of each team and all its descendant teams.
+
+    `parents` maps every team to its parent (None for a root); `objectives` yields
+    (team, progress) for each objective of the cycle, private ones included: a rollup names no
+    objective, so counting them reveals nothing.
+    """
+    collected: dict[int, list[Decimal | None]] = {team: [] for team in parents}
+    for team, progress in objectives:
+        seen: set[int] = set()
+        node: int | None = team
+        # Credit the objective to its team and every ancestor; `seen` guards against a loop.
+        while node is not None and node in collected and node not in seen:
+            seen.add(node)
+            collected[node].append(progress)
+            node = parents.get(node)
+    return {team: mean(values) for team, values in collected.items()}

@@ -1,0 +1,44 @@
+"""The audit trail: one table of change events for every object in a workspace.
+
+One events table rather than a history table per model (django-simple-history): the activity
+feed of a team and the history of an objective are each one indexed query, batch writes (plan
+imports, KPI ingestion) record one row per changed object with bulk_create, and every row is
+scoped to its workspace like everything else. docs/history.md says more.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Event(models.Model):
+    """Who changed what, when: `changes` maps each field to [old, new]."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(db_index=True)
+    verb = models.CharField(max_length=32)  # created, updated, deleted, checked_in, closed, ...
+    subject_type = models.CharField(max_length=32)  # objective, key_result, kpi, ...
+    subject_key = models.CharField(max_length=64)
+    summary = models.CharField(max_length=300, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    objective = models.ForeignKey(
+        "okrs.Objective", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    team = models.ForeignKey(
+        "teams.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    via = models.CharField(max_length=16, blank=True)  # web, api, import, cli
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["workspace", "subject_type", "subject_key"]),
+            models.Index(fields=["workspace", "-at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.subject_type} {self.subject_key}"

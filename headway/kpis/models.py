@@ -1,0 +1,81 @@
+"""KPIs (ongoing health metrics with thresholds) and their values."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from headway.core.models import WorkspaceScoped
+from headway.domain.types import Cadence, Category, Indicator, KPIDirection
+from headway.okrs.models import choices
+
+
+class KPI(WorkspaceScoped):
+    """A metric watched on a cadence, coloured red/amber/green by its thresholds."""
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="kpis",
+    )
+    team = models.ForeignKey(
+        "teams.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="kpis"
+    )
+    unit = models.CharField(max_length=32, blank=True)
+    direction = models.CharField(
+        max_length=20, choices=choices(KPIDirection), default=KPIDirection.HIGHER_IS_BETTER.value
+    )
+    target = models.FloatField(null=True, blank=True)
+    green = models.FloatField(null=True, blank=True)
+    red = models.FloatField(null=True, blank=True)
+    low = models.FloatField(null=True, blank=True)
+    high = models.FloatField(null=True, blank=True)
+    tolerance = models.FloatField(null=True, blank=True)
+    cadence = models.CharField(
+        max_length=16, choices=choices(Cadence), default=Cadence.WEEKLY.value
+    )
+    category = models.CharField(
+        max_length=16, choices=choices(Category), default=Category.OTHER.value
+    )
+    indicator = models.CharField(
+        max_length=16, choices=choices(Indicator), default=Indicator.LAGGING.value
+    )
+    benchmark = models.FloatField(null=True, blank=True)
+
+    class Meta(WorkspaceScoped.Meta):
+        ordering = ["name"]
+        verbose_name = "KPI"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KPIValue(models.Model):
+    """One reading of a KPI. One per KPI and date: writing the same date again replaces it."""
+
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="values")
+    at = models.DateField()
+    value = models.FloatField()
+    note = models.TextField(blank=True)
+    source = models.CharField(max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["kpi_id", "at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "at"],
+                name="kpis_kpivalue_one_per_kpi_and_date",
+                violation_error_message="There is already a value on this date.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi.key} @ {self.at}: {self.value}"

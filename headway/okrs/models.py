@@ -1,0 +1,229 @@
+"""Cycles, objectives, key results, check-ins, initiatives and dependencies."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from headway.core.models import Timestamped, WorkspaceScoped
+from headway.domain.types import (
+    CycleState,
+    Direction,
+    InitiativeStatus,
+    Metric,
+    ObjectiveKind,
+    Visibility,
+)
+
+
+def choices(enum: type) -> list[tuple[str, str]]:
+    return [(member.value, member.label) for member in enum]
+
+
+class Cycle(WorkspaceScoped):
+    """A period (usually a quarter) in which objectives are pursued and then graded."""
+
+    name = models.CharField(max_length=200)
+    start = models.DateField()
+    end = models.DateField()
+    state = models.CharField(
+        max_length=16, choices=choices(CycleState), default=CycleState.PLANNING.value
+    )
+    # Set when the cycle is closed: every figure of the cycle as of its end date, so that later
+    # writes (a KPI value back-filled into a closed quarter) cannot change a grade once given.
+    frozen_figures = models.JSONField(null=True, blank=True, editable=False)
+
+    class Meta(WorkspaceScoped.Meta):
+        ordering = ["-start", "key"]
+        constraints = [
+            *WorkspaceScoped.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")),
+                name="okrs_cycle_end_after_start",
+                violation_error_message="end must be on or after start.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == CycleState.CLOSED.value
+
+
+class Objective(WorkspaceScoped):
+    """A qualitative, time-bound goal, aligned to a parent objective."""
+
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="objectives",
+    )
+    team = models.ForeignKey(
+        "teams.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="objectives"
+    )
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="objectives")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    kind = models.CharField(
+        max_length=16, choices=choices(ObjectiveKind), default=ObjectiveKind.ASPIRATIONAL.value
+    )
+    visibility = models.CharField(
+        max_length=16, choices=choices(Visibility), default=Visibility.WORKSPACE.value
+    )
+    retrospective = models.TextField(blank=True, help_text="What we learned, written at review.")
+
+    class Meta(WorkspaceScoped.Meta):
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class KeyResult(WorkspaceScoped):
+    """A measurable result: a number moving from `start` to `target` (or a done/not-done flag)."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="key_results")
+    title = models.CharField(max_length=300)
+    metric = models.CharField(max_length=16, choices=choices(Metric), default=Metric.NUMBER.value)
+    unit = models.CharField(max_length=32, blank=True)
+    start = models.FloatField(null=True, blank=True)
+    target = models.FloatField(null=True, blank=True)
+    direction = models.CharField(
+        max_length=16, choices=choices(Direction), default=Direction.AUTO.value
+    )
+    weight = models.FloatField(default=1.0)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="key_results",
+    )
+    kpi = models.ForeignKey(
+        "kpis.KPI", null=True, blank=True, on_delete=models.SET_NULL, related_name="key_results"
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta(WorkspaceScoped.Meta):
+        ordering = ["objective_id", "position", "key"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CheckIn(Timestamped):
+    """A weekly reading of a key result. One per key result and day: a second one replaces it."""
+
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="check_ins")
+    at = models.DateField()
+    value = models.FloatField()
+    confidence = models.PositiveSmallIntegerField()
+    note = models.TextField(blank=True)
+    blockers = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="check_ins",
+    )
+
+    class Meta:
+        ordering = ["key_result_id", "at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key_result", "at"],
+                name="okrs_checkin_one_per_key_result_and_day",
+                violation_error_message="There is already a check-in on this day.",
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__gte=1, confidence__lte=10),
+                name="okrs_checkin_confidence_1_to_10",
+                violation_error_message="confidence must be between 1 and 10.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_result.key} @ {self.at}: {self.value}"
+
+
+class Initiative(WorkspaceScoped):
+    """Work undertaken to move an objective (optionally one key result)."""
+
+    title = models.CharField(max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="initiatives",
+    )
+    status = models.CharField(
+        max_length=16, choices=choices(InitiativeStatus), default=InitiativeStatus.TODO.value
+    )
+    due = models.DateField(null=True, blank=True)
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="initiatives")
+    key_result = models.ForeignKey(
+        KeyResult, null=True, blank=True, on_delete=models.SET_NULL, related_name="initiatives"
+    )
+
+    class Meta(WorkspaceScoped.Meta):
+        ordering = ["due", "key"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Dependency(Timestamped):
+    """An objective or key result that depends on another one, often in another team."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    objective = models.ForeignKey(
+        Objective, null=True, blank=True, on_delete=models.CASCADE, related_name="dependencies"
+    )
+    key_result = models.ForeignKey(
+        KeyResult, null=True, blank=True, on_delete=models.CASCADE, related_name="dependencies"
+    )
+    depends_on_objective = models.ForeignKey(
+        Objective, null=True, blank=True, on_delete=models.CASCADE, related_name="dependents"
+    )
+    depends_on_key_result = models.ForeignKey(
+        KeyResult, null=True, blank=True, on_delete=models.CASCADE, related_name="dependents"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(objective__isnull=False, key_result__isnull=True)
+                    | Q(objective__isnull=True, key_result__isnull=False)
+                ),
+                name="okrs_dependency_one_dependent",
+                violation_error_message="Give exactly one of objective and key_result.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(depends_on_objective__isnull=False, depends_on_key_result__isnull=True)
+                    | Q(depends_on_objective__isnull=True, depends_on_key_result__isnull=False)
+                ),
+                name="okrs_dependency_one_dependency",
+                violation_error_message=(
+                    "Give exactly one of depends_on_objective and depends_on_key_result."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        source = self.objective or self.key_result
+        target = self.depends_on_objective or self.depends_on_key_result
+        return f"{source} depends on {target}"

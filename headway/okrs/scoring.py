@@ -1,0 +1,213 @@
+"""Adapter between the ORM and the scoring rules: rows in, figures by id out.
+
+Pages, the API, the export and notifications all get their figures here, so every number is
+computed the same way everywhere, and in a fixed number of queries whatever the data size.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from headway.domain.evaluate import evaluate_kr, evaluate_objective
+from headway.domain.progress import objective_progresses, validate_kr, weighted_progress
+from headway.domain.rollup import team_rollup
+from headway.domain.status import elapsed_fraction
+from headway.domain.types import Direction, KRInput, Metric, Point, RuleViolation
+from headway.kpis.models import KPIValue
+from headway.okrs.models import CheckIn, Cycle, KeyResult, Objective
+
+FIGURE_DECIMALS = 4
+
+
+def dec(value: float | None) -> Decimal | None:
+    """A stored float as the Decimal a person typed (str() gives the shortest round-trip form)."""
+    return None if value is None else Decimal(str(value))
+
+
+def num(value: Decimal | None, places: int = FIGURE_DECIMALS) -> float | None:
+    """A Decimal figure as a float rounded for display and export."""
+    return None if value is None else round(float(value), places)
+
+
+@dataclass(frozen=True, slots=True)
+class KRFigures:
+    current: float | None
+    progress: float
+    attainment: float | None
+    status: str
+    score: float
+    confidence: int | None
+    expected: float  # where progress should be by now: the elapsed share of the cycle
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveFigures:
+    progress: float | None
+    status: str | None
+    score: float | None
+    expected: float
+    team_id: int | None = None
+
+
+@dataclass(slots=True)
+class Scoreboard:
+    """Figures of every objective and key result of some cycles, as of one date."""
+
+    as_of: date
+    objectives: dict[int, ObjectiveFigures] = field(default_factory=dict)
+    key_results: dict[int, KRFigures] = field(default_factory=dict)
+
+    def team_progress(self, parents: dict[int, int | None]) -> dict[int, float | None]:
+        """Rollup per team: mean progress of its and its descendants' objectives (not None)."""
+        rollup = team_rollup(
+            parents,
+            (
+                (figures.team_id, dec(figures.progress))
+                for figures in self.objectives.values()
+                if figures.team_id is not None
+            ),
+        )
+        return {team: num(value) for team, value in rollup.items()}
+
+
+def kr_input(kr: KeyResult) -> KRInput:
+    return KRInput(
+        metric=Metric(kr.metric),
+        direction=Direction(kr.direction),
+        start=dec(kr.start),
+        target=dec(kr.target),
+        weight=Decimal(str(kr.weight)),
+    )
+
+
+def effective_as_of(cycle: Cycle, as_of: date) -> date:
+    """A closed cycle is seen as of its end date at the latest."""
+    return min(as_of, cycle.end) if cycle.is_closed else as_of
+
+
+def scoreboard(cycles: Iterable[Cycle], *, as_of: date) -> Scoreboard:
+    """Every figure in `cycles` as of `as_of`, in at most four queries whatever the size.
+
+    A closed cycle answers from the figures frozen when it was closed for any date on or after
+    its end; everything else is computed from check-ins and KPI values dated on or before the
+    date.
+    """
+    board = Scoreboard(as_of=as_of)
+    live = []
+    for cycle in cycles:
+        if cycle.is_closed and cycle.frozen_figures and as_of >= cycle.end:
+            thaw_into(board, cycle.frozen_figures)
+        else:
+            live.append(cycle)
+    if live:
+        compute_into(board, live, as_of=as_of)
+    return board
+
+
+def freeze(cycle: Cycle) -> dict[str, Any]:
+    """The figures of `cycle` as of its end date, in the JSON form stored on a closed cycle."""
+    board = Scoreboard(as_of=cycle.end)
+    compute_into(board, [cycle], as_of=cycle.end)
+    return {
+        "as_of": cycle.end.isoformat(),
+        "objectives": {str(k): asdict(v) for k, v in board.objectives.items()},
+        "key_results": {str(k): asdict(v) for k, v in board.key_results.items()},
+    }
+
+
+def thaw_into(board: Scoreboard, frozen: dict[str, Any]) -> None:
+    for key, values in frozen["objectives"].items():
+        board.objectives[int(key)] = ObjectiveFigures(**values)
+    for key, values in frozen["key_results"].items():
+        board.key_results[int(key)] = KRFigures(**values)
+
+
+def load_points(cycle_ids: Iterable[int], kpi_ids: set[int], until: date) -> tuple[
+    dict[int, list[Point]], dict[int, list[Point]]
+]:
+    """Check-ins per key result and values per KPI, dated on or before `until` (two queries)."""
+    check_ins: dict[int, list[Point]] = defaultdict(list)
+    rows = CheckIn.objects.filter(
+        key_result__objective__cycle_id__in=list(cycle_ids), at__lte=until
+    ).values_list("key_result_id", "at", "value", "confidence")
+    for kr_id, at, value, confidence in rows:
+        check_ins[kr_id].append(Point(at=at, value=Decimal(str(value)), confidence=confidence))
+    kpi_values: dict[int, list[Point]] = defaultdict(list)
+    if kpi_ids:
+        for kpi_id, at, value in KPIValue.objects.filter(
+            kpi_id__in=kpi_ids, at__lte=until
+        ).values_list("kpi_id", "at", "value"):
+            kpi_values[kpi_id].append(Point(at=at, value=Decimal(str(value))))
+    return check_ins, kpi_values
+
+
+def compute_into(board: Scoreboard, cycles: list[Cycle], *, as_of: date) -> None:
+    by_id = {c.id: c for c in cycles}
+    objectives = list(
+        Objective.objects.filter(cycle_id__in=by_id).values_list(
+            "id", "cycle_id", "parent_id", "team_id"
+        )
+    )
+    krs = list(
+        KeyResult.objects.filter(objective__cycle_id__in=by_id).only(
+            "id", "objective_id", "metric", "direction", "start", "target", "weight", "kpi_id"
+        )
+    )
+    until = max(effective_as_of(c, as_of) for c in cycles)
+    check_ins, kpi_values = load_points(
+        by_id, {kr.kpi_id for kr in krs if kr.kpi_id is not None}, until
+    )
+    cycle_of = {obj_id: by_id[cycle_id] for obj_id, cycle_id, _, _ in objectives}
+    elapsed_of = {
+        c.id: elapsed_fraction(c.start, c.end, as_of=effective_as_of(c, as_of)) for c in cycles
+    }
+
+    own: dict[int, list[tuple[Decimal, Decimal]]] = defaultdict(list)
+    for kr in krs:
+        cycle = cycle_of[kr.objective_id]
+        definition = kr_input(kr)
+        try:
+            validate_kr(definition)
+        except RuleViolation:
+            continue  # actions never store such a KR; skip it rather than fail a whole page
+        observed = check_ins.get(kr.id, [])
+        result = evaluate_kr(
+            definition,
+            kpi_values.get(kr.kpi_id, []) if kr.kpi_id is not None else observed,
+            check_ins=observed,
+            as_of=effective_as_of(cycle, as_of),
+            elapsed=elapsed_of[cycle.id],
+        )
+        board.key_results[kr.id] = KRFigures(
+            current=num(result.current, 6),
+            progress=num(result.progress) or 0.0,
+            attainment=num(result.attainment),
+            status=result.status.value,
+            score=float(result.score),
+            confidence=result.confidence,
+            expected=num(elapsed_of[cycle.id]) or 0.0,
+        )
+        own[kr.objective_id].append((definition.weight, result.progress))
+
+    children: dict[int, list[int]] = defaultdict(list)
+    for obj_id, _, parent_id, _ in objectives:
+        if parent_id is not None and parent_id in cycle_of:
+            children[parent_id].append(obj_id)
+    progresses = objective_progresses(
+        {obj_id: weighted_progress(own.get(obj_id, [])) for obj_id, _, _, _ in objectives},
+        children,
+    )
+    for obj_id, cycle_id, _, team_id in objectives:
+        result = evaluate_objective(progresses[obj_id], elapsed=elapsed_of[cycle_id])
+        board.objectives[obj_id] = ObjectiveFigures(
+            progress=num(result.progress),
+            status=result.status.value if result.status else None,
+            score=float(result.score) if result.score is not None else None,
+            expected=num(elapsed_of[cycle_id]) or 0.0,
+            team_id=team_id,
+        )
