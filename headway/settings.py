@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django_stubs_ext
+
+django_stubs_ext.monkeypatch()  # lets admin classes be typed as ModelAdmin[Model]
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -126,7 +129,7 @@ TEMPLATES = [
 # Databases: SQLite in the data dir unless DATABASE_URL says otherwise.
 # On SQLite every atomic() block starts with BEGIN IMMEDIATE, so concurrent writers wait for
 # the lock (up to `timeout` seconds) instead of failing with "database is locked" when a
-# read-then-write transaction tries to upgrade its lock (NOTES.md, "SQLite under concurrent writers").
+# read-then-write transaction tries to upgrade its lock (docs/deployment.md).
 SQLITE_OPTIONS: dict[str, Any] = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
@@ -134,7 +137,9 @@ SQLITE_OPTIONS: dict[str, Any] = {
 }
 _database_url = os.environ.get("DATABASE_URL", "")
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {
+        "default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)
+    }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
@@ -142,7 +147,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "headway.sqlite3",
+            "NAME": str(DATA_DIR / "headway.sqlite3"),
             "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }

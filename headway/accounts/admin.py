@@ -5,23 +5,23 @@ from headway.accounts.models import ApiToken, Membership, User, Workspace
 
 
 @admin.register(User)
-class HeadwayUserAdmin(UserAdmin):
+class HeadwayUserAdmin(UserAdmin[User]):
     fieldsets = (*(UserAdmin.fieldsets or ()), ("Headway", {"fields": ("name",)}))
     list_display = ("username", "name", "email", "is_staff")
 
 
 @admin.register(Workspace)
-class WorkspaceAdmin(admin.ModelAdmin):
+class WorkspaceAdmin(admin.ModelAdmin[Workspace]):
     list_display = ("key", "name", "timezone")
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(admin.ModelAdmin[Membership]):
     list_display = ("user", "workspace", "role")
     list_filter = ("workspace", "role")
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ("prefix", "name", "user", "workspace", "expires_at", "revoked_at")
     readonly_fields = ("digest", "prefix")

@@ -12,7 +12,7 @@ class DomainError(Exception):
 
 
 class NotFound(DomainError):
-    """The object does not exist *or is not visible to the caller*: the two are indistinguishable."""
+    """The object does not exist or is not visible to the caller: the two look the same."""
 
     def __init__(self, what: str = "object", key: str | None = None) -> None:
         text = f"{what} {key!r} not found" if key is not None else f"{what} not found"

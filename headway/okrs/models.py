@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from headway.core.models import Timestamped, WorkspaceScoped
 from headway.domain.types import (
+    Choice,
     CycleState,
     Direction,
     InitiativeStatus,
@@ -17,7 +18,7 @@ from headway.domain.types import (
 )
 
 
-def choices(enum: type) -> list[tuple[str, str]]:
+def choices(enum: type[Choice]) -> list[tuple[str, str]]:
     return [(member.value, member.label) for member in enum]
 
 

@@ -127,9 +127,9 @@ def thaw_into(board: Scoreboard, frozen: dict[str, Any]) -> None:
         board.key_results[int(key)] = KRFigures(**values)
 
 
-def load_points(cycle_ids: Iterable[int], kpi_ids: set[int], until: date) -> tuple[
-    dict[int, list[Point]], dict[int, list[Point]]
-]:
+def load_points(
+    cycle_ids: Iterable[int], kpi_ids: set[int], until: date
+) -> tuple[dict[int, list[Point]], dict[int, list[Point]]]:
     """Check-ins per key result and values per KPI, dated on or before `until` (two queries)."""
     check_ins: dict[int, list[Point]] = defaultdict(list)
     rows = CheckIn.objects.filter(
@@ -203,11 +203,11 @@ def compute_into(board: Scoreboard, cycles: list[Cycle], *, as_of: date) -> None
         children,
     )
     for obj_id, cycle_id, _, team_id in objectives:
-        result = evaluate_objective(progresses[obj_id], elapsed=elapsed_of[cycle_id])
+        graded = evaluate_objective(progresses[obj_id], elapsed=elapsed_of[cycle_id])
         board.objectives[obj_id] = ObjectiveFigures(
-            progress=num(result.progress),
-            status=result.status.value if result.status else None,
-            score=float(result.score) if result.score is not None else None,
+            progress=num(graded.progress),
+            status=graded.status.value if graded.status else None,
+            score=float(graded.score) if graded.score is not None else None,
             expected=num(elapsed_of[cycle_id]) or 0.0,
             team_id=team_id,
         )

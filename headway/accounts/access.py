@@ -1,0 +1,252 @@
+"""THE access module: every page, endpoint, export and command gets objects through here.
+
+The rules are the pure table in `headway.domain.policy`; this module applies them to rows.
+Objects of another workspace, and objects the caller may not see, raise `NotFound`: the two
+are indistinguishable, so nothing confirms that a key exists elsewhere. A visible object that
+the caller's role may not change raises `Forbidden`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from headway.accounts.models import Membership
+from headway.core.errors import Forbidden, NotFound
+from headway.domain.policy import Action, Relation, can_see, may
+from headway.domain.types import Role, Visibility
+from headway.kpis.models import KPI
+from headway.okrs.models import Cycle, Dependency, Initiative, KeyResult, Objective
+from headway.teams.models import Team
+
+
+@dataclass(frozen=True, slots=True)
+class TeamContext:
+    """The caller's place in the team tree, loaded once per request (two queries)."""
+
+    mine: frozenset[int]  # teams the caller is a member or the lead of
+    led_subtree: frozenset[int]  # teams the caller leads, and all their descendants
+
+
+def team_context(membership: Membership) -> TeamContext:
+    cached: TeamContext | None = getattr(membership, "_team_context", None)
+    if cached is not None:
+        return cached
+    rows = list(
+        Team.objects.filter(workspace_id=membership.workspace_id).values_list(
+            "id", "parent_id", "lead_id"
+        )
+    )
+    member_of = set(
+        Team.members.through.objects.filter(
+            user_id=membership.user_id, team__workspace_id=membership.workspace_id
+        ).values_list("team_id", flat=True)
+    )
+    children: dict[int | None, list[int]] = {}
+    for team_id, parent_id, _ in rows:
+        children.setdefault(parent_id, []).append(team_id)
+    led = [team_id for team_id, _, lead_id in rows if lead_id == membership.user_id]
+    subtree: set[int] = set()
+    stack = list(led)
+    while stack:
+        node = stack.pop()
+        if node not in subtree:
+            subtree.add(node)
+            stack.extend(children.get(node, []))
+    context = TeamContext(mine=frozenset(member_of | set(led)), led_subtree=frozenset(subtree))
+    membership._team_context = context  # type: ignore[attr-defined]
+    return context
+
+
+def role_of(membership: Membership) -> Role:
+    return Role(membership.role)
+
+
+NO_RELATION = Relation()
+
+
+def check(membership: Membership, action: Action, relation: Relation = NO_RELATION) -> None:
+    """Raise Forbidden unless the caller's role allows `action` given `relation`."""
+    if not may(role_of(membership), action, relation):
+        raise Forbidden()
+
+
+# Objectives ------------------------------------------------------------------------------
+
+
+def visible_objectives_q(membership: Membership, prefix: str = "") -> Q:
+    """The visibility rule of domain.policy.can_see as a filter (prefix: path to the objective)."""
+    if role_of(membership) is Role.ADMIN:
+        return Q()
+    ctx = team_context(membership)
+    return (
+        Q(**{f"{prefix}visibility": Visibility.WORKSPACE.value})
+        | Q(**{f"{prefix}owner_id": membership.user_id})
+        | Q(**{f"{prefix}team_id__in": ctx.mine})
+        | Q(
+            **{
+                f"{prefix}visibility": Visibility.TEAM.value,
+                f"{prefix}team_id__in": ctx.led_subtree,
+            }
+        )
+    )
+
+
+def objectives_for(membership: Membership) -> QuerySet[Objective]:
+    return Objective.objects.filter(workspace_id=membership.workspace_id).filter(
+        visible_objectives_q(membership)
+    )
+
+
+def objective_relation(membership: Membership, objective: Objective) -> Relation:
+    ctx = team_context(membership)
+    return Relation(
+        is_owner=objective.owner_id == membership.user_id,
+        in_team=objective.team_id in ctx.mine,
+        leads_above=objective.team_id in ctx.led_subtree,
+    )
+
+
+def ensure_visible(membership: Membership, objective: Objective, what: str, key: str) -> None:
+    relation = objective_relation(membership, objective)
+    if not can_see(role_of(membership), Visibility(objective.visibility), relation):
+        raise NotFound(what, key)
+
+
+def get_objective(membership: Membership, key: str, action: Action = Action.VIEW) -> Objective:
+    objective = (
+        Objective.objects.filter(workspace_id=membership.workspace_id, key=key)
+        .select_related("cycle", "team", "owner", "parent")
+        .first()
+    )
+    if objective is None:
+        raise NotFound("objective", key)
+    ensure_visible(membership, objective, "objective", key)
+    check(membership, action, objective_relation(membership, objective))
+    return objective
+
+
+# Key results, initiatives -------------------------------------------------------------------
+
+
+def key_results_for(membership: Membership) -> QuerySet[KeyResult]:
+    return KeyResult.objects.filter(workspace_id=membership.workspace_id).filter(
+        visible_objectives_q(membership, "objective__")
+    )
+
+
+def key_result_relation(membership: Membership, kr: KeyResult) -> Relation:
+    base = objective_relation(membership, kr.objective)
+    return Relation(
+        is_owner=base.is_owner or kr.owner_id == membership.user_id,
+        in_team=base.in_team,
+        leads_above=base.leads_above,
+    )
+
+
+def get_key_result(membership: Membership, key: str, action: Action = Action.VIEW) -> KeyResult:
+    kr = (
+        KeyResult.objects.filter(workspace_id=membership.workspace_id, key=key)
+        .select_related("objective", "objective__cycle", "owner", "kpi")
+        .first()
+    )
+    if kr is None:
+        raise NotFound("key result", key)
+    ensure_visible(membership, kr.objective, "key result", key)
+    check(membership, action, key_result_relation(membership, kr))
+    return kr
+
+
+def initiatives_for(membership: Membership) -> QuerySet[Initiative]:
+    return Initiative.objects.filter(workspace_id=membership.workspace_id).filter(
+        visible_objectives_q(membership, "objective__")
+    )
+
+
+def get_initiative(membership: Membership, key: str, action: Action = Action.VIEW) -> Initiative:
+    initiative = (
+        Initiative.objects.filter(workspace_id=membership.workspace_id, key=key)
+        .select_related("objective", "owner", "key_result")
+        .first()
+    )
+    if initiative is None:
+        raise NotFound("initiative", key)
+    ensure_visible(membership, initiative.objective, "initiative", key)
+    base = objective_relation(membership, initiative.objective)
+    relation = Relation(
+        is_owner=base.is_owner or initiative.owner_id == membership.user_id,
+        in_team=base.in_team,
+        leads_above=base.leads_above,
+    )
+    check(membership, action, relation)
+    return initiative
+
+
+def dependencies_for(membership: Membership) -> QuerySet[Dependency]:
+    """Dependencies whose both ends the caller can see."""
+    visible = objectives_for(membership).values("id")
+    return Dependency.objects.filter(workspace_id=membership.workspace_id).filter(
+        Q(objective_id__in=visible) | Q(key_result__objective_id__in=visible),
+        Q(depends_on_objective_id__in=visible) | Q(depends_on_key_result__objective_id__in=visible),
+    )
+
+
+# KPIs, teams, cycles (visible to the whole workspace) -----------------------------------------
+
+
+def kpis_for(membership: Membership) -> QuerySet[KPI]:
+    return KPI.objects.filter(workspace_id=membership.workspace_id)
+
+
+def kpi_relation(membership: Membership, kpi: KPI) -> Relation:
+    ctx = team_context(membership)
+    return Relation(
+        is_owner=kpi.owner_id == membership.user_id,
+        in_team=kpi.team_id in ctx.mine,
+        leads_above=kpi.team_id in ctx.led_subtree,
+    )
+
+
+def get_kpi(membership: Membership, key: str, action: Action = Action.VIEW) -> KPI:
+    kpi = kpis_for(membership).filter(key=key).select_related("owner", "team").first()
+    if kpi is None:
+        raise NotFound("KPI", key)
+    check(membership, action, kpi_relation(membership, kpi))
+    return kpi
+
+
+def teams_for(membership: Membership) -> QuerySet[Team]:
+    return Team.objects.filter(workspace_id=membership.workspace_id)
+
+
+def get_team(membership: Membership, key: str, action: Action = Action.VIEW) -> Team:
+    team = teams_for(membership).filter(key=key).select_related("parent", "lead").first()
+    if team is None:
+        raise NotFound("team", key)
+    check(membership, action)
+    return team
+
+
+def cycles_for(membership: Membership) -> QuerySet[Cycle]:
+    return Cycle.objects.filter(workspace_id=membership.workspace_id)
+
+
+def get_cycle(membership: Membership, key: str, action: Action = Action.VIEW) -> Cycle:
+    cycle = cycles_for(membership).filter(key=key).first()
+    if cycle is None:
+        raise NotFound("cycle", key)
+    check(membership, action)
+    return cycle
+
+
+def relation_for_new(
+    membership: Membership, *, owner_id: int | None, team_id: int | None
+) -> Relation:
+    """How the caller stands to an object about to be created with this owner and team."""
+    ctx = team_context(membership)
+    return Relation(
+        is_owner=owner_id == membership.user_id,
+        in_team=team_id in ctx.mine,
+        leads_above=team_id in ctx.led_subtree,
+    )

@@ -1,0 +1,78 @@
+"""Personas and a small workspace, shared by every app's tests (registered in conftest.py).
+
+Workspace "acme": company → product (department) → web (team). Personas: `admin`, `member`
+(member of web), `lead` (lead of product), `viewer`, and `stranger`, an admin of a second
+workspace "globex" that holds objects with the same keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from headway.accounts.models import Membership, User, Workspace
+from headway.core.tests.factories import (
+    CycleFactory,
+    MembershipFactory,
+    TeamFactory,
+    UserFactory,
+    WorkspaceFactory,
+)
+from headway.okrs.models import Cycle
+from headway.teams.models import Team
+
+
+@dataclass
+class World:
+    workspace: Workspace
+    other: Workspace
+    admin: Membership
+    member: Membership
+    lead: Membership
+    viewer: Membership
+    stranger: Membership
+    company: Team
+    product: Team
+    web: Team
+    cycle: Cycle
+
+    def user(self, persona: str) -> User:
+        membership: Membership = getattr(self, persona)
+        return membership.user
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    acme = WorkspaceFactory(key="acme", name="Acme")
+    globex = WorkspaceFactory(key="globex", name="Globex")
+    admin = MembershipFactory(user=UserFactory(username="ada"), workspace=acme, role="admin")
+    member = MembershipFactory(user=UserFactory(username="max"), workspace=acme, role="member")
+    lead = MembershipFactory(user=UserFactory(username="lea"), workspace=acme, role="member")
+    viewer = MembershipFactory(user=UserFactory(username="vic"), workspace=acme, role="viewer")
+    stranger = MembershipFactory(user=UserFactory(username="sam"), workspace=globex, role="admin")
+    company = TeamFactory(workspace=acme, key="company", name="Acme", kind="company")
+    product = TeamFactory(
+        workspace=acme,
+        key="product",
+        name="Product",
+        kind="department",
+        parent=company,
+        lead=lead.user,
+    )
+    web = TeamFactory(workspace=acme, key="web", name="Web", parent=product)
+    web.members.add(member.user)
+    cycle = CycleFactory(workspace=acme, key="2026-q1", name="Q1 2026")
+    return World(
+        workspace=acme,
+        other=globex,
+        admin=admin,
+        member=member,
+        lead=lead,
+        viewer=viewer,
+        stranger=stranger,
+        company=company,
+        product=product,
+        web=web,
+        cycle=cycle,
+    )

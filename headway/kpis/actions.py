@@ -1,0 +1,148 @@
+"""Every change to KPIs and their values: definitions, and idempotent batch ingestion."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from headway.accounts.models import User, Workspace
+from headway.core.errors import Invalid
+from headway.domain.kpi import validate_kpi
+from headway.domain.types import RuleViolation
+from headway.history.actions import delete_recorded, event, save_changed, save_created
+from headway.kpis.models import KPI, KPIValue
+from headway.kpis.scoring import kpi_input
+
+
+def validate_kpi_row(kpi: KPI) -> None:
+    if kpi.team is not None and kpi.team.workspace_id != kpi.workspace_id:
+        raise Invalid("team", "unknown team")
+    for name in ("target", "green", "red", "low", "high", "tolerance", "benchmark"):
+        value = getattr(kpi, name)
+        if value is not None and not math.isfinite(value):
+            raise Invalid(name, "must be a finite number")
+    try:
+        validate_kpi(kpi_input(kpi))
+    except RuleViolation as error:
+        raise Invalid(error.field, error.reason) from error
+
+
+@transaction.atomic
+def create_kpi(workspace: Workspace, *, actor: User | None, via: str = "", **fields: Any) -> KPI:
+    kpi = KPI(workspace=workspace, **fields)
+    validate_kpi_row(kpi)
+    save_created(kpi, actor=actor, via=via)
+    return kpi
+
+
+@transaction.atomic
+def update_kpi(kpi: KPI, *, actor: User | None, via: str = "", **fields: Any) -> KPI:
+    save_changed(kpi, fields, actor=actor, via=via)
+    validate_kpi_row(kpi)
+    return kpi
+
+
+@transaction.atomic
+def delete_kpi(kpi: KPI, *, actor: User | None, via: str = "") -> None:
+    delete_recorded(kpi, actor=actor, via=via)
+
+
+@dataclass(frozen=True, slots=True)
+class ValueIn:
+    at: date
+    value: float
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    created: int
+    updated: int
+
+
+def validate_values(values: Sequence[ValueIn]) -> None:
+    """Reject the whole batch on the first bad item, naming its index and field."""
+    for index, item in enumerate(values):
+        if isinstance(item.value, bool) or not math.isfinite(item.value):
+            raise Invalid(f"[{index}].value", "must be a finite number")
+
+
+@transaction.atomic
+def record_kpi_values(
+    kpi: KPI,
+    values: Sequence[ValueIn],
+    *,
+    actor: User | None,
+    source: str = "",
+    via: str = "",
+) -> IngestResult:
+    """Upsert values by (KPI, date) in one transaction; answer how many were new or changed.
+
+    Writing the same batch twice stores nothing new: identical values are left alone, and
+    only rows that really change are updated and recorded in the history. Within a batch the
+    last item for a date wins.
+    """
+    validate_values(values)
+    latest: dict[date, ValueIn] = {item.at: item for item in values}
+    # Lock the KPI row so concurrent batches for one KPI serialize on PostgreSQL (SQLite's
+    # BEGIN IMMEDIATE already serializes writers).
+    KPI.objects.select_for_update().filter(pk=kpi.pk).first()
+    existing = {
+        at: (value, note)
+        for at, value, note in KPIValue.objects.filter(kpi=kpi, at__in=list(latest)).values_list(
+            "at", "value", "note"
+        )
+    }
+    now = timezone.now()
+    new_rows: list[KPIValue] = []
+    changed_rows: list[KPIValue] = []
+    for at, item in latest.items():
+        row = KPIValue(
+            kpi=kpi,
+            at=at,
+            value=item.value,
+            note=item.note,
+            source=source,
+            recorded_by=actor,
+            recorded_at=now,
+        )
+        if at not in existing:
+            new_rows.append(row)
+        elif existing[at] != (item.value, item.note):
+            changed_rows.append(row)
+    if new_rows:
+        KPIValue.objects.bulk_create(new_rows, batch_size=2000)
+    if changed_rows:
+        KPIValue.objects.bulk_create(
+            changed_rows,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["kpi", "at"],
+            update_fields=["value", "note", "source", "recorded_by", "recorded_at"],
+        )
+    if new_rows or changed_rows:
+        changes: dict[str, Any] = {
+            "created": len(new_rows),
+            "updated": len(changed_rows),
+            # Replaced values keep their previous figure here, so nothing is lost silently.
+            "replaced": {
+                row.at.isoformat(): [existing[row.at][0], row.value] for row in changed_rows[:500]
+            },
+        }
+        event(
+            kpi.workspace,
+            actor=actor,
+            verb="values_recorded",
+            subject=kpi,
+            changes=changes,
+            summary=f"{kpi.name}: {len(new_rows)} new, {len(changed_rows)} changed values",
+            via=via,
+            team_id=kpi.team_id,
+        ).save()
+    return IngestResult(created=len(new_rows), updated=len(changed_rows))
