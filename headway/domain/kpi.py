@@ -48,7 +48,8 @@ def kpi_status(kpi: KPIInput, latest: Point | None) -> KPIStatus:
         return KPIStatus.NO_DATA
     value = latest.value
     if kpi.direction is KPIDirection.WITHIN_RANGE:
-        assert kpi.low is not None and kpi.high is not None
+        assert kpi.low is not None  # validate_kpi guarantees both bounds
+        assert kpi.high is not None
         tolerance = kpi.tolerance if kpi.tolerance is not None else ZERO
         if kpi.low <= value <= kpi.high:
             return KPIStatus.GREEN
@@ -58,7 +59,8 @@ def kpi_status(kpi: KPIInput, latest: Point | None) -> KPIStatus:
     # Without thresholds both green and red equal the target: the KPI is green or red, never amber.
     green = kpi.green if kpi.green is not None else kpi.target
     red = kpi.red if kpi.red is not None else kpi.target
-    assert green is not None and red is not None
+    assert green is not None  # validate_kpi guarantees a target or both thresholds
+    assert red is not None
     if kpi.direction is KPIDirection.HIGHER_IS_BETTER:
         if value >= green:
             return KPIStatus.GREEN

@@ -41,12 +41,17 @@ def latest_point(points: Iterable[Point], *, as_of: date) -> Point | None:
 
 
 def kr_current(kr: KRInput, latest: Point | None) -> Decimal | None:
-    """Current value: the latest observation, else `start` (None without one; 0 = false for booleans)."""
+    """Current value: the latest observation, else `start`.
+
+    None when there is neither (progress 0); a boolean without a check-in is 0 (false). The
+    fallback to `start` holds for every direction: an at_least KR whose start already meets the
+    target is met until a check-in says otherwise.
+    """
     if latest is not None:
         return latest.value
     if kr.metric is Metric.BOOLEAN:
         return ZERO
-    return kr.start if kr.direction is Direction.AUTO else None
+    return kr.start
 
 
 def clamp(value: Decimal, low: Decimal = ZERO, high: Decimal = ONE) -> Decimal:
@@ -67,7 +72,8 @@ def kr_progress(kr: KRInput, current: Decimal | None) -> tuple[Decimal, Decimal 
         return (ONE if current >= kr.target else ZERO), None
     if kr.direction is Direction.AT_MOST:
         return (ONE if current <= kr.target else ZERO), None
-    assert kr.start is not None and kr.start != kr.target
+    assert kr.start is not None  # validate_kr guarantees start != target for auto
+    assert kr.start != kr.target
     # One formula serves increasing and decreasing targets: the signs cancel
     # (start 5, target 3, current 4 gives -1 / -2 = 0.5).
     attainment = (current - kr.start) / (kr.target - kr.start)

@@ -12,8 +12,10 @@ TENTH = Decimal("0.1")
 def score(progress: Decimal) -> Decimal:
     """Progress rounded half up to one decimal.
 
-    Decimal, not float: 0.65 must grade 0.7, and Python's round(0.65, 1) gives 0.6 (banker's
-    rounding on a binary float that is slightly below 0.65).
+    Decimal, not float: 0.65 must grade 0.7 and 0.35 must grade 0.4, but Python's round() on a
+    float rounds half to even (round(0.25, 1) is 0.2) and sees the binary value, which for 0.35,
+    0.85 or 0.95 lies slightly below the half (round(0.35, 1) is 0.3). Callers holding a float
+    convert it with Decimal(str(x)), never Decimal(x), which keeps the binary error.
     """
     return progress.quantize(TENTH, rounding=ROUND_HALF_UP)
 

@@ -22,7 +22,7 @@ def elapsed_fraction(start: date, end: date, *, as_of: date) -> Decimal:
 
 
 def status_for(progress: Decimal, elapsed: Decimal) -> Status:
-    """done at 1; on track within 10 points of the elapsed share; at risk within 25; else off track."""
+    """done at 1; on track within 0.10 of the elapsed share; at risk within 0.25; else off track."""
     if progress >= 1:
         return Status.DONE
     if progress >= elapsed - ON_TRACK_SLACK:
@@ -46,11 +46,7 @@ def kr_status(
         status = Status.ON_TRACK if progress >= 1 else Status.OFF_TRACK
     else:
         status = status_for(progress, elapsed)
-    if (
-        status is Status.ON_TRACK
-        and confidence is not None
-        and confidence <= LOW_CONFIDENCE
-    ):
+    if status is Status.ON_TRACK and confidence is not None and confidence <= LOW_CONFIDENCE:
         return Status.AT_RISK
     return status
 
