@@ -43,15 +43,14 @@ def latest_point(points: Iterable[Point], *, as_of: date) -> Point | None:
 def kr_current(kr: KRInput, latest: Point | None) -> Decimal | None:
     """Current value: the latest observation, else `start`.
 
-    None when there is neither (progress 0); a boolean without a check-in is 0 (false). The
-    fallback to `start` holds for every direction: an at_least KR whose start already meets the
-    target is met until a check-in says otherwise.
+    None when there is neither (progress 0); a boolean without a check-in is 0 (false). `start`
+    is ignored for at_least / at_most KRs: a threshold is met only once a reading says so.
     """
     if latest is not None:
         return latest.value
     if kr.metric is Metric.BOOLEAN:
         return ZERO
-    return kr.start
+    return kr.start if kr.direction is Direction.AUTO else None
 
 
 def clamp(value: Decimal, low: Decimal = ZERO, high: Decimal = ONE) -> Decimal:

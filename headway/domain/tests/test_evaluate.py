@@ -128,12 +128,12 @@ class TestEvaluateKR:
         assert result.progress == 0
         assert result.status is Status.OFF_TRACK
 
-    def test_an_at_most_kr_is_met_by_a_start_within_bounds(self) -> None:
+    def test_an_at_most_kr_ignores_its_start_until_a_reading_arrives(self) -> None:
         latency = KRInput(Metric.NUMBER, Direction.AT_MOST, start=Decimal(180), target=Decimal(200))
         result = evaluate_kr(latency, [], as_of=HALFWAY, elapsed=ELAPSED)
-        assert result.current == 180
-        assert result.progress == 1
-        assert result.status is Status.ON_TRACK
+        assert result.current is None
+        assert result.progress == 0
+        assert result.status is Status.OFF_TRACK
 
     def test_a_boolean_without_check_in_is_false(self) -> None:
         result = evaluate_kr(LAUNCH, [], as_of=HALFWAY, elapsed=ELAPSED)

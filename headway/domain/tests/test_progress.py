@@ -133,10 +133,8 @@ class TestKRCurrent:
     def test_it_falls_back_to_start_without_a_check_in(self) -> None:
         assert kr_current(auto("20", "80"), None) == 20
 
-    def test_it_falls_back_to_start_for_a_threshold_kr(self) -> None:
-        assert kr_current(threshold(Direction.AT_LEAST, "99", start="99.5"), None) == Decimal(
-            "99.5"
-        )
+    def test_it_ignores_start_for_a_threshold_kr(self) -> None:
+        assert kr_current(threshold(Direction.AT_LEAST, "99", start="99.5"), None) is None
 
     def test_it_is_none_without_check_in_or_start(self) -> None:
         assert kr_current(threshold(Direction.AT_MOST, "200"), None) is None
