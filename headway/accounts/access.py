@@ -250,3 +250,18 @@ def relation_for_new(
         in_team=team_id in ctx.mine,
         leads_above=team_id in ctx.led_subtree,
     )
+
+
+def relation_for_new_under(
+    membership: Membership, objective: Objective, *, owner_id: int | None
+) -> Relation:
+    """How the caller stands to a key result or initiative about to be created in `objective`.
+
+    As for an existing one: they own it or its objective, or the objective is their team's.
+    """
+    base = objective_relation(membership, objective)
+    return Relation(
+        is_owner=base.is_owner or owner_id == membership.user_id,
+        in_team=base.in_team,
+        leads_above=base.leads_above,
+    )
