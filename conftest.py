@@ -2,7 +2,7 @@
 
 import pytest
 
-pytest_plugins = ["headway.core.tests.fixtures"]
+pytest_plugins = ["headway.core.tests.fixtures", "headway.core.tests.api_fixtures"]
 
 
 @pytest.fixture(autouse=True)
