@@ -12,7 +12,7 @@ from headway.accounts.models import ApiToken, Membership, hash_token
 from headway.core.errors import Conflict, Invalid, NotFound
 from headway.history.actions import record
 
-TOKEN_PREFIX = "hw_"
+TOKEN_PREFIX = "hw_"  # noqa: S105 (not a secret: marks Headway tokens in logs)
 
 
 @transaction.atomic
@@ -34,9 +34,7 @@ def create_token(
         name=name,
         prefix=raw[:10],
         digest=hash_token(raw),
-        expires_at=(
-            timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
-        ),
+        expires_at=(timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None),
     )
     record(
         membership.workspace,

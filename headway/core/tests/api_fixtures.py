@@ -1,4 +1,4 @@
-"""API test helpers: a client that speaks JSON with a persona's token (registered in conftest.py)."""
+"""API test helpers: a JSON client with a persona's token (registered in conftest.py)."""
 
 from __future__ import annotations
 

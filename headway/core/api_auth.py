@@ -1,0 +1,84 @@
+"""How API callers prove who they are: a personal access token, or the web session.
+
+Both answer with the caller's `Membership` (user + workspace + role), which ninja puts on
+`request.auth`; every endpoint hands it to `headway.accounts.access`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
+
+from headway.accounts.models import ApiToken, Membership, hash_token
+
+if TYPE_CHECKING:
+
+    class ApiRequest(HttpRequest):
+        auth: Membership
+
+else:
+    ApiRequest = HttpRequest
+
+# Writing last_used_at on every request would turn every read into a write: once a minute is
+# enough to tell which tokens are in use.
+LAST_USED_PRECISION = timedelta(minutes=1)
+MAX_TOKEN_LENGTH = 200
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <token>`: a personal access token of one user in one workspace."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Membership | None:
+        if not token or len(token) > MAX_TOKEN_LENGTH:
+            return None
+        row = ApiToken.objects.filter(digest=hash_token(token)).only(
+            "id", "user_id", "workspace_id", "expires_at", "revoked_at", "last_used_at"
+        )
+        api_token = row.first()
+        if api_token is None or not api_token.is_active:
+            return None
+        membership = (
+            Membership.objects.select_related("user", "workspace")
+            .filter(user_id=api_token.user_id, workspace_id=api_token.workspace_id)
+            .first()
+        )
+        if membership is None or not membership.user.is_active:
+            return None
+        now = timezone.now()
+        if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        return membership
+
+
+class WorkspaceSessionAuth(SessionAuth):
+    """The web pages' own calls: the signed-in user's membership in the session's workspace.
+
+    The pages keep the chosen workspace's key in `request.session["workspace"]`; without it
+    the user's first membership is used. CSRF is enforced whenever a session cookie is sent.
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None  # no session: let the answer be 401, not a CSRF 403
+        return super()._get_key(request)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        key = self._get_key(request)
+        return self.authenticate(request, key) if key else None
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Membership | None:
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        memberships = Membership.objects.select_related("user", "workspace").filter(user=user)
+        chosen = request.session.get("workspace")
+        if isinstance(chosen, str):
+            membership = memberships.filter(workspace__key=chosen).first()
+            if membership is not None:
+                return membership
+        return memberships.order_by("id").first()

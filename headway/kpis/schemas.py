@@ -1,0 +1,111 @@
+"""API schemas of KPIs and their values."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from ninja.params.functions import Body
+
+from headway.core.api_schemas import (
+    Day,
+    InputSchema,
+    Key,
+    Name,
+    Number,
+    RefKey,
+    Text,
+    Unit,
+    Username,
+    page_schema,
+    patch_of,
+)
+
+MAX_BATCH = 10_000
+
+
+class KPIIn(InputSchema):
+    """A metric watched on a cadence, coloured red/amber/green by its thresholds."""
+
+    key: Key
+    name: Name
+    description: Text = ""
+    owner: Username | None = Field(None, description="Username; left out, the caller.")
+    team: RefKey | None = Field(None, description="Key of the owning team.")
+    unit: Unit = ""
+    direction: Literal["higher_is_better", "lower_is_better", "within_range"] = "higher_is_better"
+    target: Number | None = None
+    green: Number | None = Field(None, description="Green from this value on (default target).")
+    red: Number | None = Field(None, description="Red from this value on (default target).")
+    low: Number | None = Field(None, description="within_range: lower bound.")
+    high: Number | None = Field(None, description="within_range: upper bound.")
+    tolerance: Number | None = Field(None, description="within_range: amber margin.")
+    cadence: Literal["daily", "weekly", "monthly", "quarterly"] = "weekly"
+    category: Literal["financial", "customer", "operational", "people", "other"] = "other"
+    indicator: Literal["leading", "lagging"] = "lagging"
+    benchmark: Number | None = None
+
+
+KPIPatch = patch_of(KPIIn, "KPIPatch")
+
+
+class KPIOut(Schema):
+    key: str
+    name: str
+    description: str
+    owner: str | None
+    team: str | None
+    unit: str
+    direction: str
+    target: float | None
+    green: float | None
+    red: float | None
+    low: float | None
+    high: float | None
+    tolerance: float | None
+    cadence: str
+    category: str
+    indicator: str
+    benchmark: float | None
+    latest_at: date | None = Field(description="Computed: date of the latest value.")
+    latest_value: float | None = Field(description="Computed: the latest value.")
+    status: str = Field(description="Computed: green, amber, red or no_data.")
+    stale: bool = Field(description="Computed: no value within the cadence.")
+
+
+class KPIValueIn(InputSchema):
+    """One reading; a second reading for the same KPI and date replaces the first."""
+
+    at: Day
+    value: Number
+    note: Text = ""
+
+
+KPIValueBatchIn = Annotated[
+    list[KPIValueIn],
+    Body(..., min_length=1, max_length=MAX_BATCH, description="Up to 10,000 values."),
+]
+
+
+class IngestOut(Schema):
+    created: int = Field(description="Values for dates that had none.")
+    updated: int = Field(description="Values that replaced a different value.")
+
+
+class KPIValueOut(Schema):
+    at: date
+    value: float
+    note: str
+    source: str
+    recorded_by: str | None
+    recorded_at: datetime
+
+
+class ValueFilters(Schema):
+    since: Day | None = Field(None, description="Only values on or after this date.")
+    until: Day | None = Field(None, description="Only values on or before this date.")
+
+
+KPIPage = page_schema(KPIOut, "KPIPage")
+KPIValuePage = page_schema(KPIValueOut, "KPIValuePage")

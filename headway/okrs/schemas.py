@@ -1,0 +1,219 @@
+"""API schemas of cycles, objectives, key results, check-ins, initiatives and dependencies.
+
+Field names are those of the plan file; references are keys (usernames for people). The
+`*Out` schemas add the computed, read-only figures of `headway.okrs.scoring`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from ninja import Field, Schema
+
+from headway.core.api_schemas import (
+    Confidence,
+    Day,
+    InputSchema,
+    Key,
+    Name,
+    Number,
+    RefKey,
+    Text,
+    Title,
+    Unit,
+    Username,
+    page_schema,
+    patch_of,
+)
+
+StatusName = Literal["done", "on_track", "at_risk", "off_track"]
+
+
+# Cycles ------------------------------------------------------------------------------------
+
+
+class CycleIn(InputSchema):
+    """A period in which objectives are pursued, then graded when it is closed."""
+
+    key: Key
+    name: Name
+    start: Day
+    end: Day
+    state: Literal["planning", "active"] = Field(
+        "planning", description="Close a cycle with POST /cycles/{key}/close."
+    )
+
+
+CyclePatch = patch_of(CycleIn, "CyclePatch")
+
+
+class CycleOut(Schema):
+    key: str
+    name: str
+    start: date
+    end: date
+    state: str = Field(description="planning, active or closed.")
+
+
+# Objectives --------------------------------------------------------------------------------
+
+
+class ObjectiveIn(InputSchema):
+    """A qualitative, time-bound goal."""
+
+    key: Key
+    title: Title
+    description: Text = ""
+    owner: Username | None = Field(None, description="Username; left out, the caller.")
+    team: RefKey | None = Field(None, description="Key of the owning team.")
+    cycle: RefKey = Field(description="Key of the cycle.")
+    parent: RefKey | None = Field(None, description="Key of the objective this one supports.")
+    kind: Literal["committed", "aspirational"] = "aspirational"
+    visibility: Literal["workspace", "team", "private"] = "workspace"
+    retrospective: Text = ""
+
+
+ObjectivePatch = patch_of(ObjectiveIn, "ObjectivePatch")
+
+
+class ObjectiveFilters(Schema):
+    cycle: RefKey | None = Field(None, description="Only objectives of this cycle (key).")
+    team: RefKey | None = Field(None, description="Only objectives of this team (key).")
+    owner: Username | None = Field(None, description="Only objectives of this owner.")
+    status: StatusName | None = Field(None, description="Only objectives in this status.")
+    parent: RefKey | None = Field(None, description="Only children of this objective (key).")
+
+
+class ObjectiveOut(Schema):
+    key: str
+    title: str
+    description: str
+    owner: str | None
+    team: str | None
+    cycle: str
+    parent: str | None
+    kind: str
+    visibility: str
+    retrospective: str
+    progress: float | None = Field(description="Computed: 0..1, null without key results.")
+    status: str | None = Field(description="Computed: done, on_track, at_risk or off_track.")
+    score: float | None = Field(description="Computed: 0.0..1.0, rounded half up to 0.1.")
+    expected: float = Field(description="Computed: elapsed share of the cycle, 0..1.")
+
+
+# Key results -------------------------------------------------------------------------------
+
+
+class KeyResultIn(InputSchema):
+    """A measurable result of an objective: a number moving from `start` to `target`."""
+
+    key: Key
+    title: Title
+    metric: Literal["number", "percent", "currency", "boolean"] = "number"
+    unit: Unit = ""
+    start: Number | None = None
+    target: Number | None = None
+    direction: Literal["auto", "at_least", "at_most"] = "auto"
+    weight: Number = Field(1.0, ge=0, le=1_000_000)
+    owner: Username | None = Field(None, description="Username; left out, the caller.")
+    kpi: RefKey | None = Field(None, description="Key of a KPI whose values drive this result.")
+
+
+KeyResultPatch = patch_of(KeyResultIn, "KeyResultPatch")
+
+
+class KeyResultOut(Schema):
+    key: str
+    objective: str
+    title: str
+    metric: str
+    unit: str
+    start: float | None
+    target: float | None
+    direction: str
+    weight: float
+    owner: str | None
+    kpi: str | None
+    current: float | None = Field(description="Computed: latest value as of the date.")
+    progress: float = Field(description="Computed: 0..1.")
+    attainment: float | None = Field(description="Computed: share of the target reached.")
+    status: str = Field(description="Computed: done, on_track, at_risk or off_track.")
+    score: float = Field(description="Computed: 0.0..1.0.")
+    confidence: int | None = Field(description="Computed: latest check-in's confidence.")
+    expected: float = Field(description="Computed: elapsed share of the cycle, 0..1.")
+
+
+class CheckInIn(InputSchema):
+    """A reading of a key result. A second check-in on the same day replaces the first."""
+
+    at: Day | None = Field(None, description="Day of the reading; left out, today.")
+    value: Number
+    confidence: Confidence
+    note: Text = ""
+    blockers: Text = ""
+
+
+class CheckInOut(Schema):
+    key_result: str
+    at: date
+    value: float
+    confidence: int
+    note: str
+    blockers: str
+    author: str | None
+
+
+# Initiatives, dependencies -----------------------------------------------------------------
+
+
+class InitiativeIn(InputSchema):
+    """Work undertaken to move an objective (optionally one of its key results)."""
+
+    key: Key
+    title: Title
+    owner: Username | None = Field(None, description="Username; left out, the caller.")
+    status: Literal["todo", "doing", "done", "dropped"] = "todo"
+    due: Day | None = None
+    objective: RefKey = Field(description="Key of the objective.")
+    key_result: RefKey | None = Field(None, description="Key of one of the objective's KRs.")
+
+
+InitiativePatch = patch_of(InitiativeIn, "InitiativePatch")
+
+
+class InitiativeOut(Schema):
+    key: str
+    title: str
+    owner: str | None
+    status: str
+    due: date | None
+    objective: str
+    key_result: str | None
+
+
+class DependencyIn(InputSchema):
+    """An objective or key result that depends on another one. Give one of each pair."""
+
+    objective: RefKey | None = None
+    key_result: RefKey | None = None
+    depends_on_objective: RefKey | None = None
+    depends_on_key_result: RefKey | None = None
+    note: Text = ""
+
+
+class DependencyOut(Schema):
+    id: int
+    objective: str | None
+    key_result: str | None
+    depends_on_objective: str | None
+    depends_on_key_result: str | None
+    note: str
+
+
+CyclePage = page_schema(CycleOut, "CyclePage")
+ObjectivePage = page_schema(ObjectiveOut, "ObjectivePage")
+KeyResultPage = page_schema(KeyResultOut, "KeyResultPage")
+CheckInPage = page_schema(CheckInOut, "CheckInPage")
+InitiativePage = page_schema(InitiativeOut, "InitiativePage")
+DependencyPage = page_schema(DependencyOut, "DependencyPage")

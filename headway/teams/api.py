@@ -1,0 +1,89 @@
+"""API: the team tree. Everyone reads it; admins change it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Query, Router
+
+from headway.accounts import access
+from headway.accounts.models import Membership, User
+from headway.core.api_auth import ApiRequest
+from headway.core.api_refs import team_ref, user_ref
+from headway.core.api_schemas import PageParams, PathKey, changes_of, page_of, paged, responds
+from headway.domain.policy import Action
+from headway.teams import actions
+from headway.teams.models import Team
+from headway.teams.schemas import TeamIn, TeamOut, TeamPage, TeamPatch
+
+router = Router()
+
+
+def team_out(team: Team) -> TeamOut:
+    return TeamOut(
+        key=team.key,
+        name=team.name,
+        kind=team.kind,
+        parent=team.parent.key if team.parent else None,
+        lead=team.lead.username if team.lead else None,
+        members=sorted(user.username for user in team.members.all()),
+    )
+
+
+def resolved(membership: Membership, fields: dict[str, Any]) -> dict[str, Any]:
+    """Keys and usernames in a team body turned into rows of the caller's workspace."""
+    if "parent" in fields:
+        fields["parent"] = team_ref(membership, fields["parent"], "parent")
+    if "lead" in fields:
+        fields["lead"] = user_ref(membership, fields["lead"], "lead")
+    if "members" in fields:
+        fields["members"] = [user_ref(membership, name, "members") for name in fields["members"]]
+    return fields
+
+
+def detailed(membership: Membership, key: str) -> Team:
+    teams = access.teams_for(membership).select_related("parent", "lead")
+    team = access.get_team(membership, key)
+    return teams.prefetch_related("members").get(pk=team.pk)
+
+
+@router.get("/teams", response=responds(200, TeamPage))
+def list_teams(request: ApiRequest, page: Query[PageParams]) -> dict[str, Any]:
+    """Every team of the workspace, by name."""
+    teams = access.teams_for(request.auth).select_related("parent", "lead")
+    count, rows = page_of(teams.prefetch_related("members"), page)
+    return paged(count, rows, team_out)
+
+
+@router.post("/teams", response=responds(201, TeamOut))
+def create_team(request: ApiRequest, payload: TeamIn) -> tuple[int, TeamOut]:
+    """Add a team (admins)."""
+    access.check(request.auth, Action.MANAGE)
+    fields = resolved(request.auth, payload.model_dump())
+    members: list[User] = fields.pop("members")
+    team = actions.create_team(
+        request.auth.workspace, actor=request.auth.user, via="api", members=members, **fields
+    )
+    return 201, team_out(detailed(request.auth, team.key))
+
+
+@router.get("/teams/{key}", response=responds(200, TeamOut))
+def get_team(request: ApiRequest, key: PathKey) -> TeamOut:
+    return team_out(detailed(request.auth, key))
+
+
+@router.patch("/teams/{key}", response=responds(200, TeamOut))
+def update_team(request: ApiRequest, key: PathKey, payload: TeamPatch) -> TeamOut:
+    """Rename, move, or change the lead or members of a team (admins)."""
+    team = access.get_team(request.auth, key, Action.MANAGE)
+    fields = resolved(request.auth, changes_of(payload))
+    actions.update_team(team, actor=request.auth.user, via="api", **fields)
+    return team_out(detailed(request.auth, key))
+
+
+@router.delete("/teams/{key}", response=responds(204, None))
+def delete_team(request: ApiRequest, key: PathKey) -> tuple[int, None]:
+    """Delete a team that has no child teams, objectives or KPIs (admins)."""
+    team = access.get_team(request.auth, key, Action.MANAGE)
+    actions.delete_team(team, actor=request.auth.user, via="api")
+    return 204, None

@@ -1,0 +1,39 @@
+"""API schemas of the team tree."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ninja import Field, Schema
+
+from headway.core.api_schemas import InputSchema, Key, Name, RefKey, Username, page_schema, patch_of
+
+TeamKindIn = Literal["company", "department", "team"]
+
+
+class TeamIn(InputSchema):
+    """A team: a node of the organisation tree."""
+
+    key: Key
+    name: Name
+    kind: TeamKindIn = "team"
+    parent: RefKey | None = Field(None, description="Key of the parent team.")
+    lead: Username | None = Field(None, description="Username of the team's lead.")
+    members: list[Username] = Field(
+        default_factory=list, max_length=1000, description="Usernames of the team's members."
+    )
+
+
+TeamPatch = patch_of(TeamIn, "TeamPatch")
+
+
+class TeamOut(Schema):
+    key: str
+    name: str
+    kind: str
+    parent: str | None
+    lead: str | None
+    members: list[str]
+
+
+TeamPage = page_schema(TeamOut, "TeamPage")
