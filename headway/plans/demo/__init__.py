@@ -1,0 +1,18 @@
+"""The demo workspace: plan.yaml (written by generate.py) and what `headway demo` needs to load it.
+
+plan.yaml is dated as if today were ANCHOR. `headway demo` shifts every date by whole weeks so
+that the quarter holding ANCHOR holds today (headway/plans/management/commands/demo.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+ANCHOR = date(2026, 2, 15)
+PLAN = Path(__file__).with_name("plan.yaml")
+WORKSPACE = "northwind"
+PASSWORD = "headway-demo"  # noqa: S105 (printed on purpose: the demo is for trying out)
+# The people `headway demo` gives a password to, and prints: an admin (the CEO), a team lead
+# with the member role, and a viewer.
+LOGINS = ("olivia", "liam", "vera")
