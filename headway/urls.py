@@ -1,11 +1,17 @@
 """Root URLconf: the pages of each app, the API, the admin."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from headway.api import api
+from headway.core import views
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include("headway.accounts.urls")),
+    path("okrs/", include("headway.okrs.urls")),
+    path("kpis/", include("headway.kpis.urls")),
+    path("teams/", include("headway.teams.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,22 @@
+"""Forms for signing in and choosing a workspace."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from headway.domain.types import Role
+
+
+class SignInForm(AuthenticationForm):
+    """Username or email address, and password (throttled by django-axes)."""
+
+    username = forms.CharField(
+        label="Username or email",
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=[(r.value, r.label) for r in Role])

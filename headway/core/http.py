@@ -1,0 +1,40 @@
+"""Typed requests for pages: what the middleware adds to Django's HttpRequest."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest
+
+from headway.accounts.models import Membership, User
+from headway.core.timeutil import today_in
+from headway.domain.policy import Action, Relation, may
+from headway.domain.types import Role
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+
+class HtmxRequest(HttpRequest):
+    """Any request once django-htmx's middleware ran."""
+
+    htmx: HtmxDetails
+    membership: Membership | None
+
+
+class AuthenticatedRequest(HtmxRequest):
+    """A signed-in member of a workspace (see core.middleware.WorkspaceMiddleware)."""
+
+    user: User
+    membership: Membership
+
+
+def today(membership: Membership) -> date:
+    """Today in the workspace's time zone: the `as_of` of every figure on a page."""
+    return today_in(membership.workspace.timezone)
+
+
+def allowed(membership: Membership, action: Action, relation: Relation | None = None) -> bool:
+    """Whether to show a control: the same rule access.check enforces on the write."""
+    return may(Role(membership.role), action, relation or Relation())

@@ -1,0 +1,84 @@
+"""Workspace selection for pages, and the one place where domain errors become HTTP answers.
+
+`request.membership` is the caller's membership in the workspace named by
+`request.session["workspace"]` (a workspace key, also read by the API's session auth), or in
+their first workspace. Pages get every object through headway.accounts.access with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec, cast
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from headway.accounts.models import Membership
+from headway.core.errors import Forbidden, NotFound
+from headway.core.http import AuthenticatedRequest
+
+SESSION_KEY = "workspace"
+
+P = ParamSpec("P")
+
+
+class WorkspaceMiddleware:
+    """Sets request.membership (or None) and request.memberships for signed-in users."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.membership = None  # type: ignore[attr-defined]
+        request.memberships = []  # type: ignore[attr-defined]
+        if request.user.is_authenticated and not request.path.startswith("/api/"):
+            memberships = list(
+                Membership.objects.filter(user_id=request.user.pk)
+                .select_related("workspace", "user")
+                .order_by("workspace__name")
+            )
+            chosen = request.session.get(SESSION_KEY)
+            current = next((m for m in memberships if m.workspace.key == chosen), None)
+            request.memberships = memberships  # type: ignore[attr-defined]
+            request.membership = current or (memberships[0] if memberships else None)  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, NotFound):
+            return error_page(request, 404, "Not found", exception.message)
+        if isinstance(exception, Forbidden):
+            return error_page(request, 403, "Not allowed", exception.message)
+        return None
+
+
+def error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    return render(request, "core/error.html", {"title": title, "message": message}, status=status)
+
+
+def member_required(
+    view: Callable[Concatenate[AuthenticatedRequest, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """Sign-in required, and a workspace: without one the user sees a page that says so."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if getattr(request, "membership", None) is None:
+            return render(request, "core/no_workspace.html", status=403)
+        return view(request, *args, **kwargs)  # type: ignore[arg-type]
+
+    return cast("Callable[Concatenate[HttpRequest, P], HttpResponse]", wrapper)
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: the current membership and the workspace switcher's choices."""
+    membership = getattr(request, "membership", None)
+    return {
+        "membership": membership,
+        "memberships": getattr(request, "memberships", []),
+        "is_admin": membership is not None and membership.role == "admin",
+        "is_viewer": membership is not None and membership.role == "viewer",
+    }

@@ -1,0 +1,93 @@
+"""Formatting for pages: percentages, scores, status chips, progress bars, sparklines."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from headway.core import charts
+from headway.domain.scoring import band, succeeded
+from headway.domain.types import KPIStatus, ObjectiveKind, Status
+
+register = template.Library()
+DASH = charts.DASH
+
+BAND_COLOUR = {"red": "red", "yellow": "amber", "green": "green"}
+
+
+@register.filter
+def pct(value: float | None) -> str:
+    """0.456 -> '46%'; None -> a dash."""
+    return DASH if value is None else f"{round(value * 100)}%"
+
+
+@register.filter
+def score(value: float | None) -> str:
+    return DASH if value is None else f"{value:.1f}"
+
+
+@register.filter
+def number(value: float | None, unit: str = "") -> str:
+    return charts.fmt(value, unit)
+
+
+@register.simple_tag
+def status_chip(status: str | None) -> SafeString:
+    """A coloured chip that says the status in words (colour is never the only signal)."""
+    if not status:
+        return format_html('<span class="chip chip-grey">No data</span>')
+    if status in Status._value2member_map_:
+        member = Status(status)
+        return format_html('<span class="chip chip-{}">{}</span>', member.colour, member.label)
+    if status in KPIStatus._value2member_map_:
+        kpi = KPIStatus(status)
+        return format_html('<span class="chip chip-{}">{}</span>', kpi.colour, kpi.label)
+    return format_html('<span class="chip chip-grey">{}</span>', status)
+
+
+@register.simple_tag
+def score_chip(value: float | None, kind: str | None = None) -> SafeString:
+    """A score with its colour band and, given the kind, whether the objective succeeded."""
+    if value is None:
+        return format_html('<span class="chip chip-grey">No score</span>')
+    grade = Decimal(str(value))
+    colour = BAND_COLOUR[band(grade).value]
+    text = f"{value:.1f}"
+    if kind:
+        text += " · " + ("succeeded" if succeeded(grade, ObjectiveKind(kind)) else "missed")
+    return format_html('<span class="chip chip-{}">{}</span>', colour, text)
+
+
+@register.simple_tag
+def bar(figures: Any, label: str = "") -> SafeString:
+    """Progress bar for an ObjectiveFigures / KRFigures (or None)."""
+    if figures is None:
+        return charts.progress_bar(None, None, None, label)
+    return charts.progress_bar(figures.progress, figures.expected, figures.status, label)
+
+
+@register.simple_tag
+def spark(values: list[float], status: str = "", label: str = "") -> SafeString:
+    return charts.sparkline(values, status, label)
+
+
+@register.filter
+def get(mapping: dict[Any, Any] | None, key: Any) -> Any:
+    """`figures|get:objective.id`: look a figure up by id."""
+    return None if mapping is None else mapping.get(key)
+
+
+@register.filter
+def words(value: str) -> str:
+    """checked_in -> checked in."""
+    return str(value).replace("_", " ")
+
+
+@register.simple_tag
+def rollup_bar(progress: float | None, label: str = "") -> SafeString:
+    """A team's rollup progress (no expected marker, no status colour)."""
+    return charts.progress_bar(progress, None, "rollup", label)

@@ -1,0 +1,222 @@
+"""KPI pages: the dashboard of cards, one KPI with its chart and values, create and edit."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from headway.accounts import access
+from headway.core import charts
+from headway.core.errors import DomainError
+from headway.core.forms import show_error, unique_key
+from headway.core.htmx import render_page_or_partial
+from headway.core.http import AuthenticatedRequest, allowed, today
+from headway.core.middleware import member_required
+from headway.domain.policy import Action, Relation
+from headway.domain.types import KPIDirection
+from headway.kpis import actions
+from headway.kpis.forms import DashboardFilterForm, KPIForm, KPIValueForm
+from headway.kpis.models import KPI, KPIValue
+from headway.kpis.scoring import KPIFigures, kpi_figures
+
+SPARK_POINTS = 12
+
+
+def trend(values: list[float]) -> tuple[str, str]:
+    """An arrow and its words for the last move of a series."""
+    if len(values) < 2 or values[-1] == values[-2]:
+        return "→", "flat"
+    return ("↑", "up") if values[-1] > values[-2] else ("↓", "down")
+
+
+@member_required
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
+    """KPI cards grouped by team or category, filterable by status."""
+    membership = request.membership
+    as_of = today(membership)
+    kpis = list(access.kpis_for(membership).select_related("team", "owner"))
+    figures = kpi_figures(kpis, as_of=as_of)
+    series: dict[int, list[float]] = defaultdict(list)
+    for kpi_id, value in (
+        KPIValue.objects.filter(kpi__in=kpis, at__lte=as_of, at__gte=as_of - timedelta(days=400))
+        .order_by("kpi_id", "at")
+        .values_list("kpi_id", "value")
+    ):
+        series[kpi_id].append(value)
+    form = DashboardFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    group_by, status, q = data.get("group") or "team", data.get("status"), data.get("q", "")
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for kpi in kpis:
+        f = figures[kpi.pk]
+        if not matches(f, status):
+            continue
+        if q and q.lower() not in kpi.name.lower():
+            continue
+        values = series[kpi.pk][-SPARK_POINTS:]
+        arrow, words = trend(values)
+        name = (
+            (kpi.team.name if kpi.team else "No team")
+            if group_by == "team"
+            else kpi.get_category_display()
+        )
+        groups[name].append({"kpi": kpi, "f": f, "values": values, "arrow": arrow, "trend": words})
+    context = {
+        "groups": sorted(groups.items()),
+        "form": form,
+        "can_create": allowed(membership, Action.CREATE, Relation(is_owner=True)),
+    }
+    return render_page_or_partial(
+        request, "kpis/dashboard.html", context, partials={"kpi-cards": "cards"}
+    )
+
+
+def matches(figures: KPIFigures, status: str | None) -> bool:
+    if not status:
+        return True
+    return figures.stale if status == "stale" else figures.status == status
+
+
+def bands(kpi: KPI) -> list[charts.Band]:
+    """The red/amber/green regions of the KPI's thresholds, for the chart."""
+    big = 1e12
+    if (
+        kpi.direction == KPIDirection.WITHIN_RANGE.value
+        and kpi.low is not None
+        and kpi.high is not None
+    ):
+        tol = kpi.tolerance or 0.0
+        return [
+            charts.Band(-big, kpi.low - tol, "red"),
+            charts.Band(kpi.low - tol, kpi.low, "amber"),
+            charts.Band(kpi.low, kpi.high, "green"),
+            charts.Band(kpi.high, kpi.high + tol, "amber"),
+            charts.Band(kpi.high + tol, big, "red"),
+        ]
+    green = kpi.green if kpi.green is not None else kpi.target
+    red = kpi.red if kpi.red is not None else kpi.target
+    if green is None or red is None:
+        return []
+    if kpi.direction == KPIDirection.LOWER_IS_BETTER.value:
+        return [charts.Band(-big, green, "green"), charts.Band(green, red, "amber"),
+                charts.Band(red, big, "red")]  # fmt: skip
+    return [charts.Band(-big, red, "red"), charts.Band(red, green, "amber"),
+            charts.Band(green, big, "green")]  # fmt: skip
+
+
+def kpi_context(
+    request: AuthenticatedRequest, kpi: KPI, form: KPIValueForm | None = None
+) -> dict[str, Any]:
+    membership = request.membership
+    as_of = today(membership)
+    figures: KPIFigures = kpi_figures([kpi], as_of=as_of)[kpi.pk]
+    values = list(kpi.values.select_related("recorded_by").order_by("at"))
+    points = [(v.at, v.value) for v in values]
+    start = points[0][0] if points else as_of - timedelta(days=90)
+    chart = charts.line_chart(
+        title=f"{kpi.name} over time",
+        points=points,
+        start=min(start, as_of),
+        end=max(as_of, points[-1][0]) if points else as_of,
+        unit=kpi.unit,
+        target=kpi.target,
+        bands=bands(kpi),
+    )
+    relation = access.kpi_relation(membership, kpi)
+    return {
+        "kpi": kpi,
+        "f": figures,
+        "chart": chart,
+        "values": list(reversed(values))[:50],
+        "value_form": form or KPIValueForm(initial={"at": as_of}),
+        "can_post": allowed(membership, Action.POST_VALUE, relation),
+        "can_edit": allowed(membership, Action.EDIT, relation),
+        "can_create": allowed(membership, Action.CREATE, Relation(is_owner=True)),
+    }
+
+
+@member_required
+def detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    kpi = access.get_kpi(request.membership, key)
+    context = kpi_context(request, kpi)
+    context["key_results"] = (
+        access.key_results_for(request.membership)
+        .filter(kpi=kpi)
+        .select_related("objective", "objective__cycle")
+    )
+    return render(request, "kpis/detail.html", context)
+
+
+@member_required
+def value_create(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    """Add (or replace) the value of one date; the figures update without a reload."""
+    if request.method != "POST":
+        return redirect("kpis:detail", key=key)
+    kpi = access.get_kpi(request.membership, key, Action.POST_VALUE)
+    form = KPIValueForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.record_kpi_values(
+                kpi,
+                [actions.ValueIn(**form.cleaned_data)],
+                actor=request.user,
+                source="web",
+                via="web",
+            )
+            form = None  # type: ignore[assignment]
+        except DomainError as error:
+            show_error(form, error)
+    if not request.htmx:
+        return redirect("kpis:detail", key=kpi.key)
+    return render(request, "kpis/detail.html#kpi-main", kpi_context(request, kpi, form))
+
+
+@member_required
+def kpi_create(request: AuthenticatedRequest) -> HttpResponse:
+    membership = request.membership
+    access.check(membership, Action.CREATE, Relation(is_owner=True))
+    form = KPIForm(membership, request.POST or None, initial={"owner": request.user})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        owner, team = data.get("owner"), data.get("team")
+        access.check(
+            membership,
+            Action.CREATE,
+            access.relation_for_new(
+                membership, owner_id=owner.pk if owner else None, team_id=team.pk if team else None
+            ),
+        )
+        try:
+            kpi = actions.create_kpi(
+                membership.workspace,
+                actor=request.user,
+                via="web",
+                key=unique_key(
+                    KPI.objects.filter(workspace_id=membership.workspace_id),
+                    data["name"],
+                    fallback="kpi",
+                ),
+                **data,
+            )
+            return redirect("kpis:detail", key=kpi.key)
+        except DomainError as error:
+            show_error(form, error)
+    return render(request, "okrs/form.html", {"title": "New KPI", "form": form})
+
+
+@member_required
+def kpi_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    kpi = access.get_kpi(request.membership, key, Action.EDIT)
+    form = KPIForm(request.membership, request.POST or None, instance=KPI.objects.get(pk=kpi.pk))
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            actions.update_kpi(kpi, actor=request.user, via="web", **changed)
+            return redirect("kpis:detail", key=kpi.key)
+        except DomainError as error:
+            show_error(form, error)
+    return render(request, "okrs/form.html", {"title": f"Edit {kpi.name}", "form": form})

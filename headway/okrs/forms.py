@@ -1,0 +1,188 @@
+"""Page forms for cycles, objectives (with their key results), key results, check-ins,
+initiatives and retrospectives. Validation only: the writes are in okrs.actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms import formset_factory
+
+from headway.accounts.models import Membership, User
+from headway.core.forms import DateInput
+from headway.domain.types import (
+    CycleState,
+    Direction,
+    InitiativeStatus,
+    Metric,
+    ObjectiveKind,
+    Visibility,
+)
+from headway.kpis.models import KPI
+from headway.okrs.models import Cycle, Objective, choices
+from headway.teams.models import Team
+
+
+def members_of(membership: Membership) -> Any:
+    return User.objects.filter(memberships__workspace_id=membership.workspace_id).order_by(
+        "username"
+    )
+
+
+class CycleForm(forms.ModelForm[Cycle]):
+    key = forms.SlugField(max_length=64, help_text="Short name used in URLs, e.g. 2026-q2.")
+
+    class Meta:
+        model = Cycle
+        fields = ["key", "name", "start", "end", "state"]
+        widgets = {"start": DateInput(), "end": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        states = [CycleState.PLANNING, CycleState.ACTIVE]
+        self.fields["state"].choices = [(s.value, s.label) for s in states]  # type: ignore[attr-defined]
+
+
+class ObjectiveForm(forms.Form):
+    title = forms.CharField(max_length=300, help_text="I will …")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    cycle = forms.ModelChoiceField(queryset=Cycle.objects.none(), to_field_name="key")
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), to_field_name="key", required=False)
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(), to_field_name="username", required=False
+    )
+    parent = forms.ModelChoiceField(
+        queryset=Objective.objects.none(),
+        to_field_name="key",
+        required=False,
+        label="Aligned to (parent objective)",
+    )
+    kind = forms.ChoiceField(choices=choices(ObjectiveKind), initial=ObjectiveKind.COMMITTED)
+    visibility = forms.ChoiceField(choices=choices(Visibility), initial=Visibility.WORKSPACE)
+
+    def __init__(self, membership: Membership, *args: Any, **kwargs: Any) -> None:
+        from headway.accounts import access
+
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["cycle"].queryset = access.cycles_for(membership).exclude(
+            state=CycleState.CLOSED.value
+        )
+        fields["team"].queryset = access.teams_for(membership)
+        fields["owner"].queryset = members_of(membership)
+        fields["parent"].queryset = access.objectives_for(membership).select_related("cycle")
+        fields["parent"].label_from_instance = lambda o: f"{o.title} ({o.cycle.name})"
+
+
+class KeyResultForm(forms.Form):
+    title = forms.CharField(max_length=300, label="As measured by")
+    metric = forms.ChoiceField(choices=choices(Metric), initial=Metric.NUMBER)
+    start = forms.FloatField(required=False)
+    target = forms.FloatField(required=False)
+    unit = forms.CharField(max_length=32, required=False)
+    direction = forms.ChoiceField(choices=choices(Direction), initial=Direction.AUTO)
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(), to_field_name="username", required=False
+    )
+    kpi = forms.ModelChoiceField(
+        queryset=KPI.objects.none(), to_field_name="key", required=False, label="Driven by KPI"
+    )
+
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+        from headway.accounts import access
+
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["owner"].queryset = members_of(membership)
+        fields["kpi"].queryset = access.kpis_for(membership)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("metric") != Metric.BOOLEAN and data.get("target") is None:
+            self.add_error("target", "Give a target value.")
+        return data
+
+
+class BaseKeyResultFormSet(forms.BaseFormSet[KeyResultForm]):
+    """2 to 5 key results: empty rows are ignored."""
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        filled = filled_forms(self)
+        if not 2 <= len(filled) <= 5:
+            raise forms.ValidationError("Give between 2 and 5 key results.")
+
+
+def filled_forms(formset: forms.BaseFormSet[KeyResultForm]) -> list[KeyResultForm]:
+    """The rows with a title (a prefilled row counts even when left unchanged)."""
+    return [f for f in formset.forms if getattr(f, "cleaned_data", {}).get("title")]
+
+
+KeyResultFormSet = formset_factory(
+    KeyResultForm, formset=BaseKeyResultFormSet, extra=5, max_num=5, absolute_max=5
+)
+
+
+class CheckInForm(forms.Form):
+    """One key result's reading: left blank, the key result is skipped."""
+
+    value = forms.FloatField(required=False, label="New value")
+    confidence = forms.IntegerField(min_value=1, max_value=10, label="Confidence (1-10)")
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    blockers = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    help_needed = forms.BooleanField(required=False, label="I need help")
+
+    def blockers_text(self) -> str:
+        """The help flag is kept with the blockers: it is what the team lead reads."""
+        text = str(self.cleaned_data.get("blockers", "")).strip()
+        if self.cleaned_data.get("help_needed"):
+            return f"Help needed. {text}".strip()
+        return text
+
+
+class InitiativeForm(forms.Form):
+    title = forms.CharField(max_length=300, label="New initiative")
+    due = forms.DateField(required=False, widget=DateInput())
+
+
+class InitiativeStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=choices(InitiativeStatus))
+
+
+class RetrospectiveForm(forms.Form):
+    retrospective = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Retrospective"
+    )
+
+
+class TreeFilterForm(forms.Form):
+    """Filters of the OKR tree; any filter shows the matching objectives as a flat list."""
+
+    q = forms.CharField(required=False, label="Search")
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), to_field_name="key", required=False)
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(), to_field_name="username", required=False
+    )
+    status = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "Any status"),
+            ("on_track", "On track"),
+            ("at_risk", "At risk"),
+            ("off_track", "Off track"),
+            ("done", "Done"),
+        ],
+    )
+    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *choices(ObjectiveKind)])
+
+    def __init__(self, membership: Membership, teams: list[Team], *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        fields: Any = self.fields
+        fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams])
+        fields["team"].choices = [("", "Any team"), *((t.key, t.name) for t in teams)]
+        fields["owner"].queryset = members_of(membership)
+
+    @property
+    def active(self) -> bool:
+        return self.is_bound and any(self.data.get(name) for name in self.fields)

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from headway.okrs import views, views_edit
+
+app_name = "okrs"
+
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("check-in/", views.check_in, name="check-in"),
+    path("review/", views.review, name="review"),
+    path("review/<str:cycle_key>/", views.review, name="review-cycle"),
+    path("cycles/<str:cycle_key>/close/", views.close_cycle, name="cycle-close"),
+    path("cycles/new/", views_edit.cycle_create, name="cycle-create"),
+    path("cycles/<str:cycle_key>/edit/", views_edit.cycle_edit, name="cycle-edit"),
+    path("objectives/new/", views_edit.objective_create, name="objective-create"),
+    path("objectives/<str:key>/", views.objective_detail, name="objective"),
+    path("objectives/<str:key>/edit/", views_edit.objective_edit, name="objective-edit"),
+    path("objectives/<str:key>/retrospective/", views.retrospective, name="retrospective"),
+    path("objectives/<str:key>/initiatives/", views.initiative_create, name="initiative-create"),
+    path("initiatives/<str:key>/status/", views.initiative_status, name="initiative-status"),
+    path("key-results/<str:key>/edit/", views_edit.key_result_edit, name="key-result-edit"),
+]

@@ -1,0 +1,404 @@
+"""OKR pages: the alignment tree, an objective, the weekly check-in and the cycle review."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from headway.accounts import access
+from headway.core import charts
+from headway.core.errors import DomainError, NotFound
+from headway.core.forms import show_error, unique_key
+from headway.core.htmx import render_page_or_partial
+from headway.core.http import AuthenticatedRequest, allowed, today
+from headway.core.middleware import member_required
+from headway.domain.policy import Action, Relation
+from headway.domain.types import CycleState
+from headway.history.models import Event
+from headway.kpis.models import KPIValue
+from headway.okrs import actions
+from headway.okrs.forms import (
+    CheckInForm,
+    InitiativeForm,
+    InitiativeStatusForm,
+    RetrospectiveForm,
+    TreeFilterForm,
+)
+from headway.okrs.models import CheckIn, Cycle, Initiative, KeyResult, Objective
+from headway.okrs.scoring import Scoreboard, scoreboard
+from headway.teams.models import Team
+
+
+def pick_cycle(request: AuthenticatedRequest, key: str | None) -> tuple[Cycle | None, list[Cycle]]:
+    """The cycle named by `key`, else the active one that contains today, else the newest."""
+    cycles = list(access.cycles_for(request.membership))
+    if key:
+        chosen = next((c for c in cycles if c.key == key), None)
+        if chosen is None:
+            raise NotFound("cycle", key)
+        return chosen, cycles
+    day = today(request.membership)
+    active = [c for c in cycles if c.state == CycleState.ACTIVE.value]
+    current = [c for c in active if c.start <= day <= c.end]
+    return next(iter(current or active or cycles), None), cycles
+
+
+def team_depths(teams: list[Team]) -> dict[int, int]:
+    parents = {t.pk: t.parent_id for t in teams}
+    depths: dict[int, int] = {}
+    for team_id in parents:
+        depth, node = 0, parents.get(team_id)
+        while node is not None and depth < 50:
+            depth, node = depth + 1, parents.get(node)
+        depths[team_id] = depth
+    return depths
+
+
+def build_tree(objectives: list[Objective], board: Scoreboard, teams: list[Team]) -> list[Any]:
+    """Nodes {objective, figures, children}: company objectives first, then departments, teams."""
+    visible = {o.pk for o in objectives}
+    children: dict[int | None, list[Objective]] = defaultdict(list)
+    for o in objectives:
+        children[o.parent_id if o.parent_id in visible else None].append(o)
+    depth = team_depths(teams)
+
+    def node(o: Objective, level: int) -> dict[str, Any]:
+        kids = children.get(o.pk, [])
+        return {
+            "objective": o,
+            "figures": board.objectives.get(o.pk),
+            "children": [node(k, level + 1) for k in kids] if level < 20 else [],
+        }
+
+    roots = sorted(children[None], key=lambda o: (depth.get(o.team_id or 0, 99), o.title))
+    return [node(o, 0) for o in roots]
+
+
+@member_required
+def tree(request: AuthenticatedRequest) -> HttpResponse:
+    """The alignment tree of a cycle, with filters and search."""
+    membership = request.membership
+    cycle, cycles = pick_cycle(request, request.GET.get("cycle"))
+    teams = list(access.teams_for(membership))
+    form = TreeFilterForm(membership, teams, request.GET or None)
+    objectives: list[Objective] = []
+    board = Scoreboard(as_of=today(membership))
+    if cycle is not None:
+        objectives = list(
+            access.objectives_for(membership)
+            .filter(cycle=cycle)
+            .select_related("owner", "team")
+            .prefetch_related("key_results")
+        )
+        board = scoreboard([cycle], as_of=today(membership))
+    matches: list[Objective] = []
+    if form.is_valid() and form.active:
+        data = form.cleaned_data
+        q = data["q"].lower()
+        matches = [
+            o
+            for o in objectives
+            if (not q or q in o.title.lower() or q in o.description.lower())
+            and (not data["team"] or o.team_id == data["team"].pk)
+            and (not data["owner"] or o.owner_id == data["owner"].pk)
+            and (not data["kind"] or o.kind == data["kind"])
+            and (not data["status"] or board.objectives[o.pk].status == data["status"])
+        ]
+    context = {
+        "cycle": cycle,
+        "cycles": cycles,
+        "form": form,
+        "filtering": form.is_bound and form.active,
+        "nodes": build_tree(objectives, board, teams),
+        "matches": [{"objective": o, "figures": board.objectives.get(o.pk)} for o in matches],
+        "count": len(objectives),
+        "can_create": allowed(membership, Action.CREATE, Relation(is_owner=True)),
+    }
+    return render_page_or_partial(request, "okrs/tree.html", context, partials={"tree": "tree"})
+
+
+def kr_chart(kr: KeyResult, cycle: Cycle, points: list[tuple[Any, float]]) -> str:
+    expected = None
+    if kr.start is not None and kr.target is not None:
+        expected = ((cycle.start, kr.start), (cycle.end, kr.target))
+    return charts.line_chart(
+        title=f"{kr.title}: check-ins against the expected line",
+        points=points,
+        start=cycle.start,
+        end=cycle.end,
+        unit=kr.unit,
+        target=kr.target,
+        expected=expected,
+    )
+
+
+@member_required
+def objective_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    membership = request.membership
+    objective = access.get_objective(membership, key)
+    cycle = objective.cycle
+    board = scoreboard([cycle], as_of=today(membership))
+    krs = list(objective.key_results.select_related("owner", "kpi"))
+    points: dict[int, list[tuple[Any, float]]] = defaultdict(list)
+    for kr_id, at, value in CheckIn.objects.filter(key_result__in=krs).values_list(
+        "key_result_id", "at", "value"
+    ):
+        points[kr_id].append((at, value))
+    kpi_points: dict[int, list[tuple[Any, float]]] = defaultdict(list)
+    for kpi_id, at, value in KPIValue.objects.filter(
+        kpi_id__in=[kr.kpi_id for kr in krs if kr.kpi_id], at__range=(cycle.start, cycle.end)
+    ).values_list("kpi_id", "at", "value"):
+        kpi_points[kpi_id].append((at, value))
+    visible = access.objectives_for(membership)
+    deps = access.dependencies_for(membership).select_related(
+        "objective", "key_result", "depends_on_objective", "depends_on_key_result"
+    )
+    relation = access.objective_relation(membership, objective)
+    context = {
+        "objective": objective,
+        "figures": board.objectives.get(objective.pk),
+        "key_results": [
+            {
+                "kr": kr,
+                "figures": board.key_results.get(kr.pk),
+                "chart": kr_chart(kr, cycle, kpi_points[kr.kpi_id] if kr.kpi_id else points[kr.pk]),
+            }
+            for kr in krs
+        ],
+        "parent": visible.filter(pk=objective.parent_id).first() if objective.parent_id else None,
+        "children": [
+            {"objective": o, "figures": board.objectives.get(o.pk)}
+            for o in visible.filter(parent=objective).select_related("owner", "team")
+        ],
+        "depends_on": deps.filter(Q(objective=objective) | Q(key_result__objective=objective)),
+        "blocks": deps.filter(
+            Q(depends_on_objective=objective) | Q(depends_on_key_result__objective=objective)
+        ),
+        "events": Event.objects.filter(
+            workspace_id=membership.workspace_id, objective=objective
+        ).select_related("actor")[:30],
+        "can_edit": allowed(membership, Action.EDIT, relation) and not cycle.is_closed,
+        "can_check_in": allowed(membership, Action.CHECK_IN, relation) and not cycle.is_closed,
+        **initiatives_context(request, objective),
+    }
+    return render(request, "okrs/objective_detail.html", context)
+
+
+def initiatives_context(request: AuthenticatedRequest, objective: Objective) -> dict[str, Any]:
+    relation = access.objective_relation(request.membership, objective)
+    return {
+        "objective": objective,
+        "initiatives": objective.initiatives.select_related("owner"),
+        "can_edit_initiatives": allowed(request.membership, Action.EDIT, relation),
+        "initiative_form": InitiativeForm(),
+    }
+
+
+@require_POST
+@member_required
+def initiative_status(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    """Tick an initiative done (or back to do) on the objective's checklist."""
+    initiative = access.get_initiative(request.membership, key, Action.EDIT)
+    form = InitiativeStatusForm(request.POST)
+    if form.is_valid():
+        actions.update_initiative(
+            initiative, actor=request.user, via="web", status=form.cleaned_data["status"]
+        )
+    return initiatives_response(request, initiative.objective)
+
+
+@require_POST
+@member_required
+def initiative_create(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    objective = access.get_objective(request.membership, key, Action.CREATE)
+    form = InitiativeForm(request.POST)
+    if form.is_valid():
+        siblings = Initiative.objects.filter(workspace_id=objective.workspace_id)
+        actions.create_initiative(
+            objective.workspace,
+            actor=request.user,
+            via="web",
+            objective=objective,
+            owner=request.user,
+            key=unique_key(siblings, form.cleaned_data["title"], fallback="initiative"),
+            **form.cleaned_data,
+        )
+    if not request.htmx:
+        return redirect("okrs:objective", key=objective.key)
+    context = initiatives_context(request, objective)
+    if not form.is_valid():
+        context["initiative_form"] = form
+    return render(request, "okrs/objective_detail.html#initiatives", context)
+
+
+def initiatives_response(request: AuthenticatedRequest, objective: Objective) -> HttpResponse:
+    if not request.htmx:
+        return redirect("okrs:objective", key=objective.key)
+    return render(
+        request,
+        "okrs/objective_detail.html#initiatives",
+        initiatives_context(request, objective),
+    )
+
+
+# Check-in ----------------------------------------------------------------------------------
+
+
+def my_key_results(request: AuthenticatedRequest) -> list[KeyResult]:
+    """Key results the caller checks in on: theirs, or unowned ones of their objectives."""
+    user = request.user
+    return list(
+        access.key_results_for(request.membership)
+        .filter(Q(owner=user) | Q(owner__isnull=True, objective__owner=user))
+        .exclude(objective__cycle__state=CycleState.CLOSED.value)
+        .select_related("objective", "objective__cycle", "objective__team", "owner")
+        .order_by("objective__title", "position", "key")
+    )
+
+
+def check_in_rows(
+    krs: list[KeyResult], board: Scoreboard, data: Any = None
+) -> list[dict[str, Any]]:
+    rows = []
+    for kr in krs:
+        figures = board.key_results.get(kr.pk)
+        initial = {"confidence": (figures.confidence if figures else None) or 7}
+        rows.append(
+            {
+                "kr": kr,
+                "figures": figures,
+                "form": CheckInForm(data, prefix=kr.key, initial=initial),
+            }
+        )
+    return rows
+
+
+@member_required
+def check_in(request: AuthenticatedRequest) -> HttpResponse:
+    """One form for all my key results; saving is one transaction, shown without a reload."""
+    membership = request.membership
+    if request.method == "POST":
+        # A role that may not check in on anything (a viewer) is refused before anything else.
+        access.check(membership, Action.CHECK_IN, Relation(is_owner=True))
+    krs = my_key_results(request)
+    cycles = {kr.objective.cycle_id: kr.objective.cycle for kr in krs}
+    saved = 0
+    rows = check_in_rows(krs, scoreboard(cycles.values(), as_of=today(membership)))
+    if request.method == "POST":
+        rows = check_in_rows(krs, Scoreboard(as_of=today(membership)), request.POST)
+        if all(row["form"].is_valid() for row in rows):
+            saved = save_check_ins(request, rows)
+            if saved:
+                rows = check_in_rows(krs, scoreboard(cycles.values(), as_of=today(membership)))
+    context = {"rows": rows, "saved": saved, "posted": request.method == "POST"}
+    return render_page_or_partial(
+        request, "okrs/check_in.html", context, partials={"check-in": "check-in"}
+    )
+
+
+def save_check_ins(request: AuthenticatedRequest, rows: list[dict[str, Any]]) -> int:
+    """Record every filled row, all or nothing; errors go next to their fields."""
+    filled = [row for row in rows if row["form"].cleaned_data.get("value") is not None]
+    try:
+        with transaction.atomic():
+            for row in filled:
+                kr, data = row["kr"], row["form"].cleaned_data
+                access.check(
+                    request.membership,
+                    Action.CHECK_IN,
+                    access.key_result_relation(request.membership, kr),
+                )
+                try:
+                    actions.record_check_in(
+                        kr,
+                        actor=request.user,
+                        value=data["value"],
+                        confidence=data["confidence"],
+                        note=data["note"],
+                        blockers=row["form"].blockers_text(),
+                        via="web",
+                    )
+                except DomainError as error:
+                    show_error(row["form"], error)
+                    raise
+    except DomainError:
+        return 0
+    return len(filled)
+
+
+# Cycle review --------------------------------------------------------------------------------
+
+
+@member_required
+def review(request: AuthenticatedRequest, cycle_key: str | None = None) -> HttpResponse:
+    """Every objective's score, band and success, a retrospective note each, and closing."""
+    membership = request.membership
+    cycle, cycles = pick_cycle(request, cycle_key or request.GET.get("cycle"))
+    rows: list[dict[str, Any]] = []
+    if cycle is not None:
+        board = scoreboard([cycle], as_of=today(membership))
+        objectives = (
+            access.objectives_for(membership)
+            .filter(cycle=cycle)
+            .select_related("owner", "team")
+            .order_by("team__name", "title")
+        )
+        rows = [
+            {
+                "objective": o,
+                "figures": board.objectives.get(o.pk),
+                "can_edit": allowed(
+                    membership, Action.EDIT, access.objective_relation(membership, o)
+                ),
+                "form": RetrospectiveForm(initial={"retrospective": o.retrospective}),
+            }
+            for o in objectives
+        ]
+    context = {
+        "cycle": cycle,
+        "cycles": cycles,
+        "rows": rows,
+        "can_close": cycle is not None
+        and not cycle.is_closed
+        and allowed(membership, Action.MANAGE),
+    }
+    return render(request, "okrs/review.html", context)
+
+
+@require_POST
+@member_required
+def retrospective(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    objective = access.get_objective(request.membership, key, Action.EDIT)
+    form = RetrospectiveForm(request.POST)
+    saved = False
+    if form.is_valid():
+        actions.update_objective(
+            objective,
+            actor=request.user,
+            via="web",
+            retrospective=form.cleaned_data["retrospective"],
+        )
+        saved = True
+    if not request.htmx:
+        return redirect("okrs:review-cycle", cycle_key=objective.cycle.key)
+    row = {"objective": objective, "can_edit": True, "form": form, "saved": saved}
+    return render(request, "okrs/review.html#retro", {"row": row})
+
+
+@require_POST
+@member_required
+def close_cycle(request: AuthenticatedRequest, cycle_key: str) -> HttpResponse:
+    cycle = access.get_cycle(request.membership, cycle_key, Action.MANAGE)
+    try:
+        actions.close_cycle(cycle, actor=request.user, via="web")
+        messages.success(request, f"{cycle.name} is closed: its scores are final.")
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("okrs:review-cycle", cycle_key=cycle.key)

@@ -1,0 +1,207 @@
+"""Create and edit pages for cycles, objectives (with 2-5 key results) and key results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from headway.accounts import access
+from headway.core import charts
+from headway.core.errors import DomainError
+from headway.core.forms import show_error, unique_key
+from headway.core.http import AuthenticatedRequest, today
+from headway.core.middleware import member_required
+from headway.domain.policy import Action, Relation
+from headway.domain.types import Direction, Metric
+from headway.kpis.scoring import kpi_figures
+from headway.okrs import actions
+from headway.okrs.forms import (
+    CycleForm,
+    KeyResultForm,
+    KeyResultFormSet,
+    ObjectiveForm,
+    filled_forms,
+)
+from headway.okrs.models import Cycle, Objective
+
+
+def form_page(request: AuthenticatedRequest, title: str, form: Any, **extra: Any) -> HttpResponse:
+    return render(request, "okrs/form.html", {"title": title, "form": form, **extra})
+
+
+# Cycles ------------------------------------------------------------------------------------
+
+
+@member_required
+def cycle_create(request: AuthenticatedRequest) -> HttpResponse:
+    access.check(request.membership, Action.MANAGE)
+    form = CycleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = actions.create_cycle(
+                request.membership.workspace, actor=request.user, via="web", **form.cleaned_data
+            )
+            return redirect(f"/okrs/?cycle={cycle.key}")
+        except DomainError as error:
+            show_error(form, error)
+    return form_page(request, "New cycle", form)
+
+
+@member_required
+def cycle_edit(request: AuthenticatedRequest, cycle_key: str) -> HttpResponse:
+    cycle = access.get_cycle(request.membership, cycle_key, Action.MANAGE)
+    form = CycleForm(request.POST or None, instance=Cycle.objects.get(pk=cycle.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_cycle(cycle, actor=request.user, via="web", **form.cleaned_data)
+            return redirect(f"/okrs/?cycle={cycle.key}")
+        except DomainError as error:
+            show_error(form, error)
+    return form_page(request, f"Edit {cycle.name}", form)
+
+
+# Objectives --------------------------------------------------------------------------------
+
+
+def kpi_prefill(request: AuthenticatedRequest, key: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """ "Start an OKR from this KPI": a KR from the KPI's current value to its target."""
+    kpi = access.get_kpi(request.membership, key)
+    figures = kpi_figures([kpi], as_of=today(request.membership))[kpi.pk]
+    objective = {"title": f"Improve {kpi.name}", "team": kpi.team, "owner": request.user}
+    kr = {
+        "title": f"{kpi.name} reaches {charts.fmt(kpi.target, kpi.unit)}",
+        "metric": Metric.NUMBER.value,
+        "start": figures.latest_value,
+        "target": kpi.target,
+        "unit": kpi.unit,
+        "direction": (
+            Direction.AT_MOST.value
+            if kpi.direction == "lower_is_better"
+            else Direction.AT_LEAST.value
+        ),
+        "kpi": kpi,
+        "owner": request.user,
+    }
+    return objective, kr
+
+
+@member_required
+def objective_create(request: AuthenticatedRequest) -> HttpResponse:
+    """An objective with 2 to 5 key results, saved together or not at all."""
+    membership = request.membership
+    access.check(membership, Action.CREATE, Relation(is_owner=True))
+    initial: dict[str, Any] = {"owner": request.user, "team": None}
+    kr_initial: list[dict[str, Any]] = []
+    if kpi_key := request.GET.get("kpi"):
+        initial, first_kr = kpi_prefill(request, kpi_key)
+        kr_initial = [first_kr]
+    if parent_key := request.GET.get("parent"):
+        initial["parent"] = access.get_objective(membership, parent_key)
+    form = ObjectiveForm(membership, request.POST or None, initial=initial)
+    formset = KeyResultFormSet(
+        request.POST or None,
+        prefix="kr",
+        initial=kr_initial,
+        form_kwargs={"membership": membership},
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        objective = save_objective(request, form, formset)
+        if objective is not None:
+            return redirect("okrs:objective", key=objective.key)
+    return render(
+        request,
+        "okrs/objective_form.html",
+        {"form": form, "formset": formset, "title": "New objective"},
+    )
+
+
+def save_objective(
+    request: AuthenticatedRequest, form: ObjectiveForm, formset: Any
+) -> Objective | None:
+    membership = request.membership
+    data = dict(form.cleaned_data)
+    owner, team = data.get("owner"), data.get("team")
+    access.check(
+        membership,
+        Action.CREATE,
+        access.relation_for_new(
+            membership, owner_id=owner.pk if owner else None, team_id=team.pk if team else None
+        ),
+    )
+    workspace = membership.workspace
+    try:
+        with transaction.atomic():
+            objective = actions.create_objective(
+                workspace,
+                actor=request.user,
+                via="web",
+                key=unique_key(
+                    Objective.objects.filter(workspace=workspace), data["title"], fallback="o"
+                ),
+                **data,
+            )
+            for position, kr_form in enumerate(filled_forms(formset)):
+                try:
+                    actions.create_key_result(
+                        objective,
+                        actor=request.user,
+                        via="web",
+                        key=f"{objective.key}-kr{position + 1}",
+                        position=position,
+                        **kr_form.cleaned_data,
+                    )
+                except DomainError as error:
+                    show_error(kr_form, error)
+                    raise
+    except DomainError as error:
+        if not any(f.errors for f in formset.forms):
+            show_error(form, error)
+        return None
+    return objective
+
+
+@member_required
+def objective_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    membership = request.membership
+    objective = access.get_objective(membership, key, Action.EDIT)
+    initial = {
+        "title": objective.title,
+        "description": objective.description,
+        "cycle": objective.cycle,
+        "team": objective.team,
+        "owner": objective.owner,
+        "parent": objective.parent,
+        "kind": objective.kind,
+        "visibility": objective.visibility,
+    }
+    form = ObjectiveForm(membership, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            actions.update_objective(objective, actor=request.user, via="web", **changed)
+            return redirect("okrs:objective", key=objective.key)
+        except DomainError as error:
+            show_error(form, error)
+    return form_page(request, f"Edit objective: {objective.title}", form, objective=objective)
+
+
+@member_required
+def key_result_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    kr = access.get_key_result(request.membership, key, Action.EDIT)
+    fields = ["title", "metric", "start", "target", "unit", "direction", "owner", "kpi"]
+    form = KeyResultForm(
+        request.POST or None,
+        membership=request.membership,
+        initial={name: getattr(kr, name) for name in fields},
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            actions.update_key_result(kr, actor=request.user, via="web", **changed)
+            return redirect("okrs:objective", key=kr.objective.key)
+        except DomainError as error:
+            show_error(form, error)
+    return form_page(request, f"Edit key result: {kr.title}", form, objective=kr.objective)
