@@ -47,6 +47,20 @@ try:
 except AttributeError:  # PyYAML built without libyaml
     Loader = yaml.SafeLoader
 
+
+class PlanLoader(Loader):  # type: ignore[valid-type,misc]
+    """The safe loader, but dates stay text until the schema checks them (with their line).
+
+    PyYAML would otherwise turn 2026-02-30 into an exception without a line, and YAML and JSON
+    plans are read the same way.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if not tag.endswith(":timestamp")]
+        for first, resolvers in Loader.yaml_implicit_resolvers.items()
+    }
+
+
 Path = tuple[str | int, ...]
 KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -292,7 +306,7 @@ class Source:
     def fail(self) -> PlanError:
         # Composing the node tree costs as much as the parse itself, so it is only done for errors.
         try:
-            root = yaml.compose(self.text, Loader=Loader)
+            root = yaml.compose(self.text, Loader=PlanLoader)
         except yaml.YAMLError:
             root = None
         located = [(line_of(root, p.path), p) for p in self.problems[:MAX_PROBLEMS]]
@@ -308,7 +322,7 @@ def parse_text(text: str) -> Any:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return yaml.load(text, Loader=Loader)  # noqa: S506 (a safe loader)
+        return yaml.load(text, Loader=PlanLoader)  # noqa: S506 (a safe loader)
     finally:
         if enabled:
             gc.enable()
