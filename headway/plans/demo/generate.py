@@ -81,7 +81,7 @@ KPIS: list[tuple[Any, ...]] = [
     ("csat", "Support satisfaction", "ines", "support", "%", "higher_is_better",
      {"target": 92, "green": 90, "red": 85}, "weekly", "customer", "lagging", (86, 91)),
     ("first-response", "First response time", "ines", "support", "h", "lower_is_better",
-     {"target": 4, "green": 4, "red": 8}, "weekly", "operational", "leading", (9, 5)),
+     {"target": 4, "green": 4, "red": 8}, "weekly", "operational", "leading", (5, 9.5)),
     ("uptime", "API uptime", "ethan", "platform", "%", "higher_is_better",
      {"target": 99.9, "green": 99.9, "red": 99.5}, "weekly", "operational", "lagging",
      (99.7, 99.93)),
@@ -427,6 +427,10 @@ def objectives(cycle: tuple[Any, ...], specs: list[tuple[Any, ...]]) -> list[dic
     return out
 
 
+# KPIs whose owner stopped reporting three months ago: the dashboard shows them as stale.
+STALE_KPIS = {"attrition"}
+
+
 def kpi_values(spec: tuple[Any, ...]) -> list[dict[str, Any]]:
     cadence, (first, last) = spec[7], spec[10]
     if cadence == "monthly":
@@ -440,6 +444,8 @@ def kpi_values(spec: tuple[Any, ...]) -> list[dict[str, Any]]:
         trend = first + (last - first) * n / max(1, len(days) - 1)
         noise = rng.gauss(0, abs(last - first) * 0.06 + scale * 0.002)
         out.append({"at": at, "value": tidy(trend + noise, scale)})
+    if spec[0] in STALE_KPIS:
+        out = [value for value in out if value["at"] <= ANCHOR - timedelta(days=90)]
     return out
 
 
