@@ -4,7 +4,7 @@ Errors are mapped here once, each to `{"detail": "<field>: <message>", "field": 
 422 the request does not match the OpenAPI schema (wrong type, out of range, unknown field);
 400 the body is not JSON, or it matches the schema but breaks a rule (unknown key, end before
 start); 401 no valid token or session; 403 the role forbids it; 404 unknown or not visible;
-409 a key is taken or the object's state forbids the change.
+409 a key is taken or the object's state forbids the change; 413 the body is too large.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -99,6 +101,13 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     field = "body" if exc.status_code == 400 else None
     prefix = "body: " if field else ""
     return error(request, exc.status_code, f"{prefix}{exc.message}", field)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    detail = f"body: larger than {limit} bytes; send fewer items per request"
+    return error(request, 413, detail, "body")
 
 
 @api.exception_handler(DataError)

@@ -80,6 +80,7 @@ Title = Annotated[str, Field(min_length=1, max_length=300, pattern=TEXT_PATTERN)
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=TEXT_PATTERN)]
 Unit = Annotated[str, Field(max_length=32, pattern=TEXT_PATTERN)]
 Text = Annotated[str, Field(max_length=20_000, pattern=TEXT_PATTERN)]
+Note = Annotated[str, Field(max_length=1_000, pattern=TEXT_PATTERN)]
 
 
 class InputSchema(Schema):
@@ -109,6 +110,7 @@ ERRORS: dict[int, type[Schema]] = {
     403: ErrorOut,
     404: ErrorOut,
     409: ErrorOut,
+    413: ErrorOut,
     422: ErrorOut,
 }
 

@@ -13,6 +13,7 @@ from headway.core.api_schemas import (
     InputSchema,
     Key,
     Name,
+    Note,
     Number,
     RefKey,
     Text,
@@ -79,7 +80,7 @@ class KPIValueIn(InputSchema):
 
     at: Day
     value: Number
-    note: Text = ""
+    note: Note = ""
 
 
 KPIValueBatchIn = Annotated[
