@@ -16,6 +16,11 @@ class SignInForm(AuthenticationForm):
         max_length=254,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "This username or email and password do not match. Check both and "
+        "try again (the password is case-sensitive).",
+    }
 
 
 class RoleForm(forms.Form):

@@ -26,11 +26,16 @@ from headway.kpis.scoring import KPIFigures, kpi_figures
 SPARK_POINTS = 12
 
 
-def trend(values: list[float]) -> tuple[str, str]:
-    """An arrow and its words for the last move of a series."""
+def trend(kpi: KPI, values: list[float]) -> tuple[str, str, str]:
+    """An arrow, its words, and whether the last move of a series was good, bad or neither."""
     if len(values) < 2 or values[-1] == values[-2]:
-        return "→", "flat"
-    return ("↑", "up") if values[-1] > values[-2] else ("↓", "down")
+        return "→", "flat", "flat"
+    up = values[-1] > values[-2]
+    if kpi.direction == KPIDirection.WITHIN_RANGE.value:
+        mood = "flat"
+    else:
+        mood = "good" if up == (kpi.direction == KPIDirection.HIGHER_IS_BETTER.value) else "bad"
+    return ("↑", "up", mood) if up else ("↓", "down", mood)
 
 
 @member_required
@@ -58,13 +63,15 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         if q and q.lower() not in kpi.name.lower():
             continue
         values = series[kpi.pk][-SPARK_POINTS:]
-        arrow, words = trend(values)
+        arrow, words, mood = trend(kpi, values)
         name = (
             (kpi.team.name if kpi.team else "No team")
             if group_by == "team"
             else kpi.get_category_display()
         )
-        groups[name].append({"kpi": kpi, "f": f, "values": values, "arrow": arrow, "trend": words})
+        groups[name].append(
+            {"kpi": kpi, "f": f, "values": values, "arrow": arrow, "trend": words, "mood": mood}
+        )
     context = {
         "groups": sorted(groups.items()),
         "form": form,

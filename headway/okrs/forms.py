@@ -128,10 +128,22 @@ class CheckInForm(forms.Form):
     """One key result's reading: left blank, the key result is skipped."""
 
     value = forms.FloatField(required=False, label="New value")
-    confidence = forms.IntegerField(min_value=1, max_value=10, label="Confidence (1-10)")
+    confidence = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=10,
+        label="Confidence",
+        help_text="1 (no chance) to 10 (certain)",
+    )
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     blockers = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     help_needed = forms.BooleanField(required=False, label="I need help")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("value") is not None and data.get("confidence") is None:
+            self.add_error("confidence", "How confident are you? Give 1 to 10.")
+        return data
 
     def blockers_text(self) -> str:
         """The help flag is kept with the blockers: it is what the team lead reads."""
@@ -182,6 +194,7 @@ class TreeFilterForm(forms.Form):
         fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams])
         fields["team"].choices = [("", "Any team"), *((t.key, t.name) for t in teams)]
         fields["owner"].queryset = members_of(membership)
+        fields["owner"].empty_label = "Any owner"
 
     @property
     def active(self) -> bool:

@@ -290,13 +290,12 @@ def check_in(request: AuthenticatedRequest) -> HttpResponse:
     krs = my_key_results(request)
     cycles = {kr.objective.cycle_id: kr.objective.cycle for kr in krs}
     saved = 0
-    rows = check_in_rows(krs, scoreboard(cycles.values(), as_of=today(membership)))
-    if request.method == "POST":
-        rows = check_in_rows(krs, Scoreboard(as_of=today(membership)), request.POST)
-        if all(row["form"].is_valid() for row in rows):
-            saved = save_check_ins(request, rows)
-            if saved:
-                rows = check_in_rows(krs, scoreboard(cycles.values(), as_of=today(membership)))
+    board = scoreboard(cycles.values(), as_of=today(membership))
+    rows = check_in_rows(krs, board, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and all(row["form"].is_valid() for row in rows):
+        saved = save_check_ins(request, rows)
+        if saved:
+            rows = check_in_rows(krs, scoreboard(cycles.values(), as_of=today(membership)))
     context = {"rows": rows, "saved": saved, "posted": request.method == "POST"}
     return render_page_or_partial(
         request, "okrs/check_in.html", context, partials={"check-in": "check-in"}

@@ -22,16 +22,19 @@ BAND_COLOUR = {"red": "red", "yellow": "amber", "green": "green"}
 @register.filter
 def pct(value: float | None) -> str:
     """0.456 -> '46%'; None -> a dash."""
-    return DASH if value is None else f"{round(value * 100)}%"
+    return f"{round(value * 100)}%" if isinstance(value, int | float) else DASH
 
 
 @register.filter
 def score(value: float | None) -> str:
-    return DASH if value is None else f"{value:.1f}"
+    return f"{value:.1f}" if isinstance(value, int | float) else DASH
 
 
 @register.filter
 def number(value: float | None, unit: str = "") -> str:
+    """1234.5 -> '1,234.5'; with a unit: '1,234.5 ms' (or '12%'); anything else -> a dash."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return DASH
     return charts.fmt(value, unit)
 
 

@@ -16,14 +16,14 @@ from headway.core.tests.factories import (
 from headway.history.models import Event
 
 
-def populate(world, n: int) -> None:  # type: ignore[no-untyped-def]
+def populate(world, n: int, first: int = 0) -> None:  # type: ignore[no-untyped-def]
     """n objectives (owned by `member`, spread over the teams, half aligned to a parent), two
     KRs each with check-ins, an initiative each, a dependency each, n KPIs with values, events."""
     ws, teams = world.workspace, [world.company, world.product, world.web]
     owner = world.user("member")
     parent = None
     previous = None
-    for i in range(n):
+    for i in range(first, n):
         objective = ObjectiveFactory(
             workspace=ws,
             cycle=world.cycle,

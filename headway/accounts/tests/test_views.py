@@ -1,0 +1,85 @@
+"""Signing in and out, throttling, the workspace switcher and workspace settings."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from headway.core.tests.factories import PASSWORD, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in(client: Client, username: str, password: str = PASSWORD):
+    return client.post("/login/", {"username": username, "password": password})
+
+
+class TestSignIn:
+    def test_with_username_or_email(self, world):
+        for login in ("max", "max@example.com"):
+            client = Client()
+            response = sign_in(client, login)
+            assert response.status_code == 302, login
+            assert response["Location"] == "/"
+            assert "My focus" in client.get("/").content.decode()
+
+    def test_a_wrong_password_is_refused_with_a_message(self, world):
+        response = sign_in(Client(), "max", "not the password")
+        assert response.status_code == 200
+        assert "username or email and password do not match" in (response.content.decode())
+
+    def test_repeated_failures_lock_the_account_out(self, world, settings):
+        client = Client()
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            sign_in(client, "max", "wrong")
+        response = sign_in(client, "max")  # even the right password now
+        assert response.status_code == 429
+        assert "Too many failed sign-in attempts" in response.content.decode()
+
+    def test_sign_out(self, world):
+        client = Client()
+        sign_in(client, "max")
+        response = client.post("/logout/")
+        assert response.status_code == 302
+        assert client.get("/").status_code == 302
+
+
+class TestWorkspaces:
+    def test_a_user_without_workspace_is_told_so(self, db):
+        client = Client()
+        client.force_login(UserFactory(username="nobody"))
+        response = client.get("/")
+        assert response.status_code == 403
+        assert "You are not in a workspace yet" in response.content.decode()
+
+    def test_the_switcher_changes_the_workspace(self, world):
+        MembershipFactory(user=world.user("member"), workspace=world.other, role="viewer")
+        client = Client()
+        client.force_login(world.user("member"))
+        text = client.get("/").content.decode()
+        assert 'name="workspace"' in text
+        assert "Globex" in text
+        client.post("/workspace/", {"workspace": "globex"})
+        assert '<option value="globex" selected>' in client.get("/").content.decode()
+
+    def test_one_cannot_switch_to_a_workspace_one_is_not_in(self, world):
+        client = Client()
+        client.force_login(world.user("member"))
+        client.post("/workspace/", {"workspace": "globex"})
+        assert client.session.get("workspace") is None
+
+
+class TestSettings:
+    def test_admins_see_members_and_roles(self, world):
+        client = Client()
+        client.force_login(world.user("admin"))
+        text = client.get("/settings/").content.decode()
+        assert "Members and roles" in text
+        assert "vic" in text
+        assert "Viewer" in text
+
+    @pytest.mark.parametrize("persona", ["member", "viewer"])
+    def test_others_are_refused(self, world, persona):
+        client = Client()
+        client.force_login(world.user(persona))
+        assert client.get("/settings/").status_code == 403

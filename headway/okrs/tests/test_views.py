@@ -1,0 +1,333 @@
+"""OKR pages through the real URL stack: tree, objective, check-in, create, review."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from django.test import Client
+
+from headway.core.tests.factories import (
+    CheckInFactory,
+    InitiativeFactory,
+    KeyResultFactory,
+    ObjectiveFactory,
+)
+from headway.history.models import Event
+from headway.okrs.models import CheckIn, Cycle, Initiative, KeyResult, Objective
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _mid_quarter(time_machine):
+    """Half-way through the fixture's 2026-q1 cycle."""
+    time_machine.move_to(datetime(2026, 2, 15, 12, tzinfo=UTC), tick=False)
+
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def signed_in(world, persona: str) -> Client:
+    client = Client()
+    client.force_login(world.user(persona))
+    return client
+
+
+@pytest.fixture
+def okr(world):
+    """An objective of the web team owned by `member`, with two key results half-way."""
+    objective = ObjectiveFactory(
+        workspace=world.workspace,
+        cycle=world.cycle,
+        key="fast",
+        title="Make the web app fast",
+        team=world.web,
+        owner=world.user("member"),
+    )
+    krs = [
+        KeyResultFactory(objective=objective, key=f"fast-kr{i}", title=f"Metric {i}", position=i)
+        for i in range(2)
+    ]
+    for kr in krs:
+        CheckInFactory(key_result=kr, at=date(2026, 1, 20), value=10.0, confidence=6)
+    return objective
+
+
+class TestTree:
+    def test_it_shows_the_cycles_objectives_with_progress_and_status(self, world, okr):
+        response = signed_in(world, "viewer").get("/okrs/")
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert "Make the web app fast" in text
+        assert "Off track" in text  # 10% of the way, half the quarter gone
+        assert "as measured by Metric 0; Metric 1" in text
+
+    def test_search_and_filters_narrow_the_list(self, world, okr):
+        ObjectiveFactory(workspace=world.workspace, cycle=world.cycle, title="Hire well")
+        client = signed_in(world, "member")
+        text = client.get("/okrs/", {"q": "hire"}).content.decode()
+        assert "Hire well" in text
+        assert "Make the web app fast" not in text
+        text = client.get("/okrs/", {"team": "web"}).content.decode()
+        assert "Make the web app fast" in text
+        assert "Hire well" not in text
+
+    def test_htmx_request_gets_only_the_tree(self, world, okr):
+        response = signed_in(world, "member").get(
+            "/okrs/", {"q": "fast"}, HTTP_HX_TARGET="tree", **HX
+        )
+        text = response.content.decode()
+        assert text.lstrip().startswith('<section id="tree"')
+        assert "<html" not in text
+        assert "Make the web app fast" in text
+
+    def test_a_private_objective_of_another_team_is_not_listed(self, world, okr):
+        ObjectiveFactory(
+            workspace=world.workspace, cycle=world.cycle, title="Secret plan",
+            team=world.company, visibility="private",
+        )  # fmt: skip
+        assert "Secret plan" not in signed_in(world, "member").get("/okrs/").content.decode()
+        assert "Secret plan" in signed_in(world, "admin").get("/okrs/").content.decode()
+
+    def test_a_title_with_markup_is_shown_as_text(self, world):
+        ObjectiveFactory(
+            workspace=world.workspace, cycle=world.cycle, title="<script>alert(1)</script>"
+        )
+        text = signed_in(world, "member").get("/okrs/").content.decode()
+        assert "<script>alert(1)</script>" not in text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+    def test_anonymous_visitors_are_sent_to_sign_in(self, world):
+        response = Client().get("/okrs/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/?next=/okrs/")
+
+
+class TestObjective:
+    def test_it_shows_key_results_charts_initiatives_and_history(self, world, okr):
+        InitiativeFactory(objective=okr, key="cdn", title="Put assets on a CDN")
+        Event.objects.create(
+            workspace=world.workspace, actor=world.user("member"), at=okr.created_at,
+            verb="created", subject_type="objective", subject_key="fast", summary="Made it",
+            objective=okr,
+        )  # fmt: skip
+        response = signed_in(world, "member").get("/okrs/objectives/fast/")
+        text = response.content.decode()
+        assert response.status_code == 200
+        assert "Metric 0" in text
+        assert "Metric 1" in text
+        assert "<svg" in text
+        assert "check-ins against the expected line" in text
+        assert "Put assets on a CDN" in text
+        assert "Made it" in text
+        assert 'href="/okrs/objectives/fast/edit/"' in text
+
+    def test_a_viewer_sees_no_edit_controls(self, world, okr):
+        InitiativeFactory(objective=okr, key="cdn", title="Put assets on a CDN")
+        text = signed_in(world, "viewer").get("/okrs/objectives/fast/").content.decode()
+        assert "/edit/" not in text
+        assert "/initiatives/" not in text
+        assert "Check in" not in text
+
+    def test_another_workspace_gets_404(self, world, okr):
+        assert signed_in(world, "stranger").get("/okrs/objectives/fast/").status_code == 404
+
+    def test_an_initiative_is_ticked_off_with_htmx(self, world, okr):
+        InitiativeFactory(objective=okr, key="cdn", title="Put assets on a CDN")
+        response = signed_in(world, "member").post(
+            "/okrs/initiatives/cdn/status/", {"status": "done"}, **HX
+        )
+        assert response.status_code == 200
+        assert 'id="initiatives"' in response.content.decode()
+        assert Initiative.objects.get(key="cdn").status == "done"
+
+    def test_an_initiative_can_be_added(self, world, okr):
+        response = signed_in(world, "member").post(
+            "/okrs/objectives/fast/initiatives/", {"title": "Lazy-load images"}, **HX
+        )
+        assert "Lazy-load images" in response.content.decode()
+        assert okr.initiatives.get().title == "Lazy-load images"
+
+
+class TestCheckIn:
+    def test_it_saves_every_filled_row_and_shows_the_new_progress(self, world, okr):
+        client = signed_in(world, "member")
+        page = client.get("/okrs/check-in/").content.decode()
+        assert "Metric 0" in page
+        assert "Off track" in page
+        response = client.post(
+            "/okrs/check-in/",
+            {
+                "fast-kr0-value": "80", "fast-kr0-confidence": "8", "fast-kr0-note": "CDN",
+                "fast-kr1-value": "60", "fast-kr1-confidence": "7",
+                "fast-kr1-help_needed": "on", "fast-kr1-blockers": "Waiting on ops",
+            },
+            HTTP_HX_TARGET="check-in",
+            **HX,
+        )  # fmt: skip
+        text = response.content.decode()
+        assert "<html" not in text
+        assert "Saved 2 check-ins" in text
+        assert "80%" in text
+        assert "On track" in text
+        values = dict(
+            CheckIn.objects.filter(at=date(2026, 2, 15)).values_list("key_result__key", "value")
+        )
+        assert values == {"fast-kr0": 80.0, "fast-kr1": 60.0}
+        assert CheckIn.objects.get(key_result__key="fast-kr1", at=date(2026, 2, 15)).blockers == (
+            "Help needed. Waiting on ops"
+        )
+
+    def test_one_bad_row_saves_nothing_and_says_which_field(self, world, okr):
+        response = signed_in(world, "member").post(
+            "/okrs/check-in/",
+            {"fast-kr0-value": "80", "fast-kr0-confidence": "8",
+             "fast-kr1-value": "60", "fast-kr1-confidence": "11"},
+        )  # fmt: skip
+        text = response.content.decode()
+        assert "Nothing was saved" in text
+        assert "less than or equal to 10" in text
+        assert not CheckIn.objects.filter(at=date(2026, 2, 15)).exists()
+
+    def test_a_viewer_is_refused_and_nothing_changes(self, world, okr):
+        okr.owner = world.user("viewer")
+        okr.save()
+        response = signed_in(world, "viewer").post(
+            "/okrs/check-in/", {"fast-kr0-value": "80", "fast-kr0-confidence": "8"}
+        )
+        assert response.status_code == 403
+        assert not CheckIn.objects.filter(at=date(2026, 2, 15)).exists()
+
+    def test_a_post_without_the_csrf_token_is_refused(self, world, okr):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(world.user("member"))
+        response = client.post(
+            "/okrs/check-in/", {"fast-kr0-value": "80", "fast-kr0-confidence": "8"}
+        )
+        assert response.status_code == 403
+        assert not CheckIn.objects.filter(at=date(2026, 2, 15)).exists()
+
+    def test_with_the_csrf_token_from_the_page_it_is_saved(self, world, okr):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(world.user("member"))
+        client.get("/okrs/check-in/")
+        token = client.cookies["csrftoken"].value
+        response = client.post(
+            "/okrs/check-in/",
+            {"fast-kr0-value": "80", "fast-kr0-confidence": "8"},
+            HTTP_X_CSRFTOKEN=token,
+        )
+        assert response.status_code == 200
+        assert CheckIn.objects.filter(at=date(2026, 2, 15)).count() == 1
+
+
+def objective_post(**extra):
+    data = {
+        "title": "Delight new customers", "cycle": "2026-q1", "team": "web", "owner": "max",
+        "kind": "committed", "visibility": "workspace",
+        "kr-TOTAL_FORMS": "5", "kr-INITIAL_FORMS": "0", "kr-MIN_NUM_FORMS": "0",
+        "kr-MAX_NUM_FORMS": "5",
+    }  # fmt: skip
+    for i in range(5):
+        data |= {f"kr-{i}-metric": "number", f"kr-{i}-direction": "auto"}
+    data.update(extra)
+    return data
+
+
+class TestCreateObjective:
+    def test_it_creates_the_objective_with_its_key_results(self, world):
+        krs = {}
+        for i, (title, target) in enumerate([("Activation", 60), ("NPS", 45), ("Time", 10)]):
+            krs |= {f"kr-{i}-title": title, f"kr-{i}-start": "0", f"kr-{i}-target": str(target)}
+        response = signed_in(world, "member").post("/okrs/objectives/new/", objective_post(**krs))
+        objective = Objective.objects.get(title="Delight new customers")
+        assert response.status_code == 302
+        assert response["Location"] == f"/okrs/objectives/{objective.key}/"
+        assert list(objective.key_results.values_list("title", flat=True)) == [
+            "Activation", "NPS", "Time",
+        ]  # fmt: skip
+        assert Event.objects.filter(subject_type="key_result", verb="created").count() == 3
+
+    def test_one_key_result_is_not_enough_and_errors_show_next_to_fields(self, world):
+        data = objective_post(**{"kr-0-title": "Activation", "kr-1-title": "NPS"})
+        data["title"] = ""
+        response = signed_in(world, "member").post("/okrs/objectives/new/", data)
+        text = response.content.decode()
+        assert response.status_code == 200
+        assert "This field is required." in text
+        assert "Give a target value." in text
+        assert not Objective.objects.exists()
+
+    def test_a_member_cannot_create_for_a_team_they_are_not_in(self, world):
+        krs = {"kr-0-title": "A", "kr-0-target": "1", "kr-1-title": "B", "kr-1-target": "1"}
+        data = objective_post(**krs) | {"team": "company", "owner": "ada"}
+        response = signed_in(world, "member").post("/okrs/objectives/new/", data)
+        assert response.status_code == 403
+        assert not Objective.objects.exists()
+
+
+class TestReview:
+    def test_an_admin_closes_the_cycle(self, world, okr):
+        client = signed_in(world, "admin")
+        assert "Close cycle" in client.get("/okrs/review/").content.decode()
+        response = client.post("/okrs/cycles/2026-q1/close/", follow=True)
+        assert "its scores are final" in response.content.decode()
+        assert Cycle.objects.get(key="2026-q1").state == "closed"
+        assert "Close cycle" not in client.get("/okrs/review/2026-q1/").content.decode()
+
+    def test_a_member_may_not_close_a_cycle(self, world, okr):
+        client = signed_in(world, "member")
+        assert "Close cycle" not in client.get("/okrs/review/").content.decode()
+        assert client.post("/okrs/cycles/2026-q1/close/").status_code == 403
+        assert Cycle.objects.get(key="2026-q1").state == "active"
+
+    def test_the_owner_writes_a_retrospective(self, world, okr):
+        response = signed_in(world, "member").post(
+            "/okrs/objectives/fast/retrospective/",
+            {"retrospective": "Caching mattered most."},
+            **HX,
+        )
+        assert "Saved" in response.content.decode()
+        assert Objective.objects.get(key="fast").retrospective == "Caching mattered most."
+
+
+WRITES = [
+    ("/okrs/check-in/", {"fast-kr0-value": "99", "fast-kr0-confidence": "9"}),
+    ("/okrs/objectives/new/", objective_post(**{"kr-0-title": "A", "kr-0-target": "1",
+                                                "kr-1-title": "B", "kr-1-target": "1"})),
+    ("/okrs/objectives/fast/edit/", {"title": "Hacked", "cycle": "2026-q1", "kind": "committed",
+                                     "visibility": "workspace"}),
+    ("/okrs/objectives/fast/retrospective/", {"retrospective": "Hacked"}),
+    ("/okrs/objectives/fast/initiatives/", {"title": "Hacked"}),
+    ("/okrs/initiatives/cdn/status/", {"status": "done"}),
+    ("/okrs/key-results/fast-kr0/edit/", {"title": "Hacked", "metric": "number", "target": "1",
+                                          "direction": "auto"}),
+    ("/okrs/cycles/2026-q1/close/", {}),
+    ("/okrs/cycles/new/", {"key": "q9", "name": "Q9", "start": "2026-04-01", "end": "2026-06-30",
+                           "state": "active"}),
+    ("/okrs/cycles/2026-q1/edit/", {"key": "2026-q1", "name": "Hacked", "start": "2026-01-01",
+                                    "end": "2026-03-31", "state": "active"}),
+    ("/kpis/new/", {"name": "Hacked", "direction": "higher_is_better", "target": "1",
+                    "cadence": "weekly", "category": "other", "indicator": "lagging"}),
+    ("/kpis/k/edit/", {"name": "Hacked", "direction": "higher_is_better", "target": "1",
+                       "cadence": "weekly", "category": "other", "indicator": "lagging"}),
+    ("/kpis/k/values/", {"at": "2026-02-15", "value": "1"}),
+    ("/teams/new/", {"name": "Hacked", "kind": "team"}),
+    ("/teams/web/edit/", {"name": "Hacked", "kind": "team"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "data"), WRITES, ids=[path for path, _ in WRITES])
+@pytest.mark.parametrize("htmx", [False, True], ids=["form", "htmx"])
+def test_a_viewers_write_is_refused_and_changes_nothing(world, okr, path, data, htmx):
+    from headway.core.tests.factories import KPIFactory
+
+    InitiativeFactory(objective=okr, key="cdn", title="Put assets on a CDN")
+    KPIFactory(workspace=world.workspace, key="k", name="Uptime")
+    before = Event.objects.count(), CheckIn.objects.count(), KeyResult.objects.count()
+    response = signed_in(world, "viewer").post(path, data, **(HX if htmx else {}))
+    assert response.status_code == 403
+    assert (Event.objects.count(), CheckIn.objects.count(), KeyResult.objects.count()) == before
+    assert not Objective.objects.filter(title="Hacked").exists()
+    assert Cycle.objects.get(key="2026-q1").state == "active"
