@@ -1,0 +1,58 @@
+"""The team endpoints through the URL stack."""
+
+from __future__ import annotations
+
+import pytest
+
+from headway.core.tests.factories import ObjectiveFactory, TeamFactory
+from headway.teams.models import Team
+
+pytestmark = pytest.mark.django_db
+
+
+class TestTeams:
+    def test_an_admin_builds_the_tree_with_members(self, api_as, world):
+        api = api_as("admin")
+        created = api.post(
+            "/teams",
+            {"key": "ops", "name": "Ops", "parent": "company", "lead": "lea", "members": ["max"]},
+        )
+        assert created.status == 201
+        assert created.json == {
+            "key": "ops",
+            "name": "Ops",
+            "kind": "team",
+            "parent": "company",
+            "lead": "lea",
+            "members": ["max"],
+        }
+        moved = api.patch("/teams/ops", {"parent": "product", "members": []})
+        assert (moved.json["parent"], moved.json["members"]) == ("product", [])
+
+    def test_it_refuses_members_and_parents_from_elsewhere(self, api_as, world):
+        TeamFactory(workspace=world.other, key="globex-team")
+        api = api_as("admin")
+        stranger = api.post("/teams", {"key": "ops", "name": "Ops", "members": ["sam"]})
+        assert (stranger.status, stranger.json["field"]) == (400, "members")
+        foreign = api.post("/teams", {"key": "ops", "name": "Ops", "parent": "globex-team"})
+        assert (foreign.status, foreign.json["field"]) == (400, "parent")
+        loop = api.patch("/teams/company", {"parent": "web"})
+        assert (loop.status, loop.json["field"]) == (400, "parent")
+        assert not Team.objects.filter(key="ops").exists()
+
+    def test_a_team_with_objectives_cannot_be_deleted(self, api_as, world):
+        ObjectiveFactory(workspace=world.workspace, cycle=world.cycle, team=world.web)
+        response = api_as("admin").delete("/teams/web")
+        assert response.status == 409
+        assert Team.objects.filter(key="web").exists()
+
+    @pytest.mark.parametrize("rows", [5, 50])
+    def test_the_list_runs_constant_queries(self, api_as, world, django_assert_num_queries, rows):
+        for _ in range(rows):
+            team = TeamFactory(workspace=world.workspace, parent=world.web, lead=world.user("lead"))
+            team.members.add(world.user("member"), world.user("viewer"))
+        api = api_as("viewer")
+        api.get("/me")
+        with django_assert_num_queries(5):  # auth 2, count 1, page 1, members 1
+            page = api.get("/teams", limit=100).json
+        assert page["count"] == rows + 3
