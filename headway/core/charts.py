@@ -129,9 +129,9 @@ def line_chart(
     parts.append(
         f'<line class="axis-line" x1="{PAD_L}" x2="{W - PAD_R}" y1="{H - PAD_B}" y2="{H - PAD_B}"/>'
     )
-    parts.append(f'<text class="axis" x="{PAD_L}" y="{H - 8}">{start:%d %b}</text>')
+    parts.append(f'<text class="axis" x="{PAD_L}" y="{H - 8}">{start:%d %b %Y}</text>')
     parts.append(
-        f'<text class="axis" x="{W - PAD_R}" y="{H - 8}" text-anchor="end">{end:%d %b}</text>'
+        f'<text class="axis" x="{W - PAD_R}" y="{H - 8}" text-anchor="end">{end:%d %b %Y}</text>'
     )
     if target is not None:
         parts.append(

@@ -26,6 +26,7 @@ from headway.okrs.forms import (
     filled_forms,
 )
 from headway.okrs.models import Cycle, Objective
+from headway.okrs.views import pick_cycle
 
 
 def form_page(request: AuthenticatedRequest, title: str, form: Any, **extra: Any) -> HttpResponse:
@@ -98,6 +99,8 @@ def objective_create(request: AuthenticatedRequest) -> HttpResponse:
     if kpi_key := request.GET.get("kpi"):
         initial, first_kr = kpi_prefill(request, kpi_key)
         kr_initial = [first_kr]
+    current, _ = pick_cycle(request, request.GET.get("cycle"))
+    initial["cycle"] = current if current and not current.is_closed else None
     if parent_key := request.GET.get("parent"):
         initial["parent"] = access.get_objective(membership, parent_key)
     form = ObjectiveForm(membership, request.POST or None, initial=initial)

@@ -53,15 +53,20 @@ def status_chip(status: str | None) -> SafeString:
 
 
 @register.simple_tag
-def score_chip(value: float | None, kind: str | None = None) -> SafeString:
-    """A score with its colour band and, given the kind, whether the objective succeeded."""
+def score_chip(value: float | None, kind: str | None = None, final: bool = True) -> SafeString:
+    """A score with its colour band and, given the kind, whether the objective succeeded
+    (committed: 1.0, aspirational: 0.7); before the cycle is closed, whether it is on course."""
     if value is None:
         return format_html('<span class="chip chip-grey">No score</span>')
     grade = Decimal(str(value))
     colour = BAND_COLOUR[band(grade).value]
     text = f"{value:.1f}"
     if kind:
-        text += " · " + ("succeeded" if succeeded(grade, ObjectiveKind(kind)) else "missed")
+        made = succeeded(grade, ObjectiveKind(kind))
+        if final:
+            text += " · " + ("succeeded" if made else "missed")
+        else:
+            text += " · " + ("on course" if made else "not yet")
     return format_html('<span class="chip chip-{}">{}</span>', colour, text)
 
 
