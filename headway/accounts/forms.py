@@ -25,3 +25,11 @@ class SignInForm(AuthenticationForm):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=[(r.value, r.label) for r in Role])
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, required=False, label="Token name")
+    expires_in_days = forms.IntegerField(
+        required=False, min_value=1, max_value=3650, label="Expires in (days)",
+        help_text="Leave empty for a token that does not expire.",
+    )  # fmt: skip

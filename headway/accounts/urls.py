@@ -9,4 +9,7 @@ urlpatterns = [
     path("logout/", views.sign_out, name="logout"),
     path("workspace/", views.switch_workspace, name="switch-workspace"),
     path("settings/", views.settings, name="settings"),
+    path("settings/members/<int:member_id>/role/", views.change_role, name="change-role"),
+    path("settings/tokens/", views.token_create, name="token-create"),
+    path("settings/tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
 ]

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from headway.accounts import access
-from headway.accounts.forms import SignInForm
+from headway.accounts import access, actions, tokens
+from headway.accounts.forms import RoleForm, SignInForm, TokenForm
 from headway.accounts.models import ApiToken, Membership
+from headway.core.errors import DomainError, NotFound
 from headway.core.http import AuthenticatedRequest
 from headway.core.middleware import SESSION_KEY, member_required
 from headway.domain.policy import Action
+from headway.domain.types import Role
 
 
 class SignInView(auth_views.LoginView):
@@ -35,21 +40,80 @@ def switch_workspace(request: AuthenticatedRequest) -> HttpResponse:
     return redirect("home")
 
 
+def settings_context(request: AuthenticatedRequest, **extra: Any) -> dict[str, Any]:
+    workspace_id = request.membership.workspace_id
+    return {
+        "members": Membership.objects.filter(workspace_id=workspace_id)
+        .select_related("user")
+        .order_by("user__username"),
+        "tokens": ApiToken.objects.filter(workspace_id=workspace_id)
+        .select_related("user")
+        .order_by("-created_at"),
+        "roles": [(r.value, r.label) for r in Role],
+        "token_form": TokenForm(),
+        **extra,
+    }
+
+
 @member_required
 def settings(request: AuthenticatedRequest) -> HttpResponse:
     """Members and roles, and API tokens: admins only."""
     access.check(request.membership, Action.MANAGE)
-    members = (
-        Membership.objects.filter(workspace_id=request.membership.workspace_id)
-        .select_related("user")
-        .order_by("user__username")
+    return render(request, "accounts/settings.html", settings_context(request))
+
+
+@require_POST
+@member_required
+def change_role(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
+    access.check(request.membership, Action.MANAGE)
+    member = (
+        Membership.objects.filter(workspace_id=request.membership.workspace_id, pk=member_id)
+        .select_related("user", "workspace")
+        .first()
     )
-    tokens = (
-        ApiToken.objects.filter(workspace_id=request.membership.workspace_id)
-        .select_related("user")
-        .order_by("-created_at")
-    )
-    return render(request, "accounts/settings.html", {"members": members, "tokens": tokens})
+    if member is None:
+        raise NotFound("member")
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            role = Role(form.cleaned_data["role"])
+            actions.change_role(member, role, actor=request.user, via="web")
+            messages.success(request, f"{member.user.display_name} is now {role.label.lower()}.")
+        except DomainError as error:
+            messages.error(request, error.message)
+    return redirect("accounts:settings")
+
+
+@require_POST
+@member_required
+def token_create(request: AuthenticatedRequest) -> HttpResponse:
+    """A token for the signed-in admin, shown once on the page that answers."""
+    access.check(request.membership, Action.MANAGE)
+    form = TokenForm(request.POST)
+    raw = None
+    if form.is_valid():
+        try:
+            _, raw = tokens.create_token(
+                request.membership, actor=request.membership, via="web", **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+    context = settings_context(request, token_form=form, new_token=raw)
+    return render(request, "accounts/settings.html", context)
+
+
+@require_POST
+@member_required
+def token_revoke(request: AuthenticatedRequest, token_id: int) -> HttpResponse:
+    access.check(request.membership, Action.MANAGE)
+    token = ApiToken.objects.filter(
+        workspace_id=request.membership.workspace_id, pk=token_id
+    ).first()
+    if token is None:
+        raise NotFound("token")
+    tokens.revoke_token(token, actor=request.membership, via="web")
+    messages.success(request, f"Token {token.prefix}… is revoked.")
+    return redirect("accounts:settings")
 
 
 def locked_out(request: HttpRequest) -> HttpResponse:

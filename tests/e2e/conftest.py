@@ -17,10 +17,6 @@ CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "headway-demo"
 
-# Playwright's sync API runs an event loop in this thread; the test code's own ORM calls are
-# still plain synchronous calls, so Django's async-safety guard can stand down here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if not CHROMIUM.exists():
@@ -34,6 +30,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are
+    # still plain synchronous calls, so Django's async-safety guard can stand down.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     playwright = sync_playwright().start()
     chromium = playwright.chromium.launch(
         executable_path=str(CHROMIUM),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from headway.accounts.models import ApiToken
 from headway.core.tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +84,53 @@ class TestSettings:
         client = Client()
         client.force_login(world.user(persona))
         assert client.get("/settings/").status_code == 403
+
+
+class TestSettingsWrites:
+    def test_an_admin_changes_a_role(self, world):
+        client = Client()
+        client.force_login(world.user("admin"))
+        response = client.post(f"/settings/members/{world.viewer.pk}/role/", {"role": "member"})
+        assert response.status_code == 302
+        world.viewer.refresh_from_db()
+        assert world.viewer.role == "member"
+
+    def test_the_last_admin_keeps_the_role(self, world):
+        client = Client()
+        client.force_login(world.user("admin"))
+        response = client.post(
+            f"/settings/members/{world.admin.pk}/role/", {"role": "viewer"}, follow=True
+        )
+        assert "needs at least one admin" in response.content.decode()
+        world.admin.refresh_from_db()
+        assert world.admin.role == "admin"
+
+    def test_an_admin_creates_a_token_shown_once_and_revokes_it(self, world):
+        client = Client()
+        client.force_login(world.user("admin"))
+        text = client.post("/settings/tokens/", {"name": "CI"}).content.decode()
+        token = ApiToken.objects.get(name="CI")
+        assert "copy it now" in text
+        assert token.prefix in text
+        assert "copy it now" not in client.get("/settings/").content.decode()
+        client.post(f"/settings/tokens/{token.pk}/revoke/")
+        token.refresh_from_db()
+        assert token.revoked_at is not None
+
+    def test_a_member_cannot_change_roles_or_make_tokens(self, world):
+        client = Client()
+        client.force_login(world.user("member"))
+        assert (
+            client.post(f"/settings/members/{world.member.pk}/role/", {"role": "admin"}).status_code
+            == 403
+        )
+        assert client.post("/settings/tokens/", {"name": "x"}).status_code == 403
+        world.member.refresh_from_db()
+        assert world.member.role == "member"
+        assert not ApiToken.objects.exists()
+
+    def test_a_stranger_cannot_touch_another_workspaces_member(self, world):
+        client = Client()
+        client.force_login(world.user("stranger"))
+        response = client.post(f"/settings/members/{world.viewer.pk}/role/", {"role": "admin"})
+        assert response.status_code == 404
