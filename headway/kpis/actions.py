@@ -6,9 +6,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from headway.accounts.models import User, Workspace
@@ -53,8 +53,9 @@ def delete_kpi(kpi: KPI, *, actor: User | None, via: str = "") -> None:
     delete_recorded(kpi, actor=actor, via=via)
 
 
-@dataclass(frozen=True, slots=True)
-class ValueIn:
+class ValueIn(NamedTuple):
+    """One value to record. A named tuple: batches hold up to 10,000 of them."""
+
     at: date
     value: float
     note: str = ""
@@ -71,6 +72,70 @@ def validate_values(values: Sequence[ValueIn]) -> None:
     for index, item in enumerate(values):
         if isinstance(item.value, bool) or not math.isfinite(item.value):
             raise Invalid(f"[{index}].value", "must be a finite number")
+
+
+def write_values(
+    kpi: KPI,
+    new_rows: Sequence[ValueIn],
+    changed_rows: Sequence[ValueIn],
+    *,
+    actor: User | None,
+    source: str,
+) -> None:
+    """Insert new values and overwrite changed ones with one `executemany` each.
+
+    This is the ingestion hot path (up to 10,000 rows a request): building a model instance
+    per row and letting bulk_create compile multi-row SQL costs several times the insert
+    itself, so rows go to the driver as plain tuples, adapted once per column type.
+    """
+    ops = connection.ops
+    meta = KPIValue._meta
+    quote = ops.quote_name
+    table = quote(meta.db_table)
+    fields = {field.name: field for field in meta.concrete_fields}
+    column = {name: quote(fields[name].column) for name in COLUMNS}
+    stamp = ops.adapt_datetimefield_value(timezone.now())
+    actor_id = actor.pk if actor is not None else None
+    with connection.cursor() as cursor:
+        if new_rows:
+            names = ", ".join(column[name] for name in COLUMNS)
+            cursor.executemany(
+                # Only quoted model metadata is formatted in; every value is a parameter.
+                f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(COLUMNS))})",  # noqa: S608
+                [
+                    (
+                        kpi.pk,
+                        ops.adapt_datefield_value(v.at),
+                        v.value,
+                        v.note,
+                        source,
+                        actor_id,
+                        stamp,
+                    )
+                    for v in new_rows
+                ],
+            )
+        if changed_rows:
+            assignments = ", ".join(f"{column[name]} = %s" for name in COLUMNS[2:])
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} "  # noqa: S608
+                f"WHERE {column['kpi']} = %s AND {column['at']} = %s",
+                [
+                    (
+                        v.value,
+                        v.note,
+                        source,
+                        actor_id,
+                        stamp,
+                        kpi.pk,
+                        ops.adapt_datefield_value(v.at),
+                    )
+                    for v in changed_rows
+                ],
+            )
+
+
+COLUMNS = ("kpi", "at", "value", "note", "source", "recorded_by", "recorded_at")
 
 
 @transaction.atomic
@@ -90,42 +155,26 @@ def record_kpi_values(
     """
     validate_values(values)
     latest: dict[date, ValueIn] = {item.at: item for item in values}
+    if not latest:
+        return IngestResult(created=0, updated=0)
     # Lock the KPI row so concurrent batches for one KPI serialize on PostgreSQL (SQLite's
     # BEGIN IMMEDIATE already serializes writers).
     KPI.objects.select_for_update().filter(pk=kpi.pk).first()
+    # One range query (two parameters) instead of `at IN (...)` with up to 10,000 of them.
     existing = {
         at: (value, note)
-        for at, value, note in KPIValue.objects.filter(kpi=kpi, at__in=list(latest)).values_list(
-            "at", "value", "note"
-        )
+        for at, value, note in KPIValue.objects.filter(
+            kpi=kpi, at__gte=min(latest), at__lte=max(latest)
+        ).values_list("at", "value", "note")
     }
-    now = timezone.now()
-    new_rows: list[KPIValue] = []
-    changed_rows: list[KPIValue] = []
+    new_rows: list[ValueIn] = []
+    changed_rows: list[ValueIn] = []
     for at, item in latest.items():
-        row = KPIValue(
-            kpi=kpi,
-            at=at,
-            value=item.value,
-            note=item.note,
-            source=source,
-            recorded_by=actor,
-            recorded_at=now,
-        )
         if at not in existing:
-            new_rows.append(row)
+            new_rows.append(item)
         elif existing[at] != (item.value, item.note):
-            changed_rows.append(row)
-    if new_rows:
-        KPIValue.objects.bulk_create(new_rows, batch_size=2000)
-    if changed_rows:
-        KPIValue.objects.bulk_create(
-            changed_rows,
-            batch_size=2000,
-            update_conflicts=True,
-            unique_fields=["kpi", "at"],
-            update_fields=["value", "note", "source", "recorded_by", "recorded_at"],
-        )
+            changed_rows.append(item)
+    write_values(kpi, new_rows, changed_rows, actor=actor, source=source)
     if new_rows or changed_rows:
         changes: dict[str, Any] = {
             "created": len(new_rows),
