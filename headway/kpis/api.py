@@ -32,6 +32,7 @@ from headway.kpis.schemas import (
     KPIValueBatchIn,
     KPIValueOut,
     KPIValuePage,
+    LatestOut,
     ValueFilters,
 )
 from headway.kpis.scoring import KPIFigures, kpi_figures
@@ -62,8 +63,11 @@ def kpi_out(kpi: KPI, figures: KPIFigures) -> KPIOut:
         **{name: getattr(kpi, name) for name in DEFINITION},
         owner=kpi.owner.username if kpi.owner else None,
         team=kpi.team.key if kpi.team else None,
-        latest_at=figures.latest_at,
-        latest_value=figures.latest_value,
+        latest=(
+            LatestOut(at=figures.latest_at, value=figures.latest_value)
+            if figures.latest_at is not None and figures.latest_value is not None
+            else None
+        ),
         status=figures.status,
         stale=figures.stale,
     )

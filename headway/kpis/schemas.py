@@ -52,6 +52,11 @@ class KPIIn(InputSchema):
 KPIPatch = patch_of(KPIIn, "KPIPatch")
 
 
+class LatestOut(Schema):
+    at: date
+    value: float
+
+
 class KPIOut(Schema):
     key: str
     name: str
@@ -70,8 +75,7 @@ class KPIOut(Schema):
     category: str
     indicator: str
     benchmark: float | None
-    latest_at: date | None = Field(description="Computed: date of the latest value.")
-    latest_value: float | None = Field(description="Computed: the latest value.")
+    latest: LatestOut | None = Field(description="Computed: the latest value as of the date.")
     status: str = Field(description="Computed: green, amber, red or no_data.")
     stale: bool = Field(description="Computed: no value within the cadence.")
 

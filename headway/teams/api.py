@@ -10,8 +10,18 @@ from headway.accounts import access
 from headway.accounts.models import Membership, User
 from headway.core.api_auth import ApiRequest
 from headway.core.api_refs import team_ref, user_ref
-from headway.core.api_schemas import PageParams, PathKey, changes_of, page_of, paged, responds
+from headway.core.api_schemas import (
+    AsOfParams,
+    PageParams,
+    PathKey,
+    changes_of,
+    page_of,
+    paged,
+    responds,
+)
+from headway.core.timeutil import today_in
 from headway.domain.policy import Action
+from headway.okrs.scoring import scoreboard
 from headway.teams import actions
 from headway.teams.models import Team
 from headway.teams.schemas import TeamIn, TeamOut, TeamPage, TeamPatch
@@ -19,7 +29,17 @@ from headway.teams.schemas import TeamIn, TeamOut, TeamPage, TeamPatch
 router = Router()
 
 
-def team_out(team: Team) -> TeamOut:
+def rollup(membership: Membership, params: AsOfParams | None = None) -> dict[int, float | None]:
+    """Team progress in the cycle containing the date (fixed number of queries)."""
+    as_of = (params.as_of if params else None) or today_in(membership.workspace.timezone)
+    cycle = access.cycles_for(membership).filter(start__lte=as_of).order_by("-start").first()
+    if cycle is None:
+        return {}
+    parents = dict(access.teams_for(membership).values_list("id", "parent_id"))
+    return scoreboard([cycle], as_of=as_of).team_progress(parents)
+
+
+def team_out(team: Team, progress: dict[int, float | None]) -> TeamOut:
     return TeamOut(
         key=team.key,
         name=team.name,
@@ -27,6 +47,7 @@ def team_out(team: Team) -> TeamOut:
         parent=team.parent.key if team.parent else None,
         lead=team.lead.username if team.lead else None,
         members=sorted(user.username for user in team.members.all()),
+        progress=progress.get(team.pk),
     )
 
 
@@ -48,11 +69,14 @@ def detailed(membership: Membership, key: str) -> Team:
 
 
 @router.get("/teams", response=responds(200, TeamPage))
-def list_teams(request: ApiRequest, page: Query[PageParams]) -> dict[str, Any]:
-    """Every team of the workspace, by name."""
+def list_teams(
+    request: ApiRequest, day: Query[AsOfParams], page: Query[PageParams]
+) -> dict[str, Any]:
+    """Every team of the workspace, by name, with its progress."""
     teams = access.teams_for(request.auth).select_related("parent", "lead")
     count, rows = page_of(teams.prefetch_related("members"), page)
-    return paged(count, rows, team_out)
+    progress = rollup(request.auth, day)
+    return paged(count, rows, lambda team: team_out(team, progress))
 
 
 @router.post("/teams", response=responds(201, TeamOut))
@@ -64,12 +88,12 @@ def create_team(request: ApiRequest, payload: TeamIn) -> tuple[int, TeamOut]:
     team = actions.create_team(
         request.auth.workspace, actor=request.auth.user, via="api", members=members, **fields
     )
-    return 201, team_out(detailed(request.auth, team.key))
+    return 201, team_out(detailed(request.auth, team.key), rollup(request.auth))
 
 
 @router.get("/teams/{key}", response=responds(200, TeamOut))
-def get_team(request: ApiRequest, key: PathKey) -> TeamOut:
-    return team_out(detailed(request.auth, key))
+def get_team(request: ApiRequest, key: PathKey, day: Query[AsOfParams]) -> TeamOut:
+    return team_out(detailed(request.auth, key), rollup(request.auth, day))
 
 
 @router.patch("/teams/{key}", response=responds(200, TeamOut))
@@ -78,7 +102,7 @@ def update_team(request: ApiRequest, key: PathKey, payload: TeamPatch) -> TeamOu
     team = access.get_team(request.auth, key, Action.MANAGE)
     fields = resolved(request.auth, changes_of(payload))
     actions.update_team(team, actor=request.auth.user, via="api", **fields)
-    return team_out(detailed(request.auth, key))
+    return team_out(detailed(request.auth, key), rollup(request.auth))
 
 
 @router.delete("/teams/{key}", response=responds(204, None))

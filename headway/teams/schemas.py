@@ -34,6 +34,12 @@ class TeamOut(Schema):
     parent: str | None
     lead: str | None
     members: list[str]
+    progress: float | None = Field(
+        description=(
+            "Computed: mean progress of the team's and its descendants' objectives, in the "
+            "cycle containing the date (or the latest that started before it)."
+        )
+    )
 
 
 TeamPage = page_schema(TeamOut, "TeamPage")

@@ -82,9 +82,10 @@ class TestKPIs:
         KPIValueFactory(kpi=kpi, at=date(2026, 2, 5), value=60)
         api = api_as("viewer")
         january = api.get("/kpis/mrr", as_of="2026-01-10").json
-        assert (january["latest_value"], january["status"]) == (95.0, "green")
+        assert january["latest"] == {"at": "2026-01-05", "value": 95.0}
+        assert january["status"] == "green"
         february = api.get("/kpis/mrr", as_of="2026-02-06").json
-        assert (february["latest_value"], february["status"]) == (60.0, "red")
+        assert (february["latest"]["value"], february["status"]) == (60.0, "red")
 
     def test_it_creates_and_validates_thresholds(self, api_as, world):
         api = api_as("member")

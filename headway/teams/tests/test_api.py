@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from headway.core.tests.factories import ObjectiveFactory, TeamFactory
+from headway.core.tests.factories import (
+    CheckInFactory,
+    KeyResultFactory,
+    ObjectiveFactory,
+    TeamFactory,
+)
 from headway.teams.models import Team
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +32,7 @@ class TestTeams:
             "parent": "company",
             "lead": "lea",
             "members": ["max"],
+            "progress": None,
         }
         moved = api.patch("/teams/ops", {"parent": "product", "members": []})
         assert (moved.json["parent"], moved.json["members"]) == ("product", [])
@@ -53,6 +61,15 @@ class TestTeams:
             team.members.add(world.user("member"), world.user("viewer"))
         api = api_as("viewer")
         api.get("/me")
-        with django_assert_num_queries(5):  # auth 2, count 1, page 1, members 1
+        # auth 2, count 1, page 1, members 1; progress: cycle 1, tree 1, scoreboard 3
+        with django_assert_num_queries(10):
             page = api.get("/teams", limit=100).json
         assert page["count"] == rows + 3
+
+    def test_progress_rolls_up_the_tree_as_of_a_date(self, api_as, world):
+        objective = ObjectiveFactory(workspace=world.workspace, cycle=world.cycle, team=world.web)
+        kr = KeyResultFactory(objective=objective, start=0, target=100)
+        CheckInFactory(key_result=kr, at=date(2026, 2, 1), value=50)
+        api = api_as("viewer")
+        assert api.get("/teams/product", as_of="2026-02-15").json["progress"] == 0.5
+        assert api.get("/teams/product", as_of="2026-01-15").json["progress"] == 0.0
