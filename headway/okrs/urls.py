@@ -18,5 +18,10 @@ urlpatterns = [
     path("objectives/<str:key>/retrospective/", views.retrospective, name="retrospective"),
     path("objectives/<str:key>/initiatives/", views.initiative_create, name="initiative-create"),
     path("initiatives/<str:key>/status/", views.initiative_status, name="initiative-status"),
+    path(
+        "objectives/<str:key>/key-results/new/",
+        views_edit.key_result_create,
+        name="key-result-create",
+    ),
     path("key-results/<str:key>/edit/", views_edit.key_result_edit, name="key-result-edit"),
 ]

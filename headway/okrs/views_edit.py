@@ -25,7 +25,7 @@ from headway.okrs.forms import (
     ObjectiveForm,
     filled_forms,
 )
-from headway.okrs.models import Cycle, Objective
+from headway.okrs.models import Cycle, KeyResult, Objective
 from headway.okrs.views import pick_cycle
 
 
@@ -208,3 +208,31 @@ def key_result_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
         except DomainError as error:
             show_error(form, error)
     return form_page(request, f"Edit key result: {kr.title}", form, objective=kr.objective)
+
+
+@member_required
+def key_result_create(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    """Add one more key result to an objective."""
+    objective = access.get_objective(request.membership, key, Action.CREATE)
+    form = KeyResultForm(request.POST or None, membership=request.membership)
+    if request.method == "POST" and form.is_valid():
+        taken = set(objective.key_results.values_list("key", flat=True))
+        number = len(taken) + 1
+        while f"{objective.key}-kr{number}" in taken:
+            number += 1
+        try:
+            actions.create_key_result(
+                objective,
+                actor=request.user,
+                via="web",
+                key=unique_key(
+                    KeyResult.objects.filter(workspace_id=objective.workspace_id),
+                    f"{objective.key}-kr{number}",
+                    fallback="kr",
+                ),
+                **form.cleaned_data,
+            )
+            return redirect("okrs:objective", key=objective.key)
+        except DomainError as error:
+            show_error(form, error)
+    return form_page(request, f"New key result for {objective.title}", form, objective=objective)

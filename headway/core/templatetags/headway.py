@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from headway.core import charts
 from headway.domain.scoring import band, succeeded
@@ -42,7 +42,7 @@ def number(value: float | None, unit: str = "") -> str:
 def status_chip(status: str | None) -> SafeString:
     """A coloured chip that says the status in words (colour is never the only signal)."""
     if not status:
-        return format_html('<span class="chip chip-grey">No data</span>')
+        return mark_safe('<span class="chip chip-grey">No data</span>')
     if status in Status._value2member_map_:
         member = Status(status)
         return format_html('<span class="chip chip-{}">{}</span>', member.colour, member.label)
@@ -57,7 +57,7 @@ def score_chip(value: float | None, kind: str | None = None, final: bool = True)
     """A score with its colour band and, given the kind, whether the objective succeeded
     (committed: 1.0, aspirational: 0.7); before the cycle is closed, whether it is on course."""
     if value is None:
-        return format_html('<span class="chip chip-grey">No score</span>')
+        return mark_safe('<span class="chip chip-grey">No score</span>')
     grade = Decimal(str(value))
     colour = BAND_COLOUR[band(grade).value]
     text = f"{value:.1f}"

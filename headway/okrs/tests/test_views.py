@@ -267,6 +267,28 @@ class TestCreateObjective:
         assert not Objective.objects.exists()
 
 
+class TestKeyResults:
+    def test_the_owner_adds_and_edits_a_key_result(self, world, okr):
+        client = signed_in(world, "member")
+        data = {"title": "Lighthouse 95", "metric": "number", "start": "70", "target": "95",
+                "direction": "auto"}  # fmt: skip
+        response = client.post("/okrs/objectives/fast/key-results/new/", data)
+        assert response["Location"] == "/okrs/objectives/fast/"
+        kr = okr.key_results.get(title="Lighthouse 95")
+        assert kr.key == "fast-kr3"
+        client.post(f"/okrs/key-results/{kr.key}/edit/", data | {"target": "98"})
+        kr.refresh_from_db()
+        assert kr.target == 98.0
+
+    def test_a_boolean_key_result_needs_no_target_but_a_number_does(self, world, okr):
+        client = signed_in(world, "member")
+        data = {"title": "Launched", "metric": "number", "direction": "auto"}
+        response = client.post("/okrs/objectives/fast/key-results/new/", data)
+        assert "Give a target value." in response.content.decode()
+        client.post("/okrs/objectives/fast/key-results/new/", data | {"metric": "boolean"})
+        assert okr.key_results.filter(title="Launched", metric="boolean").exists()
+
+
 class TestReview:
     def test_an_admin_closes_the_cycle(self, world, okr):
         client = signed_in(world, "admin")
@@ -299,6 +321,8 @@ WRITES = [
     ("/okrs/objectives/fast/edit/", {"title": "Hacked", "cycle": "2026-q1", "kind": "committed",
                                      "visibility": "workspace"}),
     ("/okrs/objectives/fast/retrospective/", {"retrospective": "Hacked"}),
+    ("/okrs/objectives/fast/key-results/new/", {"title": "Hacked", "metric": "boolean",
+                                               "direction": "auto"}),
     ("/okrs/objectives/fast/initiatives/", {"title": "Hacked"}),
     ("/okrs/initiatives/cdn/status/", {"status": "done"}),
     ("/okrs/key-results/fast-kr0/edit/", {"title": "Hacked", "metric": "number", "target": "1",
