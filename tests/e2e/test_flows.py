@@ -47,8 +47,10 @@ def test_check_in_on_two_key_results(page, live_server):
         row.get_by_label("Confidence").fill("9")
     first.get_by_label("Note").fill("Shipped the last piece")
     second.get_by_label("I need help").check()
+    page.evaluate("window.stillHere = true")
     page.get_by_role("button", name="Save check-ins").click()
     expect(page.get_by_role("status")).to_contain_text("Saved 2 check-ins")
+    assert page.evaluate("window.stillHere") is True  # swapped in place, no full reload
     for row in (page.locator(f"#checkin-{keys[0]}"), page.locator(f"#checkin-{keys[1]}")):
         expect(row.locator(".progress")).to_have_text("100%")
         expect(row.locator(".status")).to_have_text("Done")
@@ -87,8 +89,10 @@ def test_add_a_kpi_value_and_see_its_colour_change(page, live_server):
     page.goto(f"{live_server.url}/kpis/{kpi.key}/")
     expect(page.locator("#kpi-status .chip").first).not_to_have_text("Green")
     page.get_by_role("spinbutton", name="Value").fill(str(kpi.green))  # green from here
+    page.evaluate("window.stillHere = true")
     page.get_by_role("button", name="Add value").click()
     expect(page.locator("#kpi-status .chip").first).to_have_text("Green")
+    assert page.evaluate("window.stillHere") is True
     expect(page.locator("#kpi-status .chip-green")).to_be_visible()
 
 
