@@ -35,7 +35,9 @@ def rollup(membership: Membership, params: AsOfParams | None = None) -> dict[int
     cycle = access.cycles_for(membership).filter(start__lte=as_of).order_by("-start").first()
     if cycle is None:
         return {}
-    parents = dict(access.teams_for(membership).values_list("id", "parent_id"))
+    parents: dict[int, int | None] = dict(
+        access.teams_for(membership).values_list("id", "parent_id")
+    )
     return scoreboard([cycle], as_of=as_of).team_progress(parents)
 
 
