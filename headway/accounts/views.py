@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -114,7 +114,3 @@ def token_revoke(request: AuthenticatedRequest, token_id: int) -> HttpResponse:
     tokens.revoke_token(token, actor=request.membership, via="web")
     messages.success(request, f"Token {token.prefix}… is revoked.")
     return redirect("accounts:settings")
-
-
-def locked_out(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/locked_out.html", status=429)

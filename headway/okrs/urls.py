@@ -1,12 +1,12 @@
 from django.urls import path
 
-from headway.okrs import views, views_edit
+from headway.okrs import views, views_checkin, views_edit
 
 app_name = "okrs"
 
 urlpatterns = [
     path("", views.tree, name="tree"),
-    path("check-in/", views.check_in, name="check-in"),
+    path("check-in/", views_checkin.check_in, name="check-in"),
     path("review/", views.review, name="review"),
     path("review/<str:cycle_key>/", views.review, name="review-cycle"),
     path("cycles/<str:cycle_key>/close/", views.close_cycle, name="cycle-close"),

@@ -6,7 +6,6 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 from headway.accounts import access
 from headway.core import charts
 from headway.core.errors import DomainError, NotFound
-from headway.core.forms import show_error, unique_key
+from headway.core.forms import unique_key
 from headway.core.htmx import render_page_or_partial
 from headway.core.http import AuthenticatedRequest, allowed, today
 from headway.core.middleware import member_required
@@ -25,7 +24,6 @@ from headway.history.models import Event
 from headway.kpis.models import KPIValue
 from headway.okrs import actions
 from headway.okrs.forms import (
-    CheckInForm,
     InitiativeForm,
     InitiativeStatusForm,
     RetrospectiveForm,
@@ -246,90 +244,6 @@ def initiatives_response(request: AuthenticatedRequest, objective: Objective) ->
         "okrs/objective_detail.html#initiatives",
         initiatives_context(request, objective),
     )
-
-
-# Check-in ----------------------------------------------------------------------------------
-
-
-def my_key_results(request: AuthenticatedRequest) -> list[KeyResult]:
-    """Key results the caller checks in on: theirs, or unowned ones of their objectives."""
-    user = request.user
-    return list(
-        access.key_results_for(request.membership)
-        .filter(Q(owner=user) | Q(owner__isnull=True, objective__owner=user))
-        .exclude(objective__cycle__state=CycleState.CLOSED.value)
-        .select_related("objective", "objective__cycle", "objective__team", "owner")
-        .order_by("objective__title", "position", "key")
-    )
-
-
-def check_in_rows(
-    krs: list[KeyResult], board: Scoreboard, data: Any = None
-) -> list[dict[str, Any]]:
-    rows = []
-    for kr in krs:
-        figures = board.key_results.get(kr.pk)
-        initial = {"confidence": (figures.confidence if figures else None) or 7}
-        rows.append(
-            {
-                "kr": kr,
-                "figures": figures,
-                "form": CheckInForm(data, prefix=kr.key, initial=initial),
-            }
-        )
-    return rows
-
-
-@member_required
-def check_in(request: AuthenticatedRequest) -> HttpResponse:
-    """One form for all my key results; saving is one transaction, shown without a reload."""
-    membership = request.membership
-    if request.method == "POST":
-        # A role that may not check in on anything (a viewer) is refused before anything else.
-        access.check(membership, Action.CHECK_IN, Relation(is_owner=True))
-    krs = my_key_results(request)
-    cycles = {kr.objective.cycle_id: kr.objective.cycle for kr in krs}
-    saved = 0
-    board = scoreboard(cycles.values(), as_of=today(membership))
-    rows = check_in_rows(krs, board, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and all(row["form"].is_valid() for row in rows):
-        saved = save_check_ins(request, rows)
-        if saved:
-            rows = check_in_rows(krs, scoreboard(cycles.values(), as_of=today(membership)))
-    context = {"rows": rows, "saved": saved, "posted": request.method == "POST"}
-    return render_page_or_partial(
-        request, "okrs/check_in.html", context, partials={"check-in": "check-in"}
-    )
-
-
-def save_check_ins(request: AuthenticatedRequest, rows: list[dict[str, Any]]) -> int:
-    """Record every filled row, all or nothing; errors go next to their fields."""
-    filled = [row for row in rows if row["form"].cleaned_data.get("value") is not None]
-    try:
-        with transaction.atomic():
-            for row in filled:
-                kr, data = row["kr"], row["form"].cleaned_data
-                access.check(
-                    request.membership,
-                    Action.CHECK_IN,
-                    access.key_result_relation(request.membership, kr),
-                )
-                try:
-                    actions.record_check_in(
-                        kr,
-                        actor=request.user,
-                        value=data["value"],
-                        confidence=data["confidence"],
-                        note=data["note"],
-                        blockers=row["form"].blockers_text(),
-                        via="web",
-                    )
-                except DomainError as error:
-                    show_error(row["form"], error)
-                    raise
-    except DomainError:
-        return 0
-    return len(filled)
 
 
 # Cycle review --------------------------------------------------------------------------------
