@@ -439,13 +439,13 @@ def kpi_values(spec: tuple[Any, ...]) -> list[dict[str, Any]]:
     else:
         days = [ANCHOR - timedelta(days=7 * back) for back in range(51, -1, -1)]
     scale = max(abs(first), abs(last))
+    if spec[0] in STALE_KPIS:
+        days = [at for at in days if at <= ANCHOR - timedelta(days=90)]
     out = []
     for n, at in enumerate(days):
         trend = first + (last - first) * n / max(1, len(days) - 1)
         noise = rng.gauss(0, abs(last - first) * 0.06 + scale * 0.002)
         out.append({"at": at, "value": tidy(trend + noise, scale)})
-    if spec[0] in STALE_KPIS:
-        out = [value for value in out if value["at"] <= ANCHOR - timedelta(days=90)]
     return out
 
 
