@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from headway.accounts import access
 from headway.accounts.models import Membership
@@ -107,14 +107,14 @@ def list_kpis(
 
 
 @router.post("/kpis", response=responds(201, KPIOut))
-def create_kpi(request: ApiRequest, payload: KPIIn) -> tuple[int, KPIOut]:
+def create_kpi(request: ApiRequest, payload: KPIIn) -> Status[KPIOut]:
     """Add a KPI. Members: one they own or of one of their teams."""
     fields = payload.model_dump()
     if "owner" not in payload.model_fields_set:
         fields["owner"] = request.auth.user.username
     fields = kpi_fields(request.auth, KPI(), fields)
     kpi = actions.create_kpi(request.auth.workspace, actor=request.auth.user, via="api", **fields)
-    return 201, one_kpi(request.auth, kpi.key)
+    return Status(201, one_kpi(request.auth, kpi.key))
 
 
 @router.get("/kpis/{key}", response=responds(200, KPIOut))
@@ -131,10 +131,10 @@ def update_kpi(request: ApiRequest, key: PathKey, payload: KPIPatch) -> KPIOut:
 
 
 @router.delete("/kpis/{key}", response=responds(204, None))
-def delete_kpi(request: ApiRequest, key: PathKey) -> tuple[int, None]:
+def delete_kpi(request: ApiRequest, key: PathKey) -> Status[None]:
     kpi = access.get_kpi(request.auth, key, Action.EDIT)
     actions.delete_kpi(kpi, actor=request.auth.user, via="api")
-    return 204, None
+    return Status(204, None)
 
 
 def value_out(value: KPIValue) -> KPIValueOut:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from headway.accounts import access
 from headway.accounts.models import Membership
@@ -108,13 +108,13 @@ def list_cycles(request: ApiRequest, page: Query[PageParams]) -> dict[str, Any]:
 
 
 @router.post("/cycles", response=responds(201, CycleOut), tags=["cycles"])
-def create_cycle(request: ApiRequest, payload: CycleIn) -> tuple[int, CycleOut]:
+def create_cycle(request: ApiRequest, payload: CycleIn) -> Status[CycleOut]:
     """Add a cycle (admins)."""
     access.check(request.auth, Action.MANAGE)
     cycle = actions.create_cycle(
         request.auth.workspace, actor=request.auth.user, via="api", **payload.model_dump()
     )
-    return 201, cycle_out(cycle)
+    return Status(201, cycle_out(cycle))
 
 
 @router.get("/cycles/{key}", response=responds(200, CycleOut), tags=["cycles"])
@@ -217,14 +217,16 @@ def list_objectives(
 
 
 @router.post("/objectives", response=responds(201, ObjectiveOut), tags=["objectives"])
-def create_objective(request: ApiRequest, payload: ObjectiveIn) -> tuple[int, ObjectiveOut]:
+def create_objective(request: ApiRequest, payload: ObjectiveIn) -> Status[ObjectiveOut]:
     """Add an objective. Members: one they own or of one of their teams."""
     fields = objective_fields(request.auth, with_owner(request, payload, payload.model_dump()))
     check_placement(request.auth, Objective(), fields)
     objective = actions.create_objective(
         request.auth.workspace, actor=request.auth.user, via="api", **fields
     )
-    return 201, one_objective(request.auth, objective.key, today_in(objective.workspace.timezone))
+    return Status(
+        201, one_objective(request.auth, objective.key, today_in(objective.workspace.timezone))
+    )
 
 
 @router.get("/objectives/{key}", response=responds(200, ObjectiveOut), tags=["objectives"])
@@ -243,11 +245,11 @@ def update_objective(request: ApiRequest, key: PathKey, payload: ObjectivePatch)
 
 
 @router.delete("/objectives/{key}", response=responds(204, None), tags=["objectives"])
-def delete_objective(request: ApiRequest, key: PathKey) -> tuple[int, None]:
+def delete_objective(request: ApiRequest, key: PathKey) -> Status[None]:
     """Delete an objective with its key results and initiatives."""
     objective = access.get_objective(request.auth, key, Action.EDIT)
     actions.delete_objective(objective, actor=request.auth.user, via="api")
-    return 204, None
+    return Status(204, None)
 
 
 # Key results -------------------------------------------------------------------------------
@@ -311,7 +313,7 @@ def list_key_results(
 )
 def create_key_result(
     request: ApiRequest, key: PathKey, payload: KeyResultIn
-) -> tuple[int, KeyResultOut]:
+) -> Status[KeyResultOut]:
     """Add a key result. Members: in an objective of theirs or their teams', or owned by them."""
     objective = access.get_objective(request.auth, key)
     fields = key_result_fields(request.auth, with_owner(request, payload, payload.model_dump()))
@@ -321,7 +323,9 @@ def create_key_result(
     )
     access.check(request.auth, Action.CREATE, relation)
     kr = actions.create_key_result(objective, actor=request.auth.user, via="api", **fields)
-    return 201, one_key_result(request.auth, kr.key, today_in(request.auth.workspace.timezone))
+    return Status(
+        201, one_key_result(request.auth, kr.key, today_in(request.auth.workspace.timezone))
+    )
 
 
 @router.get("/key-results/{key}", response=responds(200, KeyResultOut), tags=["key results"])
@@ -344,10 +348,10 @@ def update_key_result(request: ApiRequest, key: PathKey, payload: KeyResultPatch
 
 
 @router.delete("/key-results/{key}", response=responds(204, None), tags=["key results"])
-def delete_key_result(request: ApiRequest, key: PathKey) -> tuple[int, None]:
+def delete_key_result(request: ApiRequest, key: PathKey) -> Status[None]:
     kr = access.get_key_result(request.auth, key, Action.EDIT)
     actions.delete_key_result(kr, actor=request.auth.user, via="api")
-    return 204, None
+    return Status(204, None)
 
 
 # Check-ins ---------------------------------------------------------------------------------
@@ -379,15 +383,13 @@ def list_check_ins(request: ApiRequest, key: PathKey, page: Query[PageParams]) -
 @router.post(
     "/key-results/{key}/check-ins", response=responds(201, CheckInOut), tags=["key results"]
 )
-def create_check_in(
-    request: ApiRequest, key: PathKey, payload: CheckInIn
-) -> tuple[int, CheckInOut]:
+def create_check_in(request: ApiRequest, key: PathKey, payload: CheckInIn) -> Status[CheckInOut]:
     """Record a reading. Members: on key results of theirs or of their teams' objectives."""
     kr = access.get_key_result(request.auth, key, Action.CHECK_IN)
     check_in = actions.record_check_in(
         kr, actor=request.auth.user, via="api", **payload.model_dump()
     )
-    return 201, check_in_out(check_in)
+    return Status(201, check_in_out(check_in))
 
 
 # Initiatives -------------------------------------------------------------------------------
@@ -434,13 +436,13 @@ def list_initiatives(request: ApiRequest, page: Query[PageParams]) -> dict[str, 
 
 
 @router.post("/initiatives", response=responds(201, InitiativeOut), tags=["initiatives"])
-def create_initiative(request: ApiRequest, payload: InitiativeIn) -> tuple[int, InitiativeOut]:
+def create_initiative(request: ApiRequest, payload: InitiativeIn) -> Status[InitiativeOut]:
     fields = initiative_fields(request.auth, with_owner(request, payload, payload.model_dump()))
     check_initiative(request.auth, Action.CREATE, fields)
     initiative = actions.create_initiative(
         request.auth.workspace, actor=request.auth.user, via="api", **fields
     )
-    return 201, initiative_out(initiative)
+    return Status(201, initiative_out(initiative))
 
 
 @router.get("/initiatives/{key}", response=responds(200, InitiativeOut), tags=["initiatives"])
@@ -460,10 +462,10 @@ def update_initiative(request: ApiRequest, key: PathKey, payload: InitiativePatc
 
 
 @router.delete("/initiatives/{key}", response=responds(204, None), tags=["initiatives"])
-def delete_initiative(request: ApiRequest, key: PathKey) -> tuple[int, None]:
+def delete_initiative(request: ApiRequest, key: PathKey) -> Status[None]:
     initiative = access.get_initiative(request.auth, key, Action.EDIT)
     actions.delete_initiative(initiative, actor=request.auth.user, via="api")
-    return 204, None
+    return Status(204, None)
 
 
 # Dependencies ------------------------------------------------------------------------------
@@ -501,7 +503,7 @@ def list_dependencies(request: ApiRequest, page: Query[PageParams]) -> dict[str,
 
 
 @router.post("/dependencies", response=responds(201, DependencyOut), tags=["dependencies"])
-def create_dependency(request: ApiRequest, payload: DependencyIn) -> tuple[int, DependencyOut]:
+def create_dependency(request: ApiRequest, payload: DependencyIn) -> Status[DependencyOut]:
     """Record that an objective or key result depends on another one."""
     m = request.auth
     fields = payload.model_dump()
@@ -524,11 +526,11 @@ def create_dependency(request: ApiRequest, payload: DependencyIn) -> tuple[int, 
         via="api",
         **{name: getattr(dependency, name) for name in (*DEPENDENCY_RELATED, "note")},
     )
-    return 201, dependency_out(created)
+    return Status(201, dependency_out(created))
 
 
 @router.delete("/dependencies/{id}", response=responds(204, None), tags=["dependencies"])
-def delete_dependency(request: ApiRequest, id: int) -> tuple[int, None]:
+def delete_dependency(request: ApiRequest, id: int) -> Status[None]:
     """Remove a dependency (an edit of the object that depends)."""
     rows = access.dependencies_for(request.auth).select_related(*DEPENDENCY_RELATED)
     dependency = rows.filter(pk=id).first() if 0 < id < 2**62 else None
@@ -536,4 +538,4 @@ def delete_dependency(request: ApiRequest, id: int) -> tuple[int, None]:
         raise NotFound("dependency", str(id))
     check_source(request.auth, dependency)
     actions.delete_dependency(dependency, actor=request.auth.user, via="api")
-    return 204, None
+    return Status(204, None)

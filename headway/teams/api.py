@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from headway.accounts import access
 from headway.accounts.models import Membership, User
@@ -82,7 +82,7 @@ def list_teams(
 
 
 @router.post("/teams", response=responds(201, TeamOut))
-def create_team(request: ApiRequest, payload: TeamIn) -> tuple[int, TeamOut]:
+def create_team(request: ApiRequest, payload: TeamIn) -> Status[TeamOut]:
     """Add a team (admins)."""
     access.check(request.auth, Action.MANAGE)
     fields = resolved(request.auth, payload.model_dump())
@@ -90,7 +90,7 @@ def create_team(request: ApiRequest, payload: TeamIn) -> tuple[int, TeamOut]:
     team = actions.create_team(
         request.auth.workspace, actor=request.auth.user, via="api", members=members, **fields
     )
-    return 201, team_out(detailed(request.auth, team.key), rollup(request.auth))
+    return Status(201, team_out(detailed(request.auth, team.key), rollup(request.auth)))
 
 
 @router.get("/teams/{key}", response=responds(200, TeamOut))
@@ -108,8 +108,8 @@ def update_team(request: ApiRequest, key: PathKey, payload: TeamPatch) -> TeamOu
 
 
 @router.delete("/teams/{key}", response=responds(204, None))
-def delete_team(request: ApiRequest, key: PathKey) -> tuple[int, None]:
+def delete_team(request: ApiRequest, key: PathKey) -> Status[None]:
     """Delete a team that has no child teams, objectives or KPIs (admins)."""
     team = access.get_team(request.auth, key, Action.MANAGE)
     actions.delete_team(team, actor=request.auth.user, via="api")
-    return 204, None
+    return Status(204, None)
