@@ -13,7 +13,9 @@ from datetime import date
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
@@ -53,9 +55,17 @@ def api_schema(world):
     )
     kpi = KPIFactory(workspace=world.workspace, key="mrr", team=world.web)
     KPIValueFactory(kpi=kpi, at=date(2026, 1, 5))
-    return schemathesis.openapi.from_wsgi(
-        "/api/v1/openapi.json", get_wsgi_application(), config=CONFIG
-    )
+    # Django closes the connection around each WSGI request when it is not in autocommit, as
+    # inside the test's transaction; its own test client avoids that the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi(
+            "/api/v1/openapi.json", get_wsgi_application(), config=CONFIG
+        )
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
