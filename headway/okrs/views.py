@@ -123,8 +123,11 @@ def tree(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def kr_chart(kr: KeyResult, cycle: Cycle, points: list[tuple[Any, float]]) -> str:
+    """Check-ins against the expected line; none for a done/not-done key result."""
+    if kr.metric == "boolean":
+        return ""
     expected = None
-    if kr.start is not None and kr.target is not None:
+    if kr.direction == "auto" and kr.start is not None and kr.target is not None:
         expected = ((cycle.start, kr.start), (cycle.end, kr.target))
     return charts.line_chart(
         title=f"{kr.title}: check-ins against the expected line",

@@ -123,6 +123,17 @@ class TestObjective:
         assert "Made it" in text
         assert 'href="/okrs/objectives/fast/edit/"' in text
 
+    def test_a_done_or_not_key_result_reads_as_words_without_a_chart(self, world, okr):
+        KeyResultFactory(
+            objective=okr, key="launch", title="Launch the beta", metric="boolean",
+            start=None, target=None, position=5,
+        )  # fmt: skip
+        text = signed_in(world, "member").get("/okrs/objectives/fast/").content.decode()
+        start = text.index('id="kr-launch"')
+        launch = text[start : text.index("</article>", start)]
+        assert "Not yet" in launch
+        assert "check-ins against the expected line" not in launch
+
     def test_a_viewer_sees_no_edit_controls(self, world, okr):
         InitiativeFactory(objective=okr, key="cdn", title="Put assets on a CDN")
         text = signed_in(world, "viewer").get("/okrs/objectives/fast/").content.decode()
