@@ -51,6 +51,9 @@ def create_cycle(
 
 @transaction.atomic
 def update_cycle(cycle: Cycle, *, actor: User | None, via: str = "", **fields: Any) -> Cycle:
+    # Check the dates before saving: the database's own check would fail the save first.
+    if fields.get("end", cycle.end) < fields.get("start", cycle.start):
+        raise Invalid("end", "must be on or after start")
     if fields.get("state") == CycleState.CLOSED.value and not cycle.is_closed:
         raise Invalid("state", "close a cycle with the close action, which freezes its scores")
     if cycle.is_closed and set(fields) - {"name", "state"}:
