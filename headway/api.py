@@ -9,12 +9,13 @@ start); 401 no valid token or session; 403 the role forbids it; 404 unknown or n
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import DataError
+from django.db import DataError, IntegrityError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -25,6 +26,8 @@ from headway.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFo
 from headway.kpis.api import router as kpis_router
 from headway.okrs.api import router as okrs_router
 from headway.teams.api import router as teams_router
+
+logger = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="Headway API",
@@ -108,6 +111,14 @@ def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     detail = f"body: larger than {limit} bytes; send fewer items per request"
     return error(request, 413, detail, "body")
+
+
+@api.exception_handler(IntegrityError)
+def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    # Actions validate before writing, so this is a safety net: the change clashes with data
+    # already stored (a race on a unique row, a rule an action forgot to check first).
+    logger.warning("API write refused by a database constraint: %s", exc)
+    return error(request, 409, "the change conflicts with data already stored", None)
 
 
 @api.exception_handler(DataError)

@@ -250,3 +250,13 @@ class TestQueryCounts:
             assert api.get("/initiatives", limit=100).json["count"] == rows
         with django_assert_num_queries(6):
             assert api.get("/dependencies", limit=100).json["count"] == rows
+
+
+class TestCycles:
+    def test_a_patch_that_ends_a_cycle_before_it_starts_is_refused(self, api_as, world):
+        api = api_as("admin")
+        response = api.patch("/cycles/2026-q1", {"start": "2027-01-01"})
+        assert response.status == 400
+        assert response.json["field"] == "end"
+        world.cycle.refresh_from_db()
+        assert world.cycle.start == date(2026, 1, 1)
