@@ -17,8 +17,10 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import DataError, IntegrityError
 from django.http import HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from headway.accounts.api import router as accounts_router
 from headway.core.api_auth import TokenAuth, WorkspaceSessionAuth
@@ -28,6 +30,20 @@ from headway.okrs.api import router as okrs_router
 from headway.teams.api import router as teams_router
 
 logger = logging.getLogger(__name__)
+
+
+class StrictParser(Parser):
+    """Refuse a query parameter given twice: no parameter of this API is a list, and silently
+    taking the last of `?cycle=a&cycle=b` would answer a question nobody asked."""
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        for key, values in data.lists():
+            if key not in list_fields and len(values) > 1:
+                raise ValidationError([{"loc": ("query", key), "msg": "give this parameter once"}])
+        return super().parse_querydict(data, list_fields, request)
+
 
 api = NinjaAPI(
     title="Headway API",
@@ -41,6 +57,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     auth=[TokenAuth(), WorkspaceSessionAuth()],
+    parser=StrictParser(),
 )
 
 api.add_router("", accounts_router, tags=["me"])

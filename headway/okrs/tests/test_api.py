@@ -260,3 +260,9 @@ class TestCycles:
         assert response.json["field"] == "end"
         world.cycle.refresh_from_db()
         assert world.cycle.start == date(2026, 1, 1)
+
+
+def test_a_query_parameter_given_twice_is_refused(api_as, world):
+    response = api_as("viewer").call("get", "/objectives?cycle=a&cycle=b")
+    assert response.status == 422
+    assert response.json["field"] == "cycle"
