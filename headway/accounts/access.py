@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from headway.accounts.models import Membership
+from headway.accounts.models import Membership, User
 from headway.core.errors import Forbidden, NotFound
 from headway.domain.policy import Action, Relation, can_see, may
 from headway.domain.types import Role, Visibility
@@ -250,6 +250,18 @@ def relation_for_new(
         in_team=team_id in ctx.mine,
         leads_above=team_id in ctx.led_subtree,
     )
+
+
+def check_placement(membership: Membership, *, owner: User | None, team: Team | None) -> None:
+    """Raise Forbidden unless the caller may create an object with this owner and team.
+
+    Also guards moves: a member may not hand an object to a team or owner they could not have
+    created it for.
+    """
+    relation = relation_for_new(
+        membership, owner_id=owner.pk if owner else None, team_id=team.pk if team else None
+    )
+    check(membership, Action.CREATE, relation)
 
 
 def relation_for_new_under(

@@ -80,12 +80,9 @@ def kpi_fields(membership: Membership, kpi: KPI, fields: dict[str, Any]) -> dict
     if "team" in fields:
         fields["team"] = team_ref(membership, fields["team"])
     if "owner" in fields or "team" in fields:
-        owner = fields.get("owner", kpi.owner)
-        team = fields.get("team", kpi.team)
-        relation = access.relation_for_new(
-            membership, owner_id=owner.pk if owner else None, team_id=team.pk if team else None
+        access.check_placement(
+            membership, owner=fields.get("owner", kpi.owner), team=fields.get("team", kpi.team)
         )
-        access.check(membership, Action.CREATE, relation)
     return fields
 
 

@@ -189,14 +189,7 @@ def kpi_create(request: AuthenticatedRequest) -> HttpResponse:
     form = KPIForm(membership, request.POST or None, initial={"owner": request.user})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        owner, team = data.get("owner"), data.get("team")
-        access.check(
-            membership,
-            Action.CREATE,
-            access.relation_for_new(
-                membership, owner_id=owner.pk if owner else None, team_id=team.pk if team else None
-            ),
-        )
+        access.check_placement(membership, owner=data.get("owner"), team=data.get("team"))
         try:
             kpi = actions.create_kpi(
                 membership.workspace,

@@ -178,12 +178,11 @@ def objective_fields(membership: Membership, fields: dict[str, Any]) -> dict[str
 def check_placement(membership: Membership, objective: Objective, fields: dict[str, Any]) -> None:
     """A member may only give an objective an owner and team they could create it with."""
     if "owner" in fields or "team" in fields:
-        owner = fields.get("owner", objective.owner)
-        team = fields.get("team", objective.team)
-        relation = access.relation_for_new(
-            membership, owner_id=owner.pk if owner else None, team_id=team.pk if team else None
+        access.check_placement(
+            membership,
+            owner=fields.get("owner", objective.owner),
+            team=fields.get("team", objective.team),
         )
-        access.check(membership, Action.CREATE, relation)
 
 
 def one_objective(membership: Membership, key: str, as_of: date) -> ObjectiveOut:

@@ -126,14 +126,7 @@ def save_objective(
 ) -> Objective | None:
     membership = request.membership
     data = dict(form.cleaned_data)
-    owner, team = data.get("owner"), data.get("team")
-    access.check(
-        membership,
-        Action.CREATE,
-        access.relation_for_new(
-            membership, owner_id=owner.pk if owner else None, team_id=team.pk if team else None
-        ),
-    )
+    access.check_placement(membership, owner=data.get("owner"), team=data.get("team"))
     workspace = membership.workspace
     try:
         with transaction.atomic():
