@@ -42,3 +42,26 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verb} {self.subject_type} {self.subject_key}"
+
+    @property
+    def sentence(self) -> str:
+        """What happened, as the middle of a sentence: 'checked in on the key result'."""
+        verb = VERB_PHRASES.get(self.verb, self.verb.replace("_", " "))
+        noun = SUBJECT_NOUNS.get(self.subject_type, self.subject_type.replace("_", " "))
+        return f"{verb} the {noun}"
+
+
+VERB_PHRASES = {
+    "checked_in": "checked in on",
+    "check_ins_recorded": "recorded check-ins on",
+    "values_recorded": "recorded values of",
+    "joined": "added",
+}
+SUBJECT_NOUNS = {
+    "key_result": "key result",
+    "check_in": "check-in",
+    "kpi": "KPI",
+    "apitoken": "API token",
+    "membership": "member",
+    "user": "member",
+}

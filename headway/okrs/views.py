@@ -184,7 +184,7 @@ def objective_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
         ),
         "events": Event.objects.filter(
             workspace_id=membership.workspace_id, objective=objective
-        ).select_related("actor")[:30],
+        ).select_related("actor", "objective")[:30],
         "can_edit": allowed(membership, Action.EDIT, relation) and not cycle.is_closed,
         "can_check_in": allowed(membership, Action.CHECK_IN, relation) and not cycle.is_closed,
         **initiatives_context(request, objective),

@@ -59,7 +59,7 @@ def test_my_focus_shows_what_needs_me_this_week(world):
     assert "Happy KPI" not in text
     assert "Ship the cache" in text
     assert "Ada" in text
-    assert "updated objective" in text
+    assert "updated the objective" in text
 
 
 def test_pages_send_a_strict_content_security_policy_and_load_local_assets(world):
