@@ -89,12 +89,6 @@ def get(mapping: dict[Any, Any] | None, key: Any) -> Any:
     return None if mapping is None else mapping.get(key)
 
 
-@register.filter
-def words(value: str) -> str:
-    """checked_in -> checked in."""
-    return str(value).replace("_", " ")
-
-
 @register.simple_tag
 def rollup_bar(progress: float | None, label: str = "") -> SafeString:
     """A team's rollup progress (no expected marker, no status colour)."""
