@@ -1,11 +1,18 @@
-"""Forms for signing in and choosing a workspace."""
+"""Forms for signing in, roles, tokens and adding members."""
 
 from __future__ import annotations
 
-from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from typing import Any
 
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.validators import UnicodeUsernameValidator
+
+from headway.accounts.models import User
 from headway.domain.types import Role
+
+ROLE_CHOICES = [(r.value, r.label) for r in Role]
 
 
 class SignInForm(AuthenticationForm):
@@ -24,7 +31,7 @@ class SignInForm(AuthenticationForm):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=[(r.value, r.label) for r in Role])
+    role = forms.ChoiceField(choices=ROLE_CHOICES)
 
 
 class TokenForm(forms.Form):
@@ -33,3 +40,62 @@ class TokenForm(forms.Form):
         required=False, min_value=1, max_value=3650, label="Expires in (days)",
         help_text="Leave empty for a token that does not expire.",
     )  # fmt: skip
+
+
+class AddMemberForm(forms.Form):
+    """An existing user, found by username or email, joins the workspace."""
+
+    login = forms.CharField(max_length=254, label="Username or email")
+    role = forms.ChoiceField(choices=ROLE_CHOICES, initial=Role.MEMBER.value)
+
+    def clean_login(self) -> User:
+        login = self.cleaned_data["login"].strip()
+        field = "email__iexact" if "@" in login else "username__iexact"
+        users = list(User.objects.filter(**{field: login})[:2])
+        if not users:
+            raise forms.ValidationError("No user has this username or email. Create one below.")
+        if len(users) > 1:
+            raise forms.ValidationError("Several users have this email: give the username.")
+        return users[0]
+
+
+class NewUserForm(forms.Form):
+    """A new account with an initial password (checked by the configured validators)."""
+
+    username = forms.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
+    name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField()
+    password = forms.CharField(
+        label="Initial password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    role = forms.ChoiceField(choices=ROLE_CHOICES, initial=Role.MEMBER.value)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        help_texts = password_validation.password_validators_help_texts()
+        self.fields["password"].help_text = " ".join(help_texts)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "password" in data:
+            try:
+                password_validation.validate_password(data["password"], self.unsaved_user(data))
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+    @staticmethod
+    def unsaved_user(data: dict[str, Any]) -> User:
+        return User(
+            username=data.get("username", ""),
+            name=data.get("name", ""),
+            email=data.get("email", ""),
+        )
+
+    def user(self) -> User:
+        """The new user, not saved yet, with the password hashed."""
+        user = self.unsaved_user(self.cleaned_data)
+        user.set_password(self.cleaned_data["password"])
+        return user

@@ -11,9 +11,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from headway.accounts import access, actions, tokens
-from headway.accounts.forms import RoleForm, SignInForm, TokenForm
-from headway.accounts.models import ApiToken, Membership
+from headway.accounts.forms import AddMemberForm, NewUserForm, RoleForm, SignInForm, TokenForm
+from headway.accounts.models import ApiToken, Membership, User
 from headway.core.errors import DomainError, NotFound
+from headway.core.forms import show_error
 from headway.core.http import AuthenticatedRequest
 from headway.core.middleware import SESSION_KEY, member_required
 from headway.domain.policy import Action
@@ -51,6 +52,8 @@ def settings_context(request: AuthenticatedRequest, **extra: Any) -> dict[str, A
         .order_by("-created_at"),
         "roles": [(r.value, r.label) for r in Role],
         "token_form": TokenForm(),
+        "add_form": AddMemberForm(prefix="add"),
+        "new_user_form": NewUserForm(prefix="new"),
         **extra,
     }
 
@@ -62,9 +65,8 @@ def settings(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/settings.html", settings_context(request))
 
 
-@require_POST
-@member_required
-def change_role(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
+def get_member(request: AuthenticatedRequest, member_id: int) -> Membership:
+    """A membership of the caller's workspace, for an admin."""
     access.check(request.membership, Action.MANAGE)
     member = (
         Membership.objects.filter(workspace_id=request.membership.workspace_id, pk=member_id)
@@ -73,6 +75,13 @@ def change_role(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
     )
     if member is None:
         raise NotFound("member")
+    return member
+
+
+@require_POST
+@member_required
+def change_role(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
+    member = get_member(request, member_id)
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
@@ -81,6 +90,56 @@ def change_role(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
             messages.success(request, f"{member.user.display_name} is now {role.label.lower()}.")
         except DomainError as error:
             messages.error(request, error.message)
+    return redirect("accounts:settings")
+
+
+@require_POST
+@member_required
+def member_add(request: AuthenticatedRequest) -> HttpResponse:
+    """An existing user (by username or email) joins the workspace with a role."""
+    access.check(request.membership, Action.MANAGE)
+    form = AddMemberForm(request.POST, prefix="add")
+    if form.is_valid():
+        user = form.cleaned_data["login"]
+        if added := save_member(request, form, user):
+            return added
+    return render(request, "accounts/settings.html", settings_context(request, add_form=form))
+
+
+@require_POST
+@member_required
+def member_create(request: AuthenticatedRequest) -> HttpResponse:
+    """A new user, with an initial password, joins the workspace with a role."""
+    access.check(request.membership, Action.MANAGE)
+    form = NewUserForm(request.POST, prefix="new")
+    if form.is_valid() and (added := save_member(request, form, form.user())):
+        return added
+    return render(request, "accounts/settings.html", settings_context(request, new_user_form=form))
+
+
+def save_member(
+    request: AuthenticatedRequest, form: AddMemberForm | NewUserForm, user: User
+) -> HttpResponse | None:
+    """Add the member and go back to the settings, or put the refusal on the form."""
+    role = Role(form.cleaned_data["role"])
+    try:
+        actions.add_member(request.membership.workspace, user, role, actor=request.user, via="web")
+    except DomainError as error:
+        show_error(form, error)
+        return None
+    messages.success(request, f"{user.display_name} is now a {role.label.lower()} here.")
+    return redirect("accounts:settings")
+
+
+@require_POST
+@member_required
+def member_remove(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
+    member = get_member(request, member_id)
+    try:
+        actions.remove_member(member, actor=request.user, via="web")
+        messages.success(request, f"{member.user.display_name} is no longer a member.")
+    except DomainError as error:
+        messages.error(request, error.message)
     return redirect("accounts:settings")
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from headway.accounts.models import ApiToken
+from headway.accounts.models import ApiToken, Membership, User
 from headway.core.tests.factories import PASSWORD, MembershipFactory, UserFactory
+from headway.history.models import Event
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +135,98 @@ class TestSettingsWrites:
         client.force_login(world.user("stranger"))
         response = client.post(f"/settings/members/{world.viewer.pk}/role/", {"role": "admin"})
         assert response.status_code == 404
+
+
+def admin_client(world) -> Client:
+    client = Client()
+    client.force_login(world.user("admin"))
+    return client
+
+
+NEW_USER = {
+    "new-username": "nina", "new-name": "Nina Novak", "new-email": "nina@example.com",
+    "new-password": "a long and unusual passphrase", "new-role": "member",
+}  # fmt: skip
+
+
+class TestMembers:
+    def test_an_admin_adds_an_existing_user_by_email(self, world):
+        response = admin_client(world).post(
+            "/settings/members/",
+            {"add-login": "SAM@example.com", "add-role": "viewer"},
+            follow=True,
+        )
+        assert "is now a viewer here" in response.content.decode()
+        membership = Membership.objects.get(workspace=world.workspace, user__username="sam")
+        assert membership.role == "viewer"
+        event = Event.objects.get(subject_type="membership", verb="joined")
+        assert event.actor == world.user("admin")
+        assert event.changes == {"user": "sam", "role": "viewer"}
+
+    def test_an_unknown_or_present_user_is_refused_next_to_the_field(self, world):
+        client = admin_client(world)
+        text = client.post("/settings/members/", {"add-login": "nobody", "add-role": "member"})
+        assert "No user has this username or email" in text.content.decode()
+        text = client.post("/settings/members/", {"add-login": "max", "add-role": "admin"})
+        assert "max is already a member of this workspace" in text.content.decode()
+        assert Membership.objects.get(pk=world.member.pk).role == "member"
+
+    def test_an_admin_creates_a_user_who_can_then_sign_in(self, world):
+        response = admin_client(world).post("/settings/members/new/", NEW_USER)
+        assert response.status_code == 302
+        user = User.objects.get(username="nina")
+        assert user.name == "Nina Novak"
+        assert user.memberships.get().workspace == world.workspace
+        client = Client()
+        assert sign_in(client, "nina", NEW_USER["new-password"]).status_code == 302
+
+    def test_a_weak_password_or_a_taken_username_is_refused(self, world):
+        client = admin_client(world)
+        text = client.post("/settings/members/new/", NEW_USER | {"new-password": "short"})
+        assert "This password is too short" in text.content.decode()
+        text = client.post("/settings/members/new/", NEW_USER | {"new-username": "MAX"})
+        assert "the username &#x27;MAX&#x27; is taken" in text.content.decode()
+        assert not User.objects.filter(username__in=["nina", "MAX"]).exists()
+
+    def test_an_admin_removes_a_member_and_their_tokens_stop(self, world):
+        from headway.accounts import tokens
+
+        token, _ = tokens.create_token(world.viewer, actor=world.viewer)
+        response = admin_client(world).post(
+            f"/settings/members/{world.viewer.pk}/remove/", follow=True
+        )
+        assert "is no longer a member" in response.content.decode()
+        assert not Membership.objects.filter(pk=world.viewer.pk).exists()
+        token.refresh_from_db()
+        assert token.revoked_at is not None
+        assert Event.objects.filter(subject_type="membership", verb="removed").exists()
+
+    def test_the_last_admin_cannot_be_removed(self, world):
+        response = admin_client(world).post(
+            f"/settings/members/{world.admin.pk}/remove/", follow=True
+        )
+        assert "needs at least one admin" in response.content.decode()
+        assert Membership.objects.filter(pk=world.admin.pk).exists()
+
+    @pytest.mark.parametrize(
+        ("path", "data"),
+        [
+            ("/settings/members/", {"add-login": "sam", "add-role": "admin"}),
+            ("/settings/members/new/", NEW_USER),
+            ("/settings/members/{admin}/remove/", {}),
+        ],
+    )
+    @pytest.mark.parametrize("persona", ["member", "viewer"])
+    def test_non_admins_are_refused_and_nothing_changes(self, world, persona, path, data):
+        client = Client()
+        client.force_login(world.user(persona))
+        response = client.post(path.format(admin=world.admin.pk), data)
+        assert response.status_code == 403
+        assert Membership.objects.filter(workspace=world.workspace).count() == 4
+        assert not User.objects.filter(username="nina").exists()
+
+    def test_a_stranger_cannot_remove_another_workspaces_member(self, world):
+        client = Client()
+        client.force_login(world.user("stranger"))
+        assert client.post(f"/settings/members/{world.viewer.pk}/remove/").status_code == 404
+        assert Membership.objects.filter(pk=world.viewer.pk).exists()
