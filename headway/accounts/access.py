@@ -192,6 +192,26 @@ def dependencies_for(membership: Membership) -> QuerySet[Dependency]:
     )
 
 
+def get_dependency(
+    membership: Membership, dependency_id: int, action: Action = Action.VIEW
+) -> Dependency:
+    """A dependency whose both ends the caller sees; changing it is an edit of what depends."""
+    rows = dependencies_for(membership).select_related(
+        "objective", "key_result", "key_result__objective", "depends_on_objective",
+        "depends_on_key_result",
+    )  # fmt: skip
+    dependency = rows.filter(pk=dependency_id).first() if 0 < dependency_id < 2**62 else None
+    if dependency is None:
+        raise NotFound("dependency", str(dependency_id))
+    if dependency.key_result is not None:
+        relation = key_result_relation(membership, dependency.key_result)
+    else:
+        assert dependency.objective is not None
+        relation = objective_relation(membership, dependency.objective)
+    check(membership, action, relation)
+    return dependency
+
+
 # KPIs, teams, cycles (visible to the whole workspace) -----------------------------------------
 
 
