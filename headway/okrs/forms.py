@@ -1,5 +1,5 @@
 """Page forms for cycles, objectives (with their key results), key results, check-ins,
-initiatives and retrospectives. Validation only: the writes are in okrs.actions."""
+initiatives, dependencies and retrospectives. Validation only: the writes are in okrs.actions."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from headway.domain.types import (
     Visibility,
 )
 from headway.kpis.models import KPI
-from headway.okrs.models import Cycle, Objective, choices
+from headway.okrs.models import Cycle, KeyResult, Objective, choices
 from headway.teams.models import Team
 
 
@@ -156,6 +156,69 @@ class CheckInForm(forms.Form):
 class InitiativeForm(forms.Form):
     title = forms.CharField(max_length=300, label="New initiative")
     due = forms.DateField(required=False, widget=DateInput())
+
+
+class InitiativeEditForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(), to_field_name="username", required=False
+    )
+    status = forms.ChoiceField(choices=choices(InitiativeStatus))
+    due = forms.DateField(required=False, widget=DateInput())
+    key_result = forms.ModelChoiceField(
+        queryset=KeyResult.objects.none(),
+        to_field_name="key",
+        required=False,
+        label="Moves the key result",
+        empty_label="The objective as a whole",
+    )
+
+    def __init__(self, membership: Membership, objective: Objective, *args: Any, **kw: Any):
+        super().__init__(*args, **kw)
+        fields: Any = self.fields
+        fields["owner"].queryset = members_of(membership)
+        fields["key_result"].queryset = objective.key_results.all()
+
+
+class DependencyForm(forms.Form):
+    """'This objective depends on' another objective or key result the caller can see."""
+
+    depends_on = forms.ChoiceField(label="Depends on")
+    note = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, membership: Membership, objective: Objective, *args: Any, **kw: Any):
+        from headway.accounts import access
+
+        super().__init__(*args, **kw)
+        objectives = (
+            access.objectives_for(membership)
+            .exclude(pk=objective.pk)
+            .select_related("cycle")
+            .order_by("-cycle__start", "title")
+        )
+        krs = (
+            access.key_results_for(membership)
+            .exclude(objective=objective)
+            .select_related("objective")
+            .order_by("objective__title", "position")
+        )
+        self.targets: dict[str, dict[str, Any]] = {}
+        objective_choices, kr_choices = [], []
+        for o in objectives:
+            self.targets[f"objective:{o.key}"] = {"depends_on_objective": o}
+            objective_choices.append((f"objective:{o.key}", f"{o.title} ({o.cycle.name})"))
+        for kr in krs:
+            self.targets[f"key_result:{kr.key}"] = {"depends_on_key_result": kr}
+            kr_choices.append((f"key_result:{kr.key}", f"{kr.objective.title}: {kr.title}"))
+        fields: Any = self.fields
+        fields["depends_on"].choices = [
+            ("", "Choose an objective or key result"),
+            ("Objectives", objective_choices),
+            ("Key results", kr_choices),
+        ]
+
+    def clean_depends_on(self) -> dict[str, Any]:
+        return self.targets[self.cleaned_data["depends_on"]]
 
 
 class InitiativeStatusForm(forms.Form):

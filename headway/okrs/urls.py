@@ -15,9 +15,18 @@ urlpatterns = [
     path("objectives/new/", views_edit.objective_create, name="objective-create"),
     path("objectives/<str:key>/", views.objective_detail, name="objective"),
     path("objectives/<str:key>/edit/", views_edit.objective_edit, name="objective-edit"),
+    path("objectives/<str:key>/delete/", views_edit.objective_delete, name="objective-delete"),
+    path("objectives/<str:key>/dependencies/", views.dependency_create, name="dependency-create"),
+    path(
+        "dependencies/<int:dependency_id>/delete/",
+        views.dependency_delete,
+        name="dependency-delete",
+    ),
     path("objectives/<str:key>/retrospective/", views.retrospective, name="retrospective"),
     path("objectives/<str:key>/initiatives/", views.initiative_create, name="initiative-create"),
     path("initiatives/<str:key>/status/", views.initiative_status, name="initiative-status"),
+    path("initiatives/<str:key>/edit/", views_edit.initiative_edit, name="initiative-edit"),
+    path("initiatives/<str:key>/delete/", views_edit.initiative_delete, name="initiative-delete"),
     path(
         "objectives/<str:key>/key-results/new/",
         views_edit.key_result_create,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from headway.accounts import access
 from headway.core import charts
 from headway.core.errors import DomainError, NotFound
-from headway.core.forms import unique_key
+from headway.core.forms import show_error, unique_key
 from headway.core.htmx import render_page_or_partial
 from headway.core.http import AuthenticatedRequest, allowed, today
 from headway.core.middleware import member_required
@@ -24,6 +24,7 @@ from headway.history.models import Event
 from headway.kpis.models import KPIValue
 from headway.okrs import actions
 from headway.okrs.forms import (
+    DependencyForm,
     InitiativeForm,
     InitiativeStatusForm,
     RetrospectiveForm,
@@ -178,7 +179,6 @@ def objective_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
             {"objective": o, "figures": board.objectives.get(o.pk)}
             for o in visible.filter(parent=objective).select_related("owner", "team")
         ],
-        "depends_on": deps.filter(Q(objective=objective) | Q(key_result__objective=objective)),
         "blocks": deps.filter(
             Q(depends_on_objective=objective) | Q(depends_on_key_result__objective=objective)
         ),
@@ -188,6 +188,7 @@ def objective_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
         "can_edit": allowed(membership, Action.EDIT, relation) and not cycle.is_closed,
         "can_check_in": allowed(membership, Action.CHECK_IN, relation) and not cycle.is_closed,
         **initiatives_context(request, objective),
+        **dependencies_context(request, objective),
     }
     return render(request, "okrs/objective_detail.html", context)
 
@@ -246,6 +247,75 @@ def initiatives_response(request: AuthenticatedRequest, objective: Objective) ->
         request,
         "okrs/objective_detail.html#initiatives",
         initiatives_context(request, objective),
+    )
+
+
+# Dependencies ------------------------------------------------------------------------------
+
+
+def dependencies_context(
+    request: AuthenticatedRequest, objective: Objective, form: DependencyForm | None = None
+) -> dict[str, Any]:
+    """What `objective` (or one of its key results) depends on, and the form to add one."""
+    membership = request.membership
+    can_edit = allowed(membership, Action.EDIT, access.objective_relation(membership, objective))
+    depends_on = (
+        access.dependencies_for(membership)
+        .filter(Q(objective=objective) | Q(key_result__objective=objective))
+        .select_related("depends_on_objective", "depends_on_key_result")
+    )
+    return {
+        "objective": objective,
+        "depends_on": depends_on,
+        "can_edit_dependencies": can_edit,
+        "dependency_form": form or (DependencyForm(membership, objective) if can_edit else None),
+    }
+
+
+@require_POST
+@member_required
+def dependency_create(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    """'This objective depends on …': an edit of this objective."""
+    objective = access.get_objective(request.membership, key, Action.EDIT)
+    form = DependencyForm(request.membership, objective, request.POST)
+    added = False
+    if form.is_valid():
+        try:
+            actions.create_dependency(
+                objective.workspace,
+                actor=request.user,
+                via="web",
+                objective=objective,
+                note=form.cleaned_data["note"],
+                **form.cleaned_data["depends_on"],
+            )
+            added = True
+        except DomainError as error:
+            show_error(form, error)
+    if not request.htmx:
+        if not added:
+            errors = " ".join(str(e) for field in form.errors.values() for e in field)
+            messages.error(request, f"The dependency was not added: {errors}")
+        return redirect("okrs:objective", key=objective.key)
+    return render(
+        request,
+        "okrs/objective_detail.html#dependencies",
+        dependencies_context(request, objective, None if added else form),
+    )
+
+
+@require_POST
+@member_required
+def dependency_delete(request: AuthenticatedRequest, dependency_id: int) -> HttpResponse:
+    dependency = access.get_dependency(request.membership, dependency_id, Action.EDIT)
+    source = dependency.objective or dependency.key_result.objective  # type: ignore[union-attr]
+    actions.delete_dependency(dependency, actor=request.user, via="web")
+    if not request.htmx:
+        return redirect("okrs:objective", key=source.key)
+    return render(
+        request,
+        "okrs/objective_detail.html#dependencies",
+        dependencies_context(request, source),
     )
 
 

@@ -1,12 +1,15 @@
-"""Create and edit pages for cycles, objectives (with 2-5 key results) and key results."""
+"""Create, edit and delete pages for cycles, objectives (with 2-5 key results), key results
+and initiatives. Deleting asks on a page of its own first, so it works without JavaScript."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from headway.accounts import access
 from headway.core import charts
@@ -20,6 +23,7 @@ from headway.kpis.scoring import kpi_figures
 from headway.okrs import actions
 from headway.okrs.forms import (
     CycleForm,
+    InitiativeEditForm,
     KeyResultForm,
     KeyResultFormSet,
     ObjectiveForm,
@@ -31,6 +35,14 @@ from headway.okrs.views import pick_cycle
 
 def form_page(request: AuthenticatedRequest, title: str, form: Any, **extra: Any) -> HttpResponse:
     return render(request, "okrs/form.html", {"title": title, "form": form, **extra})
+
+
+def confirm_page(
+    request: AuthenticatedRequest, *, title: str, message: str, cancel: str, refused: str = ""
+) -> HttpResponse:
+    """The question before a deletion; `refused` says why it cannot be done instead."""
+    context = {"title": title, "message": message, "cancel": cancel, "refused": refused}
+    return render(request, "core/confirm.html", context)
 
 
 # Cycles ------------------------------------------------------------------------------------
@@ -181,7 +193,92 @@ def objective_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
             return redirect("okrs:objective", key=objective.key)
         except DomainError as error:
             show_error(form, error)
-    return form_page(request, f"Edit objective: {objective.title}", form, objective=objective)
+    return form_page(
+        request,
+        f"Edit objective: {objective.title}",
+        form,
+        objective=objective,
+        delete_url=reverse("okrs:objective-delete", args=[objective.key]),
+    )
+
+
+@member_required
+def objective_delete(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    """Delete an objective with its key results, check-ins and initiatives, after asking."""
+    objective = access.get_objective(request.membership, key, Action.EDIT)
+    back = reverse("okrs:objective", args=[objective.key])
+    if request.method == "POST":
+        try:
+            actions.delete_objective(objective, actor=request.user, via="web")
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(back)
+        messages.success(request, f"The objective “{objective.title}” is deleted.")
+        return redirect(f"{reverse('okrs:tree')}?cycle={objective.cycle.key}")
+    return confirm_page(
+        request,
+        title=f"Delete the objective “{objective.title}”?",
+        message="Its key results, check-ins, initiatives and dependencies are deleted with it; "
+        "its child objectives stay, without a parent. This cannot be undone.",
+        cancel=back,
+        refused=f"It cannot be deleted: the {objective.cycle.name} cycle is closed and its "
+        "scores are final. An admin may reopen the cycle."
+        if objective.cycle.is_closed
+        else "",
+    )
+
+
+# Initiatives -------------------------------------------------------------------------------
+
+
+@member_required
+def initiative_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    membership = request.membership
+    initiative = access.get_initiative(membership, key, Action.EDIT)
+    objective = initiative.objective
+    fields = ["title", "owner", "status", "due", "key_result"]
+    form = InitiativeEditForm(
+        membership,
+        objective,
+        request.POST or None,
+        initial={name: getattr(initiative, name) for name in fields},
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        if "owner" in changed:  # a member may not hand it to someone they could not give it to
+            owner = changed["owner"]
+            relation = access.relation_for_new_under(
+                membership, objective, owner_id=owner.pk if owner else None
+            )
+            access.check(membership, Action.EDIT, relation)
+        try:
+            actions.update_initiative(initiative, actor=request.user, via="web", **changed)
+            return redirect("okrs:objective", key=objective.key)
+        except DomainError as error:
+            show_error(form, error)
+    return form_page(
+        request,
+        f"Edit initiative: {initiative.title}",
+        form,
+        objective=objective,
+        delete_url=reverse("okrs:initiative-delete", args=[initiative.key]),
+    )
+
+
+@member_required
+def initiative_delete(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    initiative = access.get_initiative(request.membership, key, Action.EDIT)
+    back = reverse("okrs:objective", args=[initiative.objective.key])
+    if request.method == "POST":
+        actions.delete_initiative(initiative, actor=request.user, via="web")
+        messages.success(request, f"The initiative “{initiative.title}” is deleted.")
+        return redirect(back)
+    return confirm_page(
+        request,
+        title=f"Delete the initiative “{initiative.title}”?",
+        message="This cannot be undone.",
+        cancel=back,
+    )
 
 
 @member_required

@@ -9,12 +9,13 @@ from django.test import Client
 
 from headway.core.tests.factories import (
     CheckInFactory,
+    DependencyFactory,
     InitiativeFactory,
     KeyResultFactory,
     ObjectiveFactory,
 )
 from headway.history.models import Event
-from headway.okrs.models import CheckIn, Cycle, Initiative, KeyResult, Objective
+from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
 
 pytestmark = pytest.mark.django_db
 
@@ -325,6 +326,156 @@ class TestReview:
         assert Objective.objects.get(key="fast").retrospective == "Caching mattered most."
 
 
+class TestInitiativeEditing:
+    def test_the_checklist_links_to_the_edit_page_which_saves_every_field(self, world, okr):
+        InitiativeFactory(objective=okr, key="cdn", title="Put assets on a CDN")
+        client = signed_in(world, "member")
+        page = client.get("/okrs/objectives/fast/").content.decode()
+        assert 'href="/okrs/initiatives/cdn/edit/"' in page
+        form = client.get("/okrs/initiatives/cdn/edit/").content.decode()
+        assert "Metric 1" in form  # the objective's key results to choose from
+        response = client.post(
+            "/okrs/initiatives/cdn/edit/",
+            {"title": "Serve assets from the edge", "owner": "max", "status": "doing",
+             "due": "2026-03-01", "key_result": "fast-kr1"},
+        )  # fmt: skip
+        assert response["Location"] == "/okrs/objectives/fast/"
+        initiative = Initiative.objects.get(key="cdn")
+        assert (initiative.title, initiative.owner, initiative.status) == (
+            "Serve assets from the edge", world.user("member"), "doing",
+        )  # fmt: skip
+        assert (initiative.due, initiative.key_result.key) == (date(2026, 3, 1), "fast-kr1")
+        event = Event.objects.get(subject_type="initiative", verb="updated")
+        assert event.changes["status"] == ["todo", "doing"]
+
+    def test_a_key_result_of_another_objective_is_refused_next_to_the_field(self, world, okr):
+        InitiativeFactory(objective=okr, key="cdn", title="Put assets on a CDN")
+        other = KeyResultFactory(objective=ObjectiveFactory(workspace=world.workspace), key="x")
+        response = signed_in(world, "member").post(
+            "/okrs/initiatives/cdn/edit/",
+            {"title": "CDN", "status": "todo", "key_result": other.key},
+        )
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.content.decode()
+        assert Initiative.objects.get(key="cdn").key_result is None
+
+    def test_deleting_asks_first_then_deletes(self, world, okr):
+        InitiativeFactory(objective=okr, key="cdn", title="Put assets on a CDN")
+        client = signed_in(world, "member")
+        assert 'href="/okrs/initiatives/cdn/delete/"' in (
+            client.get("/okrs/initiatives/cdn/edit/").content.decode()
+        )
+        question = client.get("/okrs/initiatives/cdn/delete/")
+        assert "Delete the initiative “Put assets on a CDN”?" in question.content.decode()
+        assert Initiative.objects.filter(key="cdn").exists()
+        response = client.post("/okrs/initiatives/cdn/delete/", follow=True)
+        assert response.redirect_chain[-1][0] == "/okrs/objectives/fast/"
+        assert "is deleted" in response.content.decode()
+        assert not Initiative.objects.filter(key="cdn").exists()
+        assert Event.objects.filter(subject_type="initiative", verb="deleted").exists()
+
+
+class TestDependencies:
+    def test_an_editor_adds_a_dependency_on_a_key_result_with_htmx(self, world, okr):
+        other = ObjectiveFactory(workspace=world.workspace, cycle=world.cycle, title="Grow revenue")
+        KeyResultFactory(objective=other, key="budget", title="Budget approved")
+        client = signed_in(world, "member")
+        page = client.get("/okrs/objectives/fast/").content.decode()
+        assert '<option value="key_result:budget">Grow revenue: Budget approved</option>' in page
+        assert 'value="objective:fast"' not in page  # not on itself
+        assert 'value="key_result:fast-kr0"' not in page  # nor on its own key results
+        response = client.post(
+            "/okrs/objectives/fast/dependencies/",
+            {"depends_on": "key_result:budget", "note": "for the CDN bill"},
+            **HX,
+        )
+        text = response.content.decode()
+        assert text.lstrip().startswith('<div id="dependencies">')
+        assert "Budget approved" in text
+        assert "for the CDN bill" in text
+        dependency = Dependency.objects.get()
+        assert (dependency.objective, dependency.depends_on_key_result.key) == (okr, "budget")
+
+    def test_an_invisible_objective_cannot_be_chosen(self, world, okr):
+        ObjectiveFactory(
+            workspace=world.workspace, cycle=world.cycle, key="secret", team=world.company,
+            visibility="private",
+        )  # fmt: skip
+        client = signed_in(world, "member")
+        assert "objective:secret" not in client.get("/okrs/objectives/fast/").content.decode()
+        response = client.post(
+            "/okrs/objectives/fast/dependencies/", {"depends_on": "objective:secret"}, **HX
+        )
+        assert "Select a valid choice" in response.content.decode()
+        assert not Dependency.objects.exists()
+
+    def test_without_javascript_it_redirects_back_to_the_objective(self, world, okr):
+        ObjectiveFactory(workspace=world.workspace, cycle=world.cycle, key="hire", title="Hire")
+        response = signed_in(world, "member").post(
+            "/okrs/objectives/fast/dependencies/", {"depends_on": "objective:hire"}, follow=True
+        )
+        assert response.redirect_chain[-1][0] == "/okrs/objectives/fast/"
+        assert Dependency.objects.get().depends_on_objective.key == "hire"
+
+    def test_an_editor_removes_a_dependency(self, world, okr):
+        dependency = DependencyFactory(workspace=world.workspace, objective=okr, note="Blocked")
+        client = signed_in(world, "member")
+        page = client.get("/okrs/objectives/fast/").content.decode()
+        assert f'action="/okrs/dependencies/{dependency.pk}/delete/"' in page
+        response = client.post(f"/okrs/dependencies/{dependency.pk}/delete/", **HX)
+        assert "Blocked" not in response.content.decode()
+        assert not Dependency.objects.exists()
+        assert Event.objects.filter(subject_type="dependency", verb="deleted").exists()
+
+    def test_a_member_of_another_team_can_neither_add_nor_remove(self, world, okr):
+        dependency = DependencyFactory(workspace=world.workspace, objective=okr)
+        ObjectiveFactory(workspace=world.workspace, cycle=world.cycle, key="hire")
+        client = signed_in(world, "lead")  # leads the department above: sees, cannot change
+        page = client.get("/okrs/objectives/fast/").content.decode()
+        assert "Add dependency" not in page
+        assert "/delete/" not in page
+        response = client.post(
+            "/okrs/objectives/fast/dependencies/", {"depends_on": "objective:hire"}
+        )
+        assert response.status_code == 403
+        assert client.post(f"/okrs/dependencies/{dependency.pk}/delete/").status_code == 403
+        assert Dependency.objects.count() == 1
+
+
+class TestDeleteObjective:
+    def test_the_owner_deletes_it_after_confirming_and_lands_on_the_tree(self, world, okr):
+        client = signed_in(world, "member")
+        assert 'href="/okrs/objectives/fast/delete/"' in (
+            client.get("/okrs/objectives/fast/edit/").content.decode()
+        )
+        question = client.get("/okrs/objectives/fast/delete/").content.decode()
+        assert "Its key results, check-ins, initiatives and dependencies are deleted" in question
+        response = client.post("/okrs/objectives/fast/delete/", follow=True)
+        assert response.redirect_chain[-1][0] == "/okrs/?cycle=2026-q1"
+        text = response.content.decode()
+        assert "The objective “Make the web app fast” is deleted." in text
+        assert not Objective.objects.filter(key="fast").exists()
+        assert not KeyResult.objects.filter(key__startswith="fast-").exists()
+        assert Event.objects.filter(subject_type="objective", verb="deleted").exists()
+
+    def test_in_a_closed_cycle_it_is_refused_with_the_reason(self, world, okr):
+        Cycle.objects.filter(pk=world.cycle.pk).update(state="closed")
+        client = signed_in(world, "admin")
+        question = client.get("/okrs/objectives/fast/delete/").content.decode()
+        assert "the Q1 2026 cycle is closed and its scores are final" in question
+        assert '<button type="submit" class="btn btn-danger">Delete</button>' not in question
+        response = client.post("/okrs/objectives/fast/delete/", follow=True)
+        assert response.redirect_chain[-1][0] == "/okrs/objectives/fast/"
+        assert "is closed: its scores are final" in response.content.decode()
+        assert Objective.objects.filter(key="fast").exists()
+
+    def test_a_member_of_another_team_may_not_delete(self, world, okr):
+        client = signed_in(world, "lead")
+        assert client.get("/okrs/objectives/fast/delete/").status_code == 403
+        assert client.post("/okrs/objectives/fast/delete/").status_code == 403
+        assert Objective.objects.filter(key="fast").exists()
+
+
 WRITES = [
     ("/okrs/check-in/", {"fast-kr0-value": "99", "fast-kr0-confidence": "9"}),
     ("/okrs/objectives/new/", objective_post(**{"kr-0-title": "A", "kr-0-target": "1",
@@ -336,6 +487,11 @@ WRITES = [
                                                "direction": "auto"}),
     ("/okrs/objectives/fast/initiatives/", {"title": "Hacked"}),
     ("/okrs/initiatives/cdn/status/", {"status": "done"}),
+    ("/okrs/initiatives/cdn/edit/", {"title": "Hacked", "status": "done"}),
+    ("/okrs/initiatives/cdn/delete/", {}),
+    ("/okrs/objectives/fast/delete/", {}),
+    ("/okrs/objectives/fast/dependencies/", {"depends_on": "objective:other"}),
+    ("/okrs/dependencies/{dependency}/delete/", {}),
     ("/okrs/key-results/fast-kr0/edit/", {"title": "Hacked", "metric": "number", "target": "1",
                                           "direction": "auto"}),
     ("/okrs/cycles/2026-q1/close/", {}),
@@ -360,9 +516,18 @@ def test_a_viewers_write_is_refused_and_changes_nothing(world, okr, path, data, 
 
     InitiativeFactory(objective=okr, key="cdn", title="Put assets on a CDN")
     KPIFactory(workspace=world.workspace, key="k", name="Uptime")
-    before = Event.objects.count(), CheckIn.objects.count(), KeyResult.objects.count()
+    other = ObjectiveFactory(workspace=world.workspace, cycle=world.cycle, key="other")
+    dependency = DependencyFactory(workspace=world.workspace, objective=other)
+
+    def state() -> tuple[int, ...]:
+        models = (Event, CheckIn, KeyResult, Initiative, Objective, Dependency)
+        return tuple(model.objects.count() for model in models)
+
+    before = state()
+    path = path.format(dependency=dependency.pk)
     response = signed_in(world, "viewer").post(path, data, **(HX if htmx else {}))
     assert response.status_code == 403
-    assert (Event.objects.count(), CheckIn.objects.count(), KeyResult.objects.count()) == before
+    assert state() == before
+    assert Initiative.objects.get(key="cdn").title == "Put assets on a CDN"
     assert not Objective.objects.filter(title="Hacked").exists()
     assert Cycle.objects.get(key="2026-q1").state == "active"
