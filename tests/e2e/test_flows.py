@@ -13,7 +13,7 @@ from headway.core.timeutil import today_in
 from headway.kpis.actions import ValueIn, record_kpi_values
 from headway.kpis.models import KPI
 from headway.kpis.scoring import kpi_figures
-from headway.okrs.models import CheckIn, Cycle, KeyResult, Objective
+from headway.okrs.models import CheckIn, Cycle, Dependency, KeyResult, Objective
 from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("demo")]
@@ -77,6 +77,31 @@ def test_create_an_objective_with_three_key_results(page, live_server):
     objective = Objective.objects.get(title="Make checkout effortless")
     assert objective.key_results.count() == 3
     assert objective.team.name == "Web"
+
+
+def test_add_and_remove_a_dependency(page, live_server):
+    objective = Objective.objects.filter(owner__username="liam", cycle__state="active").first()
+    before = Dependency.objects.filter(objective=objective).count()
+    sign_in(page, live_server, "liam")
+    page.goto(f"{live_server.url}/okrs/objectives/{objective.key}/")
+    section = page.locator("#dependencies")
+    choice = section.get_by_label("Depends on")
+    choice.select_option(index=1)
+    label = choice.locator("option:checked").inner_text()
+    section.get_by_label("Note").fill("Needs their API first")
+    page.evaluate("window.stillHere = true")
+    section.get_by_role("button", name="Add dependency").click()
+    expect(section.locator("ul")).to_contain_text("Needs their API first")
+    assert page.evaluate("window.stillHere") is True  # swapped in place
+    assert Dependency.objects.filter(objective=objective).count() == before + 1
+    added = Dependency.objects.filter(objective=objective).latest("id")
+    target = added.depends_on_objective or added.depends_on_key_result
+    assert target is not None
+    assert target.title in label
+    section.locator("li", has_text="Needs their API first").get_by_role("button").click()
+    expect(section).not_to_contain_text("Needs their API first")
+    assert Dependency.objects.filter(objective=objective).count() == before
+    assert page.console_errors == []
 
 
 def test_add_a_kpi_value_and_see_its_colour_change(page, live_server):
