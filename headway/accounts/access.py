@@ -203,13 +203,16 @@ def get_dependency(
     dependency = rows.filter(pk=dependency_id).first() if 0 < dependency_id < 2**62 else None
     if dependency is None:
         raise NotFound("dependency", str(dependency_id))
-    if dependency.key_result is not None:
-        relation = key_result_relation(membership, dependency.key_result)
-    else:
-        assert dependency.objective is not None
-        relation = objective_relation(membership, dependency.objective)
-    check(membership, action, relation)
+    check(membership, action, dependency_relation(membership, dependency))
     return dependency
+
+
+def dependency_relation(membership: Membership, dependency: Dependency) -> Relation:
+    """A dependency belongs to the objective or key result that depends."""
+    if dependency.key_result is not None:
+        return key_result_relation(membership, dependency.key_result)
+    assert dependency.objective is not None
+    return objective_relation(membership, dependency.objective)
 
 
 # KPIs, teams, cycles (visible to the whole workspace) -----------------------------------------

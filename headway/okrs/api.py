@@ -32,7 +32,6 @@ from headway.core.api_schemas import (
     paged,
     responds,
 )
-from headway.core.errors import NotFound
 from headway.core.timeutil import today_in
 from headway.domain.policy import Action
 from headway.okrs import actions
@@ -483,16 +482,6 @@ def dependency_out(dependency: Dependency) -> DependencyOut:
     )
 
 
-def check_source(membership: Membership, dependency: Dependency) -> None:
-    """Adding or removing a dependency is an edit of the object that depends."""
-    if dependency.key_result is not None:
-        relation = access.key_result_relation(membership, dependency.key_result)
-    else:
-        assert dependency.objective is not None
-        relation = access.objective_relation(membership, dependency.objective)
-    access.check(membership, Action.EDIT, relation)
-
-
 @router.get("/dependencies", response=responds(200, DependencyPage), tags=["dependencies"])
 def list_dependencies(request: ApiRequest, page: Query[PageParams]) -> dict[str, Any]:
     """Dependencies whose both ends the caller can see."""
@@ -518,7 +507,7 @@ def create_dependency(request: ApiRequest, payload: DependencyIn) -> Status[Depe
         note=fields["note"],
     )
     if dependency.objective is not None or dependency.key_result is not None:
-        check_source(m, dependency)
+        access.check(m, Action.EDIT, access.dependency_relation(m, dependency))
     created = actions.create_dependency(
         m.workspace,
         actor=m.user,
@@ -531,10 +520,6 @@ def create_dependency(request: ApiRequest, payload: DependencyIn) -> Status[Depe
 @router.delete("/dependencies/{id}", response=responds(204, None), tags=["dependencies"])
 def delete_dependency(request: ApiRequest, id: int) -> Status[None]:
     """Remove a dependency (an edit of the object that depends)."""
-    rows = access.dependencies_for(request.auth).select_related(*DEPENDENCY_RELATED)
-    dependency = rows.filter(pk=id).first() if 0 < id < 2**62 else None
-    if dependency is None:
-        raise NotFound("dependency", str(id))
-    check_source(request.auth, dependency)
+    dependency = access.get_dependency(request.auth, id, Action.EDIT)
     actions.delete_dependency(dependency, actor=request.auth.user, via="api")
     return Status(204, None)
