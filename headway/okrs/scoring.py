@@ -195,8 +195,10 @@ def compute_into(board: Scoreboard, cycles: list[Cycle], *, as_of: date) -> None
         own[kr.objective_id].append((definition.weight, result.progress))
 
     children: dict[int, list[int]] = defaultdict(list)
-    for obj_id, _, parent_id, _ in objectives:
-        if parent_id is not None and parent_id in cycle_of:
+    for obj_id, cycle_id, parent_id, _ in objectives:
+        # Only children of the same cycle count, so a cycle's figures never depend on which
+        # other cycles happen to be computed alongside it (docs/scoring.md §3).
+        if parent_id is not None and parent_id in cycle_of and cycle_of[parent_id].id == cycle_id:
             children[parent_id].append(obj_id)
     progresses = objective_progresses(
         {obj_id: weighted_progress(own.get(obj_id, [])) for obj_id, _, _, _ in objectives},

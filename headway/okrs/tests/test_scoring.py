@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from headway.core.errors import Conflict
 from headway.core.tests.factories import (
     CheckInFactory,
+    CycleFactory,
     KeyResultFactory,
     KPIFactory,
     KPIValueFactory,
@@ -123,3 +124,18 @@ class TestClosedCycles:
         actions.close_cycle(world.cycle, actor=None)
         with pytest.raises(Conflict, match="already closed"):
             actions.close_cycle(world.cycle, actor=None)
+
+
+class TestChildrenAcrossCycles:
+    def test_only_children_of_the_same_cycle_count(self, world):
+        later = CycleFactory(workspace=world.workspace, key="2026-q2", start=date(2026, 4, 1),
+                             end=date(2026, 6, 30))  # fmt: skip
+        parent = ObjectiveFactory(workspace=world.workspace, cycle=world.cycle)
+        kr = KeyResultFactory(
+            objective__workspace=world.workspace, objective__cycle=later, objective__parent=parent
+        )
+        CheckInFactory(key_result=kr, at=date(2026, 2, 1), value=80)
+        together = scoreboard([world.cycle, later], as_of=MID_Q1)
+        alone = scoreboard([world.cycle], as_of=MID_Q1)
+        assert together.objectives[parent.id].progress is None
+        assert alone.objectives[parent.id].progress is None
