@@ -34,8 +34,9 @@ def ensure_open(cycle: Cycle) -> None:
 # Cycles ------------------------------------------------------------------------------------
 
 
-def validate_cycle(cycle: Cycle) -> None:
-    if cycle.end < cycle.start:
+def check_dates(start: date, end: date) -> None:
+    """Checked before saving: the database's own check would fail the save first."""
+    if end < start:
         raise Invalid("end", "must be on or after start")
 
 
@@ -44,27 +45,21 @@ def create_cycle(
     workspace: Workspace, *, actor: User | None, via: str = "", **fields: Any
 ) -> Cycle:
     cycle = Cycle(workspace=workspace, **fields)
-    validate_cycle(cycle)
+    check_dates(cycle.start, cycle.end)
     save_created(cycle, actor=actor, via=via)
     return cycle
 
 
 @transaction.atomic
 def update_cycle(cycle: Cycle, *, actor: User | None, via: str = "", **fields: Any) -> Cycle:
-    # Check the dates before saving: the database's own check would fail the save first.
-    if fields.get("end", cycle.end) < fields.get("start", cycle.start):
-        raise Invalid("end", "must be on or after start")
+    check_dates(fields.get("start", cycle.start), fields.get("end", cycle.end))
     if fields.get("state") == CycleState.CLOSED.value and not cycle.is_closed:
         raise Invalid("state", "close a cycle with the close action, which freezes its scores")
     if cycle.is_closed and set(fields) - {"name", "state"}:
         ensure_open(cycle)
-    reopening = cycle.is_closed and fields.get("state") not in (None, CycleState.CLOSED.value)
-    if reopening:
-        cycle.frozen_figures = None
+    if cycle.is_closed and fields.get("state") not in (None, CycleState.CLOSED.value):
+        cycle.frozen_figures = None  # reopening thaws the scores; saved with the state change
     save_changed(cycle, fields, actor=actor, via=via)
-    if reopening:
-        cycle.save(update_fields=["frozen_figures"])
-    validate_cycle(cycle)
     return cycle
 
 
