@@ -3,21 +3,29 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 PYTEST_ARGS ?=
+PORT ?= 8000
+DEV_ENV := HEADWAY_DEV=1 HEADWAY_DEBUG=true
 
-.PHONY: run test lint unit e2e bench install clean
+.PHONY: run test lint unit e2e bench install install-run clean
 
-$(BIN)/.installed: pyproject.toml
+# Two stamps: running needs only the package; testing adds the dev tools.
+$(BIN)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(BIN)/.installed: $(BIN)/.installed-run
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $@
 
+install-run: $(BIN)/.installed-run
 install: $(BIN)/.installed
 
-run: install  ## Serve the demo workspace on http://127.0.0.1:8000
-	HEADWAY_DEV=1 HEADWAY_DEBUG=true $(BIN)/headway migrate --noinput -v0
-	HEADWAY_DEV=1 HEADWAY_DEBUG=true $(BIN)/headway demo
-	HEADWAY_DEV=1 HEADWAY_DEBUG=true $(BIN)/headway runserver 127.0.0.1:8000
+run: install-run  ## Serve the demo workspace on http://127.0.0.1:$(PORT) (PORT=8080 make run)
+	$(DEV_ENV) $(BIN)/headway migrate --noinput -v0
+	$(DEV_ENV) $(BIN)/headway demo --address http://127.0.0.1:$(PORT)
+	$(DEV_ENV) $(BIN)/headway runserver 127.0.0.1:$(PORT)
 
 lint: install  ## ruff, mypy, import contracts, Django checks, migrations up to date
 	$(BIN)/ruff check .

@@ -57,7 +57,7 @@ class ObjectiveForm(forms.Form):
         required=False,
         label="Aligned to (parent objective)",
     )
-    kind = forms.ChoiceField(choices=choices(ObjectiveKind), initial=ObjectiveKind.COMMITTED)
+    kind = forms.ChoiceField(choices=choices(ObjectiveKind), initial=ObjectiveKind.ASPIRATIONAL)
     visibility = forms.ChoiceField(choices=choices(Visibility), initial=Visibility.WORKSPACE)
 
     def __init__(self, membership: Membership, *args: Any, **kwargs: Any) -> None:

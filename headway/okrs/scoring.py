@@ -1,6 +1,6 @@
 """Adapter between the ORM and the scoring rules: rows in, figures by id out.
 
-Pages, the API, the export and notifications all get their figures here, so every number is
+Pages, the API and the export all get their figures here, so every number is
 computed the same way everywhere, and in a fixed number of queries whatever the data size.
 """
 

@@ -13,6 +13,9 @@ ANCHOR = date(2026, 2, 15)
 PLAN = Path(__file__).with_name("plan.yaml")
 WORKSPACE = "northwind"
 PASSWORD = "headway-demo"  # noqa: S105 (printed on purpose: the demo is for trying out)
-# The people `headway demo` gives a password to, and prints: an admin (the CEO), a team lead
-# with the member role, and a viewer.
-LOGINS = ("olivia", "liam", "vera")
+# The people `headway demo` gives a password to, and prints with who they are.
+LOGINS = {
+    "olivia": "the CEO, a workspace admin",
+    "liam": "a team lead (member role) who checks in",
+    "vera": "a viewer, who reads everything public and changes nothing",
+}

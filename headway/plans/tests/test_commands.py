@@ -5,10 +5,11 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from headway.accounts.models import User, Workspace
+from headway.accounts.models import Membership, User, Workspace
 from headway.okrs.models import CheckIn, Cycle
 from headway.plans import demo
 from headway.plans.tests.helpers import SMALL, counts, edit, line_of
+from headway.teams.models import Team
 
 pytestmark = pytest.mark.django_db
 
@@ -61,10 +62,19 @@ class TestExportCommand:
 
 
 class TestDemoCommand:
+    def test_it_prints_who_is_who_as_they_are(self):
+        run("demo", today="2027-08-10")
+        roles = dict(Membership.objects.values_list("user__username", "role"))
+        assert roles["olivia"] == "admin"
+        assert roles["vera"] == "viewer"
+        assert roles["liam"] == "member"
+        assert Team.objects.filter(lead__username="liam").exists()
+
     def test_it_loads_a_live_looking_company_once(self):
-        out = run("demo", today="2027-08-10")
-        for username in demo.LOGINS:
-            assert f"Sign in at http://127.0.0.1:8000 as {username} / {demo.PASSWORD}" in out
+        out = run("demo", today="2027-08-10", address="http://127.0.0.1:8042")
+        assert f"Sign in at http://127.0.0.1:8042 with the password {demo.PASSWORD}" in out
+        for username, who in demo.LOGINS.items():
+            assert f"{username:<8} {who}" in out
             assert User.objects.get(username=username).check_password(demo.PASSWORD)
         active = Cycle.objects.get(state="active")
         assert active.start <= date(2027, 8, 10) <= active.end

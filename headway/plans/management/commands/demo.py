@@ -65,6 +65,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--today", help="pretend today is this date (YYYY-MM-DD)")
+        parser.add_argument(
+            "--address",
+            default="http://127.0.0.1:8000",
+            help="the address the server answers on, printed with the logins",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if Workspace.objects.filter(key=demo.WORKSPACE).exists():
@@ -83,5 +88,6 @@ class Command(BaseCommand):
                     user.save(update_fields=["password"])
             elapsed = time.perf_counter() - started
             self.stdout.write(f"Loaded the demo workspace: {result.summary()} ({elapsed:.1f} s)")
-        for username in demo.LOGINS:
-            self.stdout.write(f"Sign in at http://127.0.0.1:8000 as {username} / {demo.PASSWORD}")
+        self.stdout.write(f"Sign in at {options['address']} with the password {demo.PASSWORD} as:")
+        for username, who in demo.LOGINS.items():
+            self.stdout.write(f"  {username:<8} {who}")
