@@ -165,7 +165,8 @@ def line_chart(
         f'<figure class="chart"><svg viewBox="0 0 {W} {H}" role="img" '
         f'aria-label="{escape(title)}: {escape(summary)}">'
         f"<title>{escape(title)}</title><desc>{escape(summary)}</desc>{''.join(parts)}</svg>"
-        f'<table class="visually-hidden"><caption>{escape(title)}</caption>'
+        # A table ignores the 1px width of .visually-hidden, so a div hides it.
+        f'<div class="visually-hidden"><table><caption>{escape(title)}</caption>'
         f"<thead><tr><th>Date</th><th>Value</th></tr></thead><tbody>{rows}</tbody></table>"
-        f"</figure>"
+        f"</div></figure>"
     )

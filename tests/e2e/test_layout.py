@@ -1,0 +1,172 @@
+"""No page is wider than the screen, whatever the data: at a desktop's and at a phone's width.
+
+The demo workspace is loaded, then made as awkward as people make it: a 300-character title
+with no space to break at, a key result and a KPI in the trillions, and selects with 80 options.
+Every page is opened at 1440 px and at 390 px and must not scroll sideways.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from headway.accounts.models import Membership, User, Workspace
+from headway.core.timeutil import today_in
+from headway.kpis.models import KPI, KPIValue
+from headway.okrs.models import CheckIn, Cycle, Initiative, KeyResult, Objective
+from headway.teams.models import Team
+from tests.e2e.conftest import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("demo")]
+
+LONG = "Grow" + "W" * 296  # 300 characters, nowhere to wrap
+HUGE = Decimal("1000000000000")  # 1e12
+WIDTHS = (1440, 390)
+
+
+def make_it_awkward() -> dict[str, str]:
+    """Stretch the demo data; answer the keys of the stretched objects."""
+    workspace = Workspace.objects.get(key="northwind")
+    cycle = Cycle.objects.get(workspace=workspace, state="active")
+    objective = Objective.objects.filter(cycle=cycle, visibility="workspace").first()
+    assert objective is not None
+    objective.title = LONG
+    objective.description = LONG
+    objective.save()
+    kr = KeyResult.objects.filter(objective=objective, metric="number").first() or (
+        KeyResult.objects.filter(objective=objective).first()
+    )
+    assert kr is not None
+    kr.title, kr.metric, kr.start, kr.target = LONG, "number", Decimal(0), HUGE
+    kr.save()
+    day = today_in(workspace.timezone)
+    CheckIn.objects.update_or_create(
+        key_result=kr,
+        at=day,
+        defaults={
+            "value": float(HUGE / 2),
+            "confidence": 5,
+            "note": LONG,
+            "author": objective.owner,
+        },
+    )
+    Initiative.objects.filter(objective=objective).update(title=LONG)
+    kpi = KPI.objects.filter(workspace=workspace).first()
+    assert kpi is not None
+    kpi.name, kpi.target = LONG, HUGE
+    kpi.save()
+    KPIValue.objects.update_or_create(
+        kpi=kpi, at=day, defaults={"value": float(HUGE * 3), "recorded_at": timezone.now()}
+    )
+    team = Team.objects.filter(workspace=workspace, kind="team").first()
+    assert team is not None
+    team.name = LONG
+    team.save()
+    for n in range(80):  # 80 people: the owner and member selects get 80 options
+        user = User.objects.create(username=f"person{n:02d}", first_name=LONG[:150])
+        Membership.objects.create(user=user, workspace=workspace, role="member")
+    return {"objective": objective.key, "kr": kr.key, "kpi": kpi.key, "team": team.key}
+
+
+def pages(keys: dict[str, str]) -> list[str]:
+    cycle = Cycle.objects.get(workspace__key="northwind", state="active")
+    initiative = Initiative.objects.filter(objective__key=keys["objective"]).first()
+    paths = [
+        "/",
+        "/okrs/",
+        "/okrs/check-in/",
+        "/okrs/review/",
+        f"/okrs/objectives/{keys['objective']}/",
+        f"/okrs/objectives/{keys['objective']}/edit/",
+        "/okrs/objectives/new/",
+        f"/okrs/key-results/{keys['kr']}/edit/",
+        f"/okrs/cycles/{cycle.key}/edit/",
+        "/kpis/",
+        f"/kpis/{keys['kpi']}/",
+        f"/kpis/{keys['kpi']}/edit/",
+        "/teams/",
+        f"/teams/{keys['team']}/",
+        f"/teams/{keys['team']}/edit/",
+        "/settings/",
+    ]
+    if initiative is not None:
+        paths.append(f"/okrs/initiatives/{initiative.key}/edit/")
+    return paths
+
+
+def sign_in_at(browser: Any, live_server: Any, username: str, width: int) -> Any:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Username or email").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
+def too_wide(page: Any) -> str:
+    """Empty when the page fits the window; else by how much and where."""
+    return str(
+        page.evaluate(
+            """() => {
+              const extra = document.documentElement.scrollWidth - window.innerWidth;
+              if (extra <= 0) return "";
+              // The outermost element that sticks out and is not clipped by an ancestor.
+              const clipped = (el) => {
+                for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+                  if (getComputedStyle(a).overflowX !== "visible") return true;
+                }
+                return false;
+              };
+              const e = [...document.querySelectorAll("body *")].find(
+                (e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !clipped(e));
+              const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+                + (el.className && typeof el.className === "string" ? "." + el.className : "");
+              return `${extra} px (${e ? name(e.parentElement) + " > " + name(e) : "?"})`;
+            }"""
+        )
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_page_is_wider_than_the_screen(browser, live_server, width):
+    keys = make_it_awkward()
+    page = sign_in_at(browser, live_server, "olivia", width)
+    overflowing = {}
+    for path in pages(keys):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None
+        assert response.status == 200, path
+        extra = too_wide(page)
+        if extra:
+            overflowing[path] = extra
+    page.context.close()
+    assert overflowing == {}, f"wider than {width} px by: {overflowing}"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_viewers_pages_fit_too(browser, live_server, width):
+    make_it_awkward()
+    page = sign_in_at(browser, live_server, "vera", width)
+    overflowing = {}
+    for path in ("/", "/okrs/", "/kpis/", "/teams/"):
+        page.goto(f"{live_server.url}{path}")
+        extra = too_wide(page)
+        if extra:
+            overflowing[path] = extra
+    page.context.close()
+    assert overflowing == {}, f"wider than {width} px by: {overflowing}"
+
+
+def test_the_phone_navigation_shows_every_item(browser, live_server):
+    page = sign_in_at(browser, live_server, "olivia", 390)
+    for link in page.locator("header nav a").all():
+        box = link.bounding_box()
+        assert box is not None, link.inner_text()
+        assert box["x"] >= 0, link.inner_text()
+        assert box["x"] + box["width"] <= 390, link.inner_text()
+    page.context.close()
