@@ -12,7 +12,7 @@ from headway.accounts import access
 from headway.core.http import AuthenticatedRequest, allowed, today
 from headway.core.middleware import member_required
 from headway.domain.policy import Action, Relation
-from headway.domain.types import CycleState, InitiativeStatus, KPIStatus
+from headway.domain.types import InitiativeStatus, KPIStatus
 from headway.history.models import Event
 from headway.kpis.scoring import kpi_figures
 from headway.okrs.scoring import scoreboard
@@ -27,7 +27,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     membership, user = request.membership, request.user
     day = today(membership)
     week_start = day - timedelta(days=day.weekday())
-    cycles = list(access.cycles_for(membership).exclude(state=CycleState.CLOSED.value))
+    cycles = list(access.cycles_for(membership).open())
     board = scoreboard(cycles, as_of=day)
     krs = (
         access.key_results_for(membership)
@@ -58,7 +58,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     initiatives = (
         access.initiatives_for(membership)
         .filter(Q(owner=user) | Q(owner__isnull=True, objective__owner=user))
-        .filter(due__lte=day + timedelta(days=SOON_DAYS))
+        .filter(due__lte=day + timedelta(days=SOON_DAYS), objective__cycle__in=cycles)
         .filter(status__in=[InitiativeStatus.TODO.value, InitiativeStatus.DOING.value])
         .select_related("objective")
         .order_by("due")
