@@ -10,6 +10,7 @@ from django.forms import formset_factory
 
 from headway.accounts.models import Membership, User
 from headway.core.forms import DateInput
+from headway.domain.blockers import with_help_request
 from headway.domain.types import (
     CycleState,
     Direction,
@@ -153,10 +154,8 @@ class CheckInForm(forms.Form):
 
     def blockers_text(self) -> str:
         """The help flag is kept with the blockers: it is what the team lead reads."""
-        text = str(self.cleaned_data.get("blockers", "")).strip()
-        if self.cleaned_data.get("help_needed"):
-            return f"Help needed. {text}".strip()
-        return text
+        data = self.cleaned_data
+        return with_help_request(str(data.get("blockers", "")), bool(data.get("help_needed")))
 
 
 class InitiativeForm(forms.Form):
