@@ -76,7 +76,9 @@ def cycle_edit(request: AuthenticatedRequest, cycle_key: str) -> HttpResponse:
             return redirect(f"/okrs/?cycle={cycle.key}")
         except DomainError as error:
             show_error(form, error)
-    return form_page(request, f"Edit {cycle.name}", form)
+    return form_page(
+        request, f"Edit {cycle.name}", form, reopen_cycle=cycle if cycle.is_closed else None
+    )
 
 
 # Objectives --------------------------------------------------------------------------------

@@ -73,7 +73,9 @@ class TestClosedCycle:
         at(time_machine, date(2026, 4, 2))
         Cycle.objects.filter(pk=world.cycle.pk).update(state="closed")
         client = signed_in(world, "admin")
-        assert 'name="start"' in client.get("/okrs/cycles/2026-q1/edit/").content.decode()
+        page = client.get("/okrs/cycles/2026-q1/edit/").content.decode()
+        assert 'name="start"' in page
+        assert 'action="/okrs/cycles/2026-q1/reopen/"' in page
         response = client.post(
             "/okrs/cycles/2026-q1/edit/",
             {"key": "2026-q1", "name": "Q1 2026 (final)", "start": "2026-01-01",
