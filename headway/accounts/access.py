@@ -18,6 +18,7 @@ from headway.domain.policy import Action, Relation, can_see, may
 from headway.domain.types import Role, Visibility
 from headway.kpis.models import KPI
 from headway.okrs.models import Cycle, Dependency, Initiative, KeyResult, Objective
+from headway.okrs.querysets import CycleQuerySet
 from headway.teams.models import Team
 
 
@@ -251,7 +252,7 @@ def get_team(membership: Membership, key: str, action: Action = Action.VIEW) -> 
     return team
 
 
-def cycles_for(membership: Membership) -> QuerySet[Cycle]:
+def cycles_for(membership: Membership) -> CycleQuerySet:
     return Cycle.objects.filter(workspace_id=membership.workspace_id)
 
 

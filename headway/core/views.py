@@ -2,63 +2,124 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Max, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from headway.accounts import access
+from headway.accounts.models import Membership
 from headway.core.http import AuthenticatedRequest, allowed, today
 from headway.core.middleware import member_required
 from headway.domain.policy import Action, Relation
-from headway.domain.types import CycleState, InitiativeStatus, KPIStatus
+from headway.domain.types import InitiativeStatus, KPIStatus, TeamKind
 from headway.history.models import Event
+from headway.kpis.models import KPI
 from headway.kpis.scoring import kpi_figures
-from headway.okrs.scoring import scoreboard
+from headway.okrs.blockers import open_blockers
+from headway.okrs.models import Cycle
+from headway.okrs.scoring import Scoreboard, scoreboard
 
 SOON_DAYS = 14
+
+
+def needs_attention(kpis: list[KPI], day: date) -> list[dict[str, Any]]:
+    figures = kpi_figures(kpis, as_of=day)
+    return [
+        {"kpi": k, "f": figures[k.pk]}
+        for k in kpis
+        if figures[k.pk].stale
+        or figures[k.pk].status in (KPIStatus.RED.value, KPIStatus.AMBER.value)
+    ]
+
+
+def due_for_check_in(
+    request: AuthenticatedRequest, cycles: list[Cycle], board: Scoreboard, day: date
+) -> list[dict[str, Any]]:
+    """My key results without a check-in this week. One driven by a KPI is due only while its
+    KPI is stale or has no value: a fresh KPI keeps it up to date (docs/scoring.md)."""
+    user = request.user
+    week_start = day - timedelta(days=day.weekday())
+    krs = list(
+        access.key_results_for(request.membership)
+        .filter(Q(owner=user) | Q(owner__isnull=True, objective__owner=user))
+        .filter(objective__cycle__in=cycles)
+        .select_related("objective", "kpi")
+        .annotate(last_check_in=Max("check_ins__at"))
+        .order_by("objective__title", "position")
+    )
+    kpis = {kr.kpi.pk: kr.kpi for kr in krs if kr.kpi is not None}
+    kpi_f = kpi_figures(list(kpis.values()), as_of=day)
+    due = []
+    for kr in krs:
+        if kr.last_check_in is not None and kr.last_check_in >= week_start:
+            continue
+        kf = kpi_f.get(kr.kpi_id) if kr.kpi_id is not None else None
+        if kf is not None and kf.latest_value is not None and not kf.stale:
+            continue
+        due.append({"kr": kr, "f": board.key_results.get(kr.pk), "kpi": kr.kpi if kf else None})
+    return due
+
+
+def led_blockers(membership: Membership, cycles: list[Cycle]) -> list[dict[str, Any]]:
+    """Open blockers and help requests in the teams I lead (and the teams below them)."""
+    led = access.team_context(membership).led_subtree
+    if not led:
+        return []
+    return open_blockers(
+        access.key_results_for(membership).filter(
+            objective__team_id__in=led, objective__cycle__in=cycles
+        )
+    )
+
+
+def viewer_home(request: AuthenticatedRequest) -> HttpResponse:
+    """A viewer follows the company: its objectives this cycle and the KPIs needing attention."""
+    membership = request.membership
+    day = today(membership)
+    cycle = access.cycles_for(membership).current(day)
+    board = scoreboard([cycle] if cycle else [], as_of=day)
+    objectives = (
+        access.objectives_for(membership)
+        .filter(cycle=cycle)
+        .filter(Q(team__isnull=True) | Q(team__kind=TeamKind.COMPANY.value))
+        .select_related("team", "owner")
+        .order_by("title")
+    )
+    kpis = list(access.kpis_for(membership).select_related("team").order_by("name"))
+    context = {
+        "day": day,
+        "cycle": cycle,
+        "objectives": [{"objective": o, "f": board.objectives.get(o.pk)} for o in objectives],
+        "kpis": needs_attention(kpis, day),
+        "kpi_count": len(kpis),
+    }
+    return render(request, "core/home_viewer.html", context)
 
 
 @member_required
 def home(request: AuthenticatedRequest) -> HttpResponse:
     """KRs due for a check-in this week, my objectives, KPIs needing attention, due initiatives,
-    and recent activity in my teams."""
+    open blockers of the teams I lead, and recent activity in my teams."""
     membership, user = request.membership, request.user
+    can_check_in = allowed(membership, Action.CHECK_IN, Relation(is_owner=True))
+    if not can_check_in:
+        return viewer_home(request)
     day = today(membership)
-    week_start = day - timedelta(days=day.weekday())
-    cycles = list(access.cycles_for(membership).exclude(state=CycleState.CLOSED.value))
+    cycles = list(access.cycles_for(membership).open())
     board = scoreboard(cycles, as_of=day)
-    krs = (
-        access.key_results_for(membership)
-        .filter(Q(owner=user) | Q(owner__isnull=True, objective__owner=user))
-        .filter(objective__cycle__in=cycles)
-        .select_related("objective")
-        .annotate(last_check_in=Max("check_ins__at"))
-        .order_by("objective__title", "position")
-    )
-    due = [
-        {"kr": kr, "f": board.key_results.get(kr.pk)}
-        for kr in krs
-        if kr.last_check_in is None or kr.last_check_in < week_start
-    ]
     objectives = (
         access.objectives_for(membership)
         .filter(owner=user, cycle__in=cycles)
         .select_related("team", "cycle")
     )
     kpis = list(access.kpis_for(membership).filter(owner=user).select_related("team"))
-    figures = kpi_figures(kpis, as_of=day)
-    attention = [
-        {"kpi": k, "f": figures[k.pk]}
-        for k in kpis
-        if figures[k.pk].stale
-        or figures[k.pk].status in (KPIStatus.RED.value, KPIStatus.AMBER.value)
-    ]
     initiatives = (
         access.initiatives_for(membership)
         .filter(Q(owner=user) | Q(owner__isnull=True, objective__owner=user))
-        .filter(due__lte=day + timedelta(days=SOON_DAYS))
+        .filter(due__lte=day + timedelta(days=SOON_DAYS), objective__cycle__in=cycles)
         .filter(status__in=[InitiativeStatus.TODO.value, InitiativeStatus.DOING.value])
         .select_related("objective")
         .order_by("due")
@@ -71,11 +132,14 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     )
     context = {
         "day": day,
-        "due": due,
+        "due": due_for_check_in(request, cycles, board, day),
         "objectives": [{"objective": o, "f": board.objectives.get(o.pk)} for o in objectives],
-        "kpis": attention,
+        "kpis": needs_attention(kpis, day),
+        "has_kpis": bool(kpis),
         "initiatives": initiatives,
+        "blockers": led_blockers(membership, cycles),
+        "leads": bool(access.team_context(membership).led_subtree),
         "activity": activity,
-        "can_check_in": allowed(membership, Action.CHECK_IN, Relation(is_owner=True)),
+        "can_check_in": can_check_in,
     }
     return render(request, "core/home.html", context)

@@ -19,6 +19,7 @@ from headway.core.timeutil import today_in
 from headway.domain.progress import validate_kr
 from headway.domain.types import CycleState, RuleViolation
 from headway.history.actions import delete_recorded, record, save_changed, save_created
+from headway.kpis.models import KPIValue
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
 from headway.okrs.scoring import freeze, kr_input
 
@@ -183,22 +184,45 @@ def validate_check_in(value: float, confidence: int) -> None:
         raise Invalid("confidence", "must be a whole number from 1 to 10")
 
 
+def kpi_reading(kr: KeyResult, kpi_id: int, day: date) -> float:
+    """What a check-in of a KPI-driven key result stores as its value, for the record: the KPI's
+    latest reading on or before the day (else the key result's start, else 0). Figures never use
+    it: they come from the KPI's values (docs/scoring.md "KPI-driven key results")."""
+    latest = KPIValue.objects.filter(kpi_id=kpi_id, at__lte=day).order_by("-at").first()
+    if latest is not None:
+        return latest.value
+    return kr.start if kr.start is not None else 0.0
+
+
 @transaction.atomic
 def record_check_in(
     kr: KeyResult,
     *,
     actor: User | None,
-    value: float,
+    value: float | None,
     confidence: int,
     at: date | None = None,
     note: str = "",
     blockers: str = "",
     via: str = "",
 ) -> CheckIn:
-    """Record this week's reading of a key result; a second check-in on the same day replaces it."""
+    """Record this week's reading of a key result; a second check-in on the same day replaces it.
+
+    A key result driven by a KPI takes its value from the KPI: its check-in records confidence,
+    note and blockers only, and a value given for it is refused."""
     ensure_open(kr.objective.cycle)
-    validate_check_in(value, confidence)
     day = at or today_in(kr.objective.cycle.workspace.timezone)
+    if kr.kpi is not None:
+        if value is not None:
+            raise Invalid(
+                "value",
+                f"this key result is driven by the KPI {kr.kpi.key!r} (its value comes from the "
+                "KPI): give confidence, note and blockers only",
+            )
+        value = kpi_reading(kr, kr.kpi.pk, day)
+    elif value is None:
+        raise Invalid("value", "is required")
+    validate_check_in(value, confidence)
     check_in, _ = CheckIn.objects.update_or_create(
         key_result=kr,
         at=day,
@@ -215,8 +239,18 @@ def record_check_in(
         actor=actor,
         verb="checked_in",
         subject=kr,
-        changes={"at": day.isoformat(), "value": value, "confidence": confidence, "note": note},
-        summary=f"{kr.title}: {value:g} (confidence {confidence}/10)",
+        changes={
+            "at": day.isoformat(),
+            "value": value,
+            "confidence": confidence,
+            "note": note,
+            "blockers": blockers,
+        },
+        summary=(
+            f"{kr.title}: confidence {confidence}/10"
+            if kr.kpi_id is not None
+            else f"{kr.title}: {value:g} (confidence {confidence}/10)"
+        ),
         via=via,
         objective_id=kr.objective_id,
         team_id=kr.objective.team_id,

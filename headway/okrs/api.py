@@ -93,17 +93,17 @@ def key_of(obj: Any) -> str | None:
 # Cycles ------------------------------------------------------------------------------------
 
 
-def cycle_out(cycle: Cycle) -> CycleOut:
-    return CycleOut(
-        key=cycle.key, name=cycle.name, start=cycle.start, end=cycle.end, state=cycle.state
-    )
+def cycle_out(cycle: Cycle, membership: Membership) -> CycleOut:
+    """`state` is the derived one: active from the start date on its own, unless closed."""
+    state = cycle.state_on(today_in(membership.workspace.timezone))
+    return CycleOut(key=cycle.key, name=cycle.name, start=cycle.start, end=cycle.end, state=state)
 
 
 @router.get("/cycles", response=responds(200, CyclePage), tags=["cycles"])
 def list_cycles(request: ApiRequest, page: Query[PageParams]) -> dict[str, Any]:
     """Every cycle of the workspace, latest first."""
     count, rows = page_of(access.cycles_for(request.auth), page)
-    return paged(count, rows, cycle_out)
+    return paged(count, rows, lambda cycle: cycle_out(cycle, request.auth))
 
 
 @router.post("/cycles", response=responds(201, CycleOut), tags=["cycles"])
@@ -113,12 +113,12 @@ def create_cycle(request: ApiRequest, payload: CycleIn) -> Status[CycleOut]:
     cycle = actions.create_cycle(
         request.auth.workspace, actor=request.auth.user, via="api", **payload.model_dump()
     )
-    return Status(201, cycle_out(cycle))
+    return Status(201, cycle_out(cycle, request.auth))
 
 
 @router.get("/cycles/{key}", response=responds(200, CycleOut), tags=["cycles"])
 def get_cycle(request: ApiRequest, key: PathKey) -> CycleOut:
-    return cycle_out(access.get_cycle(request.auth, key))
+    return cycle_out(access.get_cycle(request.auth, key), request.auth)
 
 
 @router.patch("/cycles/{key}", response=responds(200, CycleOut), tags=["cycles"])
@@ -126,14 +126,15 @@ def update_cycle(request: ApiRequest, key: PathKey, payload: CyclePatch) -> Cycl
     """Rename, reschedule, activate or reopen a cycle (admins)."""
     cycle = access.get_cycle(request.auth, key, Action.MANAGE)
     actions.update_cycle(cycle, actor=request.auth.user, via="api", **changes_of(payload))
-    return cycle_out(cycle)
+    return cycle_out(cycle, request.auth)
 
 
 @router.post("/cycles/{key}/close", response=responds(200, CycleOut), tags=["cycles"])
 def close_cycle(request: ApiRequest, key: PathKey) -> CycleOut:
     """Close a cycle: its figures as of its end are frozen and check-ins refused (admins)."""
     cycle = access.get_cycle(request.auth, key, Action.MANAGE)
-    return cycle_out(actions.close_cycle(cycle, actor=request.auth.user, via="api"))
+    closed = actions.close_cycle(cycle, actor=request.auth.user, via="api")
+    return cycle_out(closed, request.auth)
 
 
 # Objectives --------------------------------------------------------------------------------

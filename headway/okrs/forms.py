@@ -10,6 +10,7 @@ from django.forms import formset_factory
 
 from headway.accounts.models import Membership, User
 from headway.core.forms import DateInput
+from headway.domain.blockers import with_help_request
 from headway.domain.types import (
     CycleState,
     Direction,
@@ -30,17 +31,23 @@ def members_of(membership: Membership) -> Any:
 
 
 class CycleForm(forms.ModelForm[Cycle]):
+    """A cycle's name and dates. Its state is not edited here: it is active from its start date
+    on its own; closing and reopening are buttons of their own (docs/scoring.md "Cycles")."""
+
     key = forms.SlugField(max_length=64, help_text="Short name used in URLs, e.g. 2026-q2.")
 
     class Meta:
         model = Cycle
-        fields = ["key", "name", "start", "end", "state"]
+        fields = ["key", "name", "start", "end"]
         widgets = {"start": DateInput(), "end": DateInput()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        states = [CycleState.PLANNING, CycleState.ACTIVE]
-        self.fields["state"].choices = [(s.value, s.label) for s in states]  # type: ignore[attr-defined]
+        if self.instance.pk and self.instance.is_closed:
+            # A closed cycle's scores are final: only its name may change until it is reopened.
+            for name in ("key", "start", "end"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "Reopen the cycle to change this."
 
 
 class ObjectiveForm(forms.Form):
@@ -147,10 +154,8 @@ class CheckInForm(forms.Form):
 
     def blockers_text(self) -> str:
         """The help flag is kept with the blockers: it is what the team lead reads."""
-        text = str(self.cleaned_data.get("blockers", "")).strip()
-        if self.cleaned_data.get("help_needed"):
-            return f"Help needed. {text}".strip()
-        return text
+        data = self.cleaned_data
+        return with_help_request(str(data.get("blockers", "")), bool(data.get("help_needed")))
 
 
 class InitiativeForm(forms.Form):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from headway.core.models import Timestamped, WorkspaceScoped
+from headway.domain.cycles import cycle_state
 from headway.domain.types import (
     Choice,
     CycleState,
@@ -16,6 +19,7 @@ from headway.domain.types import (
     ObjectiveKind,
     Visibility,
 )
+from headway.okrs.querysets import CycleQuerySet
 
 
 def choices(enum: type[Choice]) -> list[tuple[str, str]]:
@@ -35,6 +39,8 @@ class Cycle(WorkspaceScoped):
     # writes (a KPI value back-filled into a closed quarter) cannot change a grade once given.
     frozen_figures = models.JSONField(null=True, blank=True, editable=False)
 
+    objects = CycleQuerySet.as_manager()
+
     class Meta(WorkspaceScoped.Meta):
         ordering = ["-start", "key"]
         constraints = [
@@ -52,6 +58,10 @@ class Cycle(WorkspaceScoped):
     @property
     def is_closed(self) -> bool:
         return self.state == CycleState.CLOSED.value
+
+    def state_on(self, day: date) -> CycleState:
+        """The state shown and reported: active from the start date on its own, unless closed."""
+        return cycle_state(self.state, self.start, day)
 
 
 class Objective(WorkspaceScoped):

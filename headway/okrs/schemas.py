@@ -148,7 +148,9 @@ class CheckInIn(InputSchema):
     """A reading of a key result. A second check-in on the same day replaces the first."""
 
     at: Day | None = Field(None, description="Day of the reading; left out, today.")
-    value: Number
+    value: Number | None = Field(
+        None, description="Required, except for a key result driven by a KPI, which refuses it."
+    )
     confidence: Confidence
     note: Text = ""
     blockers: Text = ""

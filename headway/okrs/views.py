@@ -18,8 +18,8 @@ from headway.core.forms import show_error, unique_key
 from headway.core.htmx import render_page_or_partial
 from headway.core.http import AuthenticatedRequest, allowed, today
 from headway.core.middleware import member_required
+from headway.domain.cycles import current_cycle
 from headway.domain.policy import Action, Relation
-from headway.domain.types import CycleState
 from headway.history.models import Event
 from headway.kpis.models import KPIValue
 from headway.okrs import actions
@@ -36,17 +36,14 @@ from headway.teams.models import Team
 
 
 def pick_cycle(request: AuthenticatedRequest, key: str | None) -> tuple[Cycle | None, list[Cycle]]:
-    """The cycle named by `key`, else the active one that contains today, else the newest."""
+    """The cycle named by `key`, else the current one (`headway.domain.cycles.current_cycle`)."""
     cycles = list(access.cycles_for(request.membership))
     if key:
         chosen = next((c for c in cycles if c.key == key), None)
         if chosen is None:
             raise NotFound("cycle", key)
         return chosen, cycles
-    day = today(request.membership)
-    active = [c for c in cycles if c.state == CycleState.ACTIVE.value]
-    current = [c for c in active if c.start <= day <= c.end]
-    return next(iter(current or active or cycles), None), cycles
+    return current_cycle(cycles, today(request.membership)), cycles
 
 
 def team_depths(teams: list[Team]) -> dict[int, int]:
@@ -351,9 +348,11 @@ def review(request: AuthenticatedRequest, cycle_key: str | None = None) -> HttpR
         "cycle": cycle,
         "cycles": cycles,
         "rows": rows,
+        "cycle_state": cycle.state_on(today(membership)) if cycle else None,
         "can_close": cycle is not None
         and not cycle.is_closed
         and allowed(membership, Action.MANAGE),
+        "can_reopen": cycle is not None and cycle.is_closed and allowed(membership, Action.MANAGE),
     }
     return render(request, "okrs/review.html", context)
 
@@ -387,4 +386,17 @@ def close_cycle(request: AuthenticatedRequest, cycle_key: str) -> HttpResponse:
         messages.success(request, f"{cycle.name} is closed: its scores are final.")
     except DomainError as error:
         messages.error(request, error.message)
+    return redirect("okrs:review-cycle", cycle_key=cycle.key)
+
+
+@require_POST
+@member_required
+def reopen_cycle(request: AuthenticatedRequest, cycle_key: str) -> HttpResponse:
+    """Reopen a closed cycle (admins): its frozen figures are dropped, check-ins accepted again."""
+    cycle = access.get_cycle(request.membership, cycle_key, Action.MANAGE)
+    if not cycle.is_closed:
+        messages.error(request, f"{cycle.name} is not closed.")
+    else:
+        actions.reopen_cycle(cycle, actor=request.user, via="web")
+        messages.success(request, f"{cycle.name} is reopened: its scores are live again.")
     return redirect("okrs:review-cycle", cycle_key=cycle.key)

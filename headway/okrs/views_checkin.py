@@ -29,7 +29,7 @@ def my_key_results(request: AuthenticatedRequest) -> list[KeyResult]:
         access.key_results_for(request.membership)
         .filter(Q(owner=user) | Q(owner__isnull=True, objective__owner=user))
         .exclude(objective__cycle__state=CycleState.CLOSED.value)
-        .select_related("objective", "objective__cycle", "objective__team", "owner")
+        .select_related("objective", "objective__cycle", "objective__team", "owner", "kpi")
         .order_by("objective__title", "position", "key")
     )
 
@@ -41,14 +41,22 @@ def check_in_rows(
     for kr in krs:
         figures = board.key_results.get(kr.pk)
         initial = {"confidence": (figures.confidence if figures else None) or 7}
-        rows.append(
-            {
-                "kr": kr,
-                "figures": figures,
-                "form": CheckInForm(data, prefix=kr.key, initial=initial),
-            }
-        )
+        form = CheckInForm(data, prefix=kr.key, initial=initial)
+        if kr.kpi_id is not None:
+            del form.fields["value"]  # the KPI drives it: confidence and notes only
+        rows.append({"kr": kr, "figures": figures, "form": form})
     return rows
+
+
+def is_filled(row: dict[str, Any]) -> bool:
+    """A row to save: a value given, or, for a KPI-driven key result, a confidence changed or a
+    note, blocker or help request written."""
+    form, data = row["form"], row["form"].cleaned_data
+    if row["kr"].kpi_id is None:
+        return data.get("value") is not None
+    return "confidence" in form.changed_data or any(
+        data.get(name) for name in ("note", "blockers", "help_needed")
+    )
 
 
 @member_required
@@ -75,7 +83,7 @@ def check_in(request: AuthenticatedRequest) -> HttpResponse:
 
 def save_check_ins(request: AuthenticatedRequest, rows: list[dict[str, Any]]) -> int:
     """Record every filled row, all or nothing; errors go next to their fields."""
-    filled = [row for row in rows if row["form"].cleaned_data.get("value") is not None]
+    filled = [row for row in rows if is_filled(row)]
     try:
         with transaction.atomic():
             for row in filled:
@@ -89,7 +97,7 @@ def save_check_ins(request: AuthenticatedRequest, rows: list[dict[str, Any]]) ->
                     actions.record_check_in(
                         kr,
                         actor=request.user,
-                        value=data["value"],
+                        value=data.get("value"),
                         confidence=data["confidence"],
                         note=data["note"],
                         blockers=row["form"].blockers_text(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
@@ -17,8 +18,9 @@ from headway.core.errors import DomainError
 from headway.core.forms import show_error, unique_key
 from headway.core.http import AuthenticatedRequest, today
 from headway.core.middleware import member_required
+from headway.domain.kpi_okr import direction_from_kpi
 from headway.domain.policy import Action, Relation
-from headway.domain.types import Direction, Metric
+from headway.domain.types import Direction, KPIDirection, Metric
 from headway.kpis.scoring import kpi_figures
 from headway.okrs import actions
 from headway.okrs.forms import (
@@ -68,37 +70,59 @@ def cycle_edit(request: AuthenticatedRequest, cycle_key: str) -> HttpResponse:
     cycle = access.get_cycle(request.membership, cycle_key, Action.MANAGE)
     form = CycleForm(request.POST or None, instance=Cycle.objects.get(pk=cycle.pk))
     if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
-            actions.update_cycle(cycle, actor=request.user, via="web", **form.cleaned_data)
+            actions.update_cycle(cycle, actor=request.user, via="web", **changed)
             return redirect(f"/okrs/?cycle={cycle.key}")
         except DomainError as error:
             show_error(form, error)
-    return form_page(request, f"Edit {cycle.name}", form)
+    return form_page(
+        request, f"Edit {cycle.name}", form, reopen_cycle=cycle if cycle.is_closed else None
+    )
 
 
 # Objectives --------------------------------------------------------------------------------
 
 
 def kpi_prefill(request: AuthenticatedRequest, key: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """ "Start an OKR from this KPI": a KR from the KPI's current value to its target."""
+    """ "Start an OKR from this KPI": a KR from the KPI's current value to its target
+    (`headway.domain.kpi_okr.direction_from_kpi`: auto while there is a distance to cover)."""
     kpi = access.get_kpi(request.membership, key)
     figures = kpi_figures([kpi], as_of=today(request.membership))[kpi.pk]
+    current = figures.latest_value
+    direction = direction_from_kpi(KPIDirection(kpi.direction), current, kpi.target)
+    goal = charts.fmt(kpi.target, kpi.unit)
+    moving = direction is Direction.AUTO and current is not None
     objective = {"title": f"Improve {kpi.name}", "team": kpi.team, "owner": request.user}
     kr = {
-        "title": f"{kpi.name} reaches {charts.fmt(kpi.target, kpi.unit)}",
+        "title": (
+            f"{kpi.name} from {charts.fmt(current, kpi.unit)} to {goal}"
+            if moving
+            else f"{kpi.name} reaches {goal}"
+        ),
         "metric": Metric.NUMBER.value,
-        "start": figures.latest_value,
+        "start": current,
         "target": kpi.target,
         "unit": kpi.unit,
-        "direction": (
-            Direction.AT_MOST.value
-            if kpi.direction == "lower_is_better"
-            else Direction.AT_LEAST.value
-        ),
+        "direction": direction.value,
         "kpi": kpi,
         "owner": request.user,
     }
     return objective, kr
+
+
+class FromKpiKeyResultFormSet(KeyResultFormSet):  # type: ignore[misc,valid-type]
+    """Started from a KPI, the one key result it proposes is enough to save the objective as a
+    draft (up to 5): an objective with fewer than 2 key results is flagged until more are added
+    (the key-result count rule, docs/scoring.md)."""
+
+    min_num = 1  # the pre-filled row is validated and saved even when left as proposed
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        if not 1 <= len(filled_forms(self)) <= 5:
+            raise forms.ValidationError("Give between 1 and 5 key results.")
 
 
 @member_required
@@ -108,15 +132,20 @@ def objective_create(request: AuthenticatedRequest) -> HttpResponse:
     access.check(membership, Action.CREATE, Relation(is_owner=True))
     initial: dict[str, Any] = {"owner": request.user, "team": None}
     kr_initial: list[dict[str, Any]] = []
+    formset_class: Any = KeyResultFormSet
     if kpi_key := request.GET.get("kpi"):
         initial, first_kr = kpi_prefill(request, kpi_key)
         kr_initial = [first_kr]
+        formset_class = FromKpiKeyResultFormSet
     current, _ = pick_cycle(request, request.GET.get("cycle"))
     initial["cycle"] = current if current and not current.is_closed else None
     if parent_key := request.GET.get("parent"):
-        initial["parent"] = access.get_objective(membership, parent_key)
+        parent = access.get_objective(membership, parent_key)
+        initial["parent"] = parent
+        if not parent.cycle.is_closed:  # a child is pursued in its parent's cycle
+            initial["cycle"] = parent.cycle
     form = ObjectiveForm(membership, request.POST or None, initial=initial)
-    formset = KeyResultFormSet(
+    formset = formset_class(
         request.POST or None,
         prefix="kr",
         initial=kr_initial,
@@ -129,7 +158,12 @@ def objective_create(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "okrs/objective_form.html",
-        {"form": form, "formset": formset, "title": "New objective"},
+        {
+            "form": form,
+            "formset": formset,
+            "title": "New objective",
+            "from_kpi": formset_class is FromKpiKeyResultFormSet,
+        },
     )
 
 

@@ -30,9 +30,9 @@ router = Router()
 
 
 def rollup(membership: Membership, params: AsOfParams | None = None) -> dict[int, float | None]:
-    """Team progress in the cycle containing the date (fixed number of queries)."""
+    """Team progress in the current cycle on that date (fixed number of queries)."""
     as_of = (params.as_of if params else None) or today_in(membership.workspace.timezone)
-    cycle = access.cycles_for(membership).filter(start__lte=as_of).order_by("-start").first()
+    cycle = access.cycles_for(membership).current(as_of)
     if cycle is None:
         return {}
     parents: dict[int, int | None] = dict(

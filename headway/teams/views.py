@@ -14,6 +14,7 @@ from headway.core.http import AuthenticatedRequest, allowed, today
 from headway.core.middleware import member_required
 from headway.domain.policy import Action
 from headway.kpis.scoring import kpi_figures
+from headway.okrs.blockers import open_blockers
 from headway.okrs.scoring import scoreboard
 from headway.okrs.views import pick_cycle
 from headway.teams import actions
@@ -77,6 +78,12 @@ def detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
             {"team": t, "progress": rollup.get(t.pk)} for t in teams if t.parent_id == team.pk
         ],
         "can_manage": allowed(membership, Action.MANAGE),
+        # open blockers and help requests of the team's key results (docs/scoring.md)
+        "blockers": open_blockers(
+            access.key_results_for(membership).filter(
+                objective__team=team, objective__cycle__in=access.cycles_for(membership).open()
+            )
+        ),
     }
     return render(request, "teams/detail.html", context)
 

@@ -495,6 +495,7 @@ WRITES = [
     ("/okrs/key-results/fast-kr0/edit/", {"title": "Hacked", "metric": "number", "target": "1",
                                           "direction": "auto"}),
     ("/okrs/cycles/2026-q1/close/", {}),
+    ("/okrs/cycles/2026-q1/reopen/", {}),
     ("/okrs/cycles/new/", {"key": "q9", "name": "Q9", "start": "2026-04-01", "end": "2026-06-30",
                            "state": "active"}),
     ("/okrs/cycles/2026-q1/edit/", {"key": "2026-q1", "name": "Hacked", "start": "2026-01-01",
