@@ -1,0 +1,191 @@
+"""End of quarter: carrying unfinished objectives over to the next cycle (issue 9, item 24)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from headway.core.errors import Conflict, Invalid
+from headway.core.tests.factories import (
+    CheckInFactory,
+    CycleFactory,
+    KeyResultFactory,
+    ObjectiveFactory,
+)
+from headway.history.models import Event
+from headway.okrs import actions
+from headway.okrs.models import KeyResult, Objective
+from headway.okrs.scoring import scoreboard
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _after_the_quarter(time_machine):
+    time_machine.move_to(datetime(2026, 4, 2, 12, tzinfo=UTC), tick=False)
+
+
+@pytest.fixture
+def q2(world):
+    return CycleFactory(
+        workspace=world.workspace,
+        key="2026-q2",
+        name="Q2 2026",
+        start=date(2026, 4, 1),
+        end=date(2026, 6, 30),
+        state="planning",
+    )
+
+
+@pytest.fixture
+def quarter(world):
+    """Q1 of the web team: `fast` half-way (one KR met, one at 40), `done` achieved."""
+    fast = ObjectiveFactory(
+        workspace=world.workspace,
+        cycle=world.cycle,
+        key="FAST",
+        title="Make the web app fast",
+        team=world.web,
+        owner=world.user("member"),
+        kind="committed",
+    )
+    met = KeyResultFactory(objective=fast, key="FAST-1", title="p95 < 1s", start=0, target=10)
+    half = KeyResultFactory(
+        objective=fast,
+        key="FAST-2",
+        title="Pages in budget",
+        start=0,
+        target=100,
+        weight=2,
+        unit="%",
+        owner=world.user("member"),
+        position=1,
+    )
+    CheckInFactory(key_result=met, at=date(2026, 3, 1), value=10)
+    CheckInFactory(key_result=half, at=date(2026, 3, 1), value=40)
+    done = ObjectiveFactory(
+        workspace=world.workspace, cycle=world.cycle, key="DONE", team=world.web
+    )
+    CheckInFactory(
+        key_result=KeyResultFactory(objective=done, key="DONE-1", start=0, target=5), value=5
+    )
+    return fast
+
+
+class TestCarryOverAction:
+    def test_it_copies_the_unfinished_key_results_from_where_they_ended(self, world, quarter, q2):
+        actions.close_cycle(world.cycle, actor=None)
+        quarter.refresh_from_db()
+        [copy] = actions.carry_over(
+            [quarter], to_cycle=q2, mode="copy", actor=world.user("admin"), via="web"
+        )
+        assert copy.cycle == q2
+        assert copy.carried_from == quarter
+        assert (copy.title, copy.team, copy.owner, copy.kind) == (
+            quarter.title,
+            world.web,
+            world.user("member"),
+            "committed",
+        )
+        [kr] = copy.key_results.all()  # FAST-1 was met: it stays in Q1
+        assert (kr.title, kr.start, kr.target, kr.weight, kr.unit) == (
+            "Pages in budget",
+            40.0,
+            100.0,
+            2.0,
+            "%",
+        )
+        assert kr.owner == world.user("member")
+        quarter.refresh_from_db()
+        assert not quarter.carried_over
+        assert quarter.key_results.count() == 2
+
+    def test_the_new_objective_starts_at_zero_and_the_old_grade_stays(self, world, quarter, q2):
+        actions.close_cycle(world.cycle, actor=None)
+        before = scoreboard([world.cycle], as_of=date(2026, 4, 2)).objectives[quarter.pk]
+        quarter.refresh_from_db()
+        [copy] = actions.carry_over([quarter], to_cycle=q2, mode="move", actor=None)
+        after = scoreboard([world.cycle, q2], as_of=date(2026, 4, 2))
+        assert after.objectives[quarter.pk] == before
+        assert after.objectives[copy.pk].progress == 0.0
+
+    def test_move_marks_the_original_and_keeps_it_in_its_cycle(self, world, quarter, q2):
+        [copy] = actions.carry_over([quarter], to_cycle=q2, mode="move", actor=None)
+        quarter.refresh_from_db()
+        assert quarter.carried_over
+        assert quarter.cycle == world.cycle
+        assert list(quarter.carried_to.all()) == [copy]
+
+    def test_it_records_history_on_both_sides(self, world, quarter, q2):
+        [copy] = actions.carry_over(
+            [quarter], to_cycle=q2, mode="copy", actor=world.user("admin"), via="api"
+        )
+        carried = Event.objects.get(verb="carried_over", subject_key="FAST")
+        assert carried.changes == {"to": copy.key, "to_cycle": "2026-q2", "mode": "copy"}
+        assert carried.actor == world.user("admin")
+        created = Event.objects.get(verb="created", subject_key=copy.key)
+        assert created.changes["carried_from"] == "FAST"
+        assert Event.objects.filter(verb="created", subject_type="key_result").count() == 1
+
+    def test_keys_are_new_and_unique(self, world, quarter, q2):
+        ObjectiveFactory(workspace=world.workspace, cycle=q2, key="FAST-2")  # taken
+        q3 = CycleFactory(workspace=world.workspace, key="2026-q3", state="planning")
+        [first] = actions.carry_over([quarter], to_cycle=q2, mode="copy", actor=None)
+        [second] = actions.carry_over([quarter], to_cycle=q3, mode="copy", actor=None)
+        assert first.key == "FAST-3"
+        assert second.key == "FAST-4"
+        assert (
+            len(set(KeyResult.objects.values_list("key", flat=True))) == KeyResult.objects.count()
+        )
+
+    def test_a_closed_target_cycle_is_refused_and_nothing_written(self, world, quarter, q2):
+        q2.state = "closed"
+        q2.save()
+        with pytest.raises(Conflict, match="closed") as refused:
+            actions.carry_over([quarter], to_cycle=q2, mode="copy", actor=None)
+        assert refused.value.field == "to_cycle"
+        assert Objective.objects.filter(cycle=q2).count() == 0
+        assert not Event.objects.filter(verb="carried_over").exists()
+
+    def test_an_achieved_objective_is_refused_by_name(self, world, quarter, q2):
+        done = Objective.objects.get(key="DONE")
+        with pytest.raises(Invalid, match="DONE is achieved"):
+            actions.carry_over([quarter, done], to_cycle=q2, mode="copy", actor=None)
+        assert Objective.objects.filter(cycle=q2).count() == 0
+
+    def test_all_unfinished_leaves_the_achieved_out(self, world, quarter, q2):
+        done = Objective.objects.get(key="DONE")
+        carried = actions.carry_over(
+            [quarter, done], to_cycle=q2, mode="copy", actor=None, only_unfinished=True
+        )
+        assert [o.carried_from for o in carried] == [quarter]
+
+    def test_an_objective_is_carried_into_a_cycle_once(self, world, quarter, q2):
+        actions.carry_over([quarter], to_cycle=q2, mode="copy", actor=None)
+        with pytest.raises(Conflict, match="already carried over"):
+            actions.carry_over([quarter], to_cycle=q2, mode="copy", actor=None)
+
+    def test_a_moved_objective_is_not_moved_again(self, world, quarter, q2):
+        actions.carry_over([quarter], to_cycle=q2, mode="move", actor=None)
+        q3 = CycleFactory(workspace=world.workspace, key="2026-q3", state="planning")
+        quarter.refresh_from_db()
+        with pytest.raises(Conflict, match="already moved"):
+            actions.carry_over([quarter], to_cycle=q3, mode="copy", actor=None)
+
+    def test_an_unknown_mode_and_the_same_cycle_are_refused(self, world, quarter, q2):
+        with pytest.raises(Invalid, match="mode"):
+            actions.carry_over([quarter], to_cycle=q2, mode="teleport", actor=None)
+        with pytest.raises(Invalid, match="already in") as refused:
+            actions.carry_over([quarter], to_cycle=world.cycle, mode="copy", actor=None)
+        assert refused.value.field == "to_cycle"
+
+    def test_a_carried_child_hangs_from_its_carried_parent(self, world, quarter, q2):
+        child = ObjectiveFactory(
+            workspace=world.workspace, cycle=world.cycle, key="CHILD", parent=quarter
+        )
+        KeyResultFactory(objective=child, key="CHILD-1")
+        copies = actions.carry_over([child, quarter], to_cycle=q2, mode="copy", actor=None)
+        child_copy, parent_copy = copies
+        assert child_copy.parent == parent_copy
+        assert parent_copy.carried_from == quarter
