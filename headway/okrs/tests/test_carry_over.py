@@ -189,3 +189,77 @@ class TestCarryOverAction:
         child_copy, parent_copy = copies
         assert child_copy.parent == parent_copy
         assert parent_copy.carried_from == quarter
+
+
+class TestCarryOverApi:
+    def test_it_carries_the_named_objectives(self, api_as, world, quarter, q2):
+        response = api_as("member").post(
+            "/cycles/2026-q1/carry-over",
+            {"objectives": ["FAST"], "to_cycle": "2026-q2", "mode": "move"},
+        )
+        assert response.status == 201, response
+        assert response.json == {
+            "mode": "move",
+            "to_cycle": "2026-q2",
+            "carried": {"FAST": "FAST-2"},
+        }
+        new = api_as("member").get("/objectives/FAST-2").json
+        assert (new["cycle"], new["carried_from"], new["carried_over"]) == (
+            "2026-q2",
+            "FAST",
+            False,
+        )
+        assert api_as("member").get("/objectives/FAST").json["carried_over"] is True
+        [kr] = api_as("member").get("/objectives/FAST-2/key-results").json["items"]
+        assert (kr["start"], kr["target"]) == (40.0, 100.0)
+
+    def test_all_unfinished_takes_every_objective_below_100_percent(self, api_as, quarter, q2):
+        response = api_as("admin").post(
+            "/cycles/2026-q1/carry-over", {"objectives": "all_unfinished", "to_cycle": "2026-q2"}
+        )
+        assert response.status == 201, response
+        assert response.json["carried"] == {"FAST": "FAST-2"}
+
+    def test_a_closed_target_is_refused_with_409_and_nothing_written(
+        self, api_as, world, quarter, q2
+    ):
+        q2.state = "closed"
+        q2.save()
+        response = api_as("admin").post(
+            "/cycles/2026-q1/carry-over", {"objectives": ["FAST"], "to_cycle": "2026-q2"}
+        )
+        assert response.status == 409, response
+        assert "to_cycle" in str(response.json)
+        assert not Objective.objects.filter(cycle=q2).exists()
+
+    def test_bad_input_names_the_field(self, api_as, quarter, q2):
+        for body, field in (
+            ({"objectives": ["NOPE"], "to_cycle": "2026-q2"}, "objectives"),
+            ({"objectives": ["FAST"], "to_cycle": "nope"}, "to_cycle"),
+            ({"objectives": ["FAST"], "to_cycle": "2026-q2", "mode": "teleport"}, "mode"),
+            ({"objectives": ["DONE"], "to_cycle": "2026-q2"}, "objectives"),
+        ):
+            response = api_as("admin").post("/cycles/2026-q1/carry-over", body)
+            assert response.status in (400, 422), response
+            assert field in str(response.json), response
+        assert not Objective.objects.filter(cycle=q2).exists()
+
+    def test_a_member_may_not_carry_another_teams_objective(self, api_as, world, quarter, q2):
+        other = ObjectiveFactory(workspace=world.workspace, cycle=world.cycle, key="OTHER")
+        KeyResultFactory(objective=other, key="OTHER-1")
+        other.owner = world.user("admin")
+        other.save()
+        response = api_as("member").post(
+            "/cycles/2026-q1/carry-over",
+            {"objectives": ["FAST", "OTHER"], "to_cycle": "2026-q2"},
+        )
+        assert response.status == 403, response
+        assert not Objective.objects.filter(cycle=q2).exists()
+
+    def test_all_unfinished_for_a_member_is_what_they_may_edit(self, api_as, world, quarter, q2):
+        other = ObjectiveFactory(workspace=world.workspace, cycle=world.cycle, key="OTHER")
+        KeyResultFactory(objective=other, key="OTHER-1")
+        response = api_as("member").post(
+            "/cycles/2026-q1/carry-over", {"objectives": "all_unfinished", "to_cycle": "2026-q2"}
+        )
+        assert response.json["carried"] == {"FAST": "FAST-2"}
