@@ -10,6 +10,7 @@ urlpatterns = [
     path("review/", views.review, name="review"),
     path("review/<str:cycle_key>/", views.review, name="review-cycle"),
     path("cycles/<str:cycle_key>/close/", views.close_cycle, name="cycle-close"),
+    path("cycles/<str:cycle_key>/carry-over/", views.carry_over, name="cycle-carry-over"),
     path("cycles/new/", views_edit.cycle_create, name="cycle-create"),
     path("cycles/<str:cycle_key>/edit/", views_edit.cycle_edit, name="cycle-edit"),
     path("objectives/new/", views_edit.objective_create, name="objective-create"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from django.test import Client
 
 from headway.core.errors import Conflict, Invalid
 from headway.core.tests.factories import (
@@ -12,6 +13,7 @@ from headway.core.tests.factories import (
     CycleFactory,
     KeyResultFactory,
     ObjectiveFactory,
+    TeamFactory,
 )
 from headway.history.models import Event
 from headway.okrs import actions
@@ -263,3 +265,84 @@ class TestCarryOverApi:
             "/cycles/2026-q1/carry-over", {"objectives": "all_unfinished", "to_cycle": "2026-q2"}
         )
         assert response.json["carried"] == {"FAST": "FAST-2"}
+
+
+def signed_in(world, persona: str) -> Client:
+    client = Client()
+    client.force_login(world.user(persona))
+    return client
+
+
+CARRY_URL = "/okrs/cycles/2026-q1/carry-over/"
+
+
+class TestCarryOverPage:
+    def test_the_review_page_offers_the_unfinished_objectives_and_open_cycles(
+        self, world, quarter, q2
+    ):
+        page = signed_in(world, "member").get("/okrs/review/2026-q1/").content.decode()
+        assert 'action="/okrs/cycles/2026-q1/carry-over/"' in page
+        assert 'name="objectives" value="FAST"' in page
+        assert 'value="DONE"' not in page  # achieved
+        assert '<option value="2026-q2">' in page
+
+    def test_a_viewer_is_not_offered_the_form(self, world, quarter, q2):
+        page = signed_in(world, "viewer").get("/okrs/review/2026-q1/").content.decode()
+        assert "carry-over" not in page
+
+    def test_posting_the_form_carries_over_and_links_the_pages(self, world, quarter, q2):
+        client = signed_in(world, "member")
+        response = client.post(
+            CARRY_URL, {"objectives": ["FAST"], "to_cycle": "2026-q2", "mode": "move"}
+        )
+        assert response.status_code == 302
+        copy = Objective.objects.get(cycle=q2)
+        assert copy.carried_from == quarter
+        assert copy.key_results.get().start == 40.0
+        page = client.get(f"/okrs/objectives/{copy.key}/").content.decode()
+        assert "Carried over from Q1 2026" in page
+        assert 'href="/okrs/objectives/FAST/"' in page
+        original = client.get("/okrs/objectives/FAST/").content.decode()
+        assert "Carried over to Q2 2026" in original
+
+    def test_a_closed_target_is_refused_with_a_message(self, world, quarter, q2):
+        q2.state = "closed"
+        q2.save()
+        client = signed_in(world, "admin")
+        response = client.post(
+            CARRY_URL, {"objectives": ["FAST"], "to_cycle": "2026-q2"}, follow=True
+        )
+        assert "is closed" in response.content.decode()
+        assert not Objective.objects.filter(cycle=q2).exists()
+
+    def test_nothing_ticked_is_refused_with_a_message(self, world, quarter, q2):
+        response = signed_in(world, "admin").post(CARRY_URL, {"to_cycle": "2026-q2"}, follow=True)
+        assert "choose at least one" in response.content.decode()
+
+    @pytest.mark.parametrize(
+        ("persona", "team", "status"),
+        [
+            ("admin", "own", 302),
+            ("admin", "other", 302),
+            ("member", "own", 302),
+            ("member", "other", 403),
+            ("lead", "led", 302),  # an objective of the team they lead
+            ("viewer", "own", 403),
+            ("viewer", "other", 403),
+        ],
+    )
+    def test_who_may_carry_over_from_the_page(self, world, q2, persona, team, status):
+        ops = TeamFactory(workspace=world.workspace, key="ops", parent=world.company)
+        objective = ObjectiveFactory(
+            workspace=world.workspace,
+            cycle=world.cycle,
+            key="O",
+            team={"own": world.web, "led": world.product, "other": ops}[team],
+            owner=world.user("admin"),
+        )
+        KeyResultFactory(objective=objective, key="O-1")
+        response = signed_in(world, persona).post(
+            CARRY_URL, {"objectives": ["O"], "to_cycle": "2026-q2", "mode": "copy"}
+        )
+        assert response.status_code == status
+        assert Objective.objects.filter(cycle=q2).exists() == (status == 302)
