@@ -34,4 +34,5 @@ urlpatterns = [
         name="key-result-create",
     ),
     path("key-results/<str:key>/edit/", views_edit.key_result_edit, name="key-result-edit"),
+    path("key-results/<str:key>/delete/", views_edit.key_result_delete, name="key-result-delete"),
 ]

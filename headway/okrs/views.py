@@ -180,6 +180,7 @@ def objective_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
         if objective.carried_from_id
         else None,
         "carried_to": visible.filter(carried_from=objective).select_related("cycle"),
+        "weight_total": sum(kr.weight for kr in krs),
         "children": [
             {"objective": o, "figures": board.objectives.get(o.pk)}
             for o in visible.filter(parent=objective).select_related("owner", "team")
@@ -395,10 +396,10 @@ def carry_over(request: AuthenticatedRequest, cycle_key: str) -> HttpResponse:
     cycle = access.get_cycle(membership, cycle_key)
     back = redirect("okrs:review-cycle", cycle_key=cycle.key)
     try:
-        to_cycle = access.get_cycle(membership, request.POST.get("to_cycle", ""))
         objectives = access.objectives_to_carry(
             membership, cycle, request.POST.getlist("objectives")
         )
+        to_cycle = access.get_cycle(membership, request.POST.get("to_cycle", ""))
         carried = actions.carry_over(
             objectives,
             to_cycle=to_cycle,
