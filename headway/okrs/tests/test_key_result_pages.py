@@ -92,7 +92,7 @@ class TestDelete:
         client = signed_in(world, "admin")
         page = client.get("/okrs/key-results/fast-kr0/delete/").content.decode()
         assert "cannot be deleted" in page
-        assert "btn-danger\">Delete</button>" not in page
+        assert 'btn-danger">Delete</button>' not in page
         client.post("/okrs/key-results/fast-kr0/delete/")
         assert KeyResult.objects.filter(key="fast-kr0").exists()
 

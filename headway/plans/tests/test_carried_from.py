@@ -27,13 +27,13 @@ def test_the_export_writes_it_and_imports_again_unchanged():
 
 
 def test_an_unknown_objective_is_refused_by_field():
-    with pytest.raises(PlanError, match="carried_from.*unknown objective 'nope'"):
+    with pytest.raises(PlanError, match=r"carried_from.*unknown objective 'nope'"):
         import_plan(edit(SMALL, "    parent: grow\n", "    parent: grow\n    carried_from: nope\n"))
     assert not Objective.objects.exists()
 
 
 def test_an_objective_cannot_continue_itself():
-    with pytest.raises(PlanError, match="carried_from.*itself"):
+    with pytest.raises(PlanError, match=r"carried_from.*itself"):
         import_plan(
             edit(SMALL, "    parent: grow\n", "    parent: grow\n    carried_from: web-fast\n")
         )
