@@ -370,6 +370,12 @@ def carry_over(
     keeps its key results, check-ins and figures in its own cycle (docs/scoring.md).
     With `only_unfinished`, achieved objectives are left out instead of refused.
     """
+    # Locked first, so that two carry-overs at once (or a close of the target) are taken one
+    # after the other and the "already carried" and "closed" checks see each other's result.
+    to_cycle = Cycle.objects.select_for_update().select_related("workspace").get(pk=to_cycle.pk)
+    fresh = Objective.objects.select_for_update().in_bulk([o.pk for o in objectives])
+    for objective in objectives:
+        objective.carried_over = fresh[objective.pk].carried_over
     cycles = {o.cycle_id: o.cycle for o in objectives}
     board = scoreboard(cycles.values(), as_of=today_in(to_cycle.workspace.timezone))
     if only_unfinished:
