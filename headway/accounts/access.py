@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from headway.accounts.models import Membership, User
-from headway.core.errors import Forbidden, NotFound
+from headway.core.errors import Forbidden, Invalid, NotFound
 from headway.domain.policy import Action, Relation, can_see, may
 from headway.domain.types import Role, Visibility
 from headway.kpis.models import KPI
@@ -301,3 +301,29 @@ def relation_for_new_under(
         in_team=base.in_team,
         leads_above=base.leads_above,
     )
+
+
+def objectives_to_carry(
+    membership: Membership, cycle: Cycle, keys: list[str] | None
+) -> list[Objective]:
+    """The objectives of `cycle` the caller carries over (docs/api.md, "Carrying over").
+
+    Named ones must be visible (else unknown, 400) and editable by the caller (else 403);
+    `keys` None means every objective of the cycle the caller may edit. Pages and API use this.
+    """
+    rows = (
+        objectives_for(membership)
+        .filter(cycle=cycle)
+        .select_related("cycle", "team", "owner", "parent")
+    )
+    if keys is None:
+        role = role_of(membership)
+        return [o for o in rows if may(role, Action.EDIT, objective_relation(membership, o))]
+    found = {o.key: o for o in rows.filter(key__in=keys)}
+    chosen = []
+    for key in dict.fromkeys(keys):
+        if key not in found:
+            raise Invalid("objectives", f"unknown objective {key!r} in {cycle.name}")
+        check(membership, Action.EDIT, objective_relation(membership, found[key]))
+        chosen.append(found[key])
+    return chosen

@@ -91,10 +91,11 @@ def line_chart(
     target: float | None = None,
     expected: tuple[tuple[date, float], tuple[date, float]] | None = None,
     bands: Sequence[Band] = (),
+    benchmark: float | None = None,
 ) -> SafeString:
-    """Values over time, with an optional target line, expected line and coloured bands."""
+    """Values over time, with optional target, benchmark and expected lines and coloured bands."""
     values = [v for _, v in points]
-    extra = [v for v in (target,) if v is not None]
+    extra = [v for v in (target, benchmark) if v is not None]
     if expected:
         extra += [expected[0][1], expected[1][1]]
     everything = values + extra or [0.0, 1.0]
@@ -140,6 +141,13 @@ def line_chart(
             f'<text class="axis" x="{W - PAD_R}" y="{y(target) - 4}" text-anchor="end">'
             f"target {escape(fmt(target, unit))}</text>"
         )
+    if benchmark is not None:  # labelled on the left, so it never covers the target's label
+        parts.append(
+            f'<line class="benchmark-line" x1="{PAD_L}" x2="{W - PAD_R}" '
+            f'y1="{y(benchmark)}" y2="{y(benchmark)}"/>'
+            f'<text class="axis" x="{PAD_L + 4}" y="{y(benchmark) - 4}">'
+            f"benchmark {escape(fmt(benchmark, unit))}</text>"
+        )
     if expected:
         (d0, v0), (d1, v1) = expected
         parts.append(
@@ -157,6 +165,8 @@ def line_chart(
     )
     if target is not None:
         summary += f"; target {fmt(target, unit)}"
+    if benchmark is not None:
+        summary += f"; benchmark {fmt(benchmark, unit)}"
     rows = "".join(
         format_html("<tr><td>{}</td><td>{}</td></tr>", d.isoformat(), fmt(v, unit))
         for d, v in points

@@ -132,6 +132,7 @@ def kpi_context(
         unit=kpi.unit,
         target=kpi.target,
         bands=bands(kpi),
+        benchmark=kpi.benchmark,
     )
     relation = access.kpi_relation(membership, kpi)
     return {

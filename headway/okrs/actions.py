@@ -12,16 +12,18 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from headway.accounts.models import User, Workspace
 from headway.core.errors import Conflict, Invalid
 from headway.core.timeutil import today_in
+from headway.domain.carry import carried_start, is_unfinished
 from headway.domain.progress import validate_kr
-from headway.domain.types import CycleState, RuleViolation
+from headway.domain.types import CycleState, Metric, RuleViolation
 from headway.history.actions import delete_recorded, record, save_changed, save_created
 from headway.kpis.models import KPIValue
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
-from headway.okrs.scoring import freeze, kr_input
+from headway.okrs.scoring import Scoreboard, freeze, kr_input, scoreboard
 
 
 def ensure_open(cycle: Cycle) -> None:
@@ -316,3 +318,168 @@ def create_dependency(
 @transaction.atomic
 def delete_dependency(dependency: Dependency, *, actor: User | None, via: str = "") -> None:
     delete_recorded(dependency, actor=actor, via=via)
+
+
+# Carrying over -----------------------------------------------------------------------------
+
+CARRY_MODES = ("move", "copy")
+
+
+def check_carry_over(
+    objectives: list[Objective], to_cycle: Cycle, mode: str, board: Scoreboard
+) -> None:
+    """Refuse, naming the field, anything carry_over cannot do; nothing is written before."""
+    if mode not in CARRY_MODES:
+        raise Invalid("mode", "must be move or copy")
+    if not objectives:
+        raise Invalid("objectives", "choose at least one unfinished objective")
+    if to_cycle.is_closed:
+        raise Conflict(
+            f"cycle {to_cycle.key!r} is closed: carry over into a planned or active cycle",
+            field="to_cycle",
+        )
+    already = set(
+        Objective.objects.filter(
+            carried_from__in=objectives, cycle=to_cycle, workspace_id=to_cycle.workspace_id
+        ).values_list("carried_from__key", flat=True)
+    )
+    for objective in objectives:
+        if objective.workspace_id != to_cycle.workspace_id:
+            raise Invalid("to_cycle", "unknown cycle")
+        if objective.cycle_id == to_cycle.pk:
+            raise Invalid("to_cycle", f"{objective.key} is already in {to_cycle.name}")
+        if objective.carried_over:
+            raise Conflict(f"{objective.key} was already moved on", field="objectives")
+        if objective.key in already:
+            raise Conflict(
+                f"{objective.key} was already carried over to {to_cycle.name}",
+                field="objectives",
+            )
+        figures = board.objectives.get(objective.pk)
+        if not is_unfinished(figures.progress if figures else None):
+            raise Invalid("objectives", f"{objective.key} is achieved: nothing to carry over")
+
+
+def free_key(queryset: QuerySet[Any], base: str) -> str:
+    """`base` (as typed, case kept) or `base-2`, `base-3`... whichever no row uses yet."""
+    base = base[:56]
+    taken = set(queryset.filter(key__startswith=base).values_list("key", flat=True))
+    n, key = 1, base
+    while key in taken:
+        n += 1
+        key = f"{base}-{n}"
+    return key
+
+
+def carry_order(objectives: list[Objective]) -> list[Objective]:
+    """Parents before their children, so a carried child can hang from its carried parent."""
+    ids = {o.pk for o in objectives}
+    by_id = {o.pk: o for o in objectives}
+
+    def depth(objective: Objective) -> int:
+        n = 0
+        while objective.parent_id in ids and n < len(ids):
+            objective = by_id[objective.parent_id]
+            n += 1
+        return n
+
+    return sorted(objectives, key=depth)
+
+
+@transaction.atomic
+def carry_over(
+    objectives: list[Objective],
+    *,
+    to_cycle: Cycle,
+    mode: str,
+    actor: User | None,
+    via: str = "",
+    only_unfinished: bool = False,
+) -> list[Objective]:
+    """Carry unfinished objectives with their unfinished key results into `to_cycle`.
+
+    Each gets a new objective in `to_cycle`, linked by `carried_from`; each key result below
+    100 % is carried with start = its last value (as of the old cycle's end once closed) and
+    the same target. `move` also marks the original as carried over; either way the original
+    keeps its key results, check-ins and figures in its own cycle (docs/scoring.md).
+    With `only_unfinished`, achieved objectives are left out instead of refused.
+    """
+    # Locked first, so that two carry-overs at once (or a close of the target) are taken one
+    # after the other and the "already carried" and "closed" checks see each other's result.
+    to_cycle = Cycle.objects.select_for_update().select_related("workspace").get(pk=to_cycle.pk)
+    fresh = Objective.objects.select_for_update().in_bulk([o.pk for o in objectives])
+    for objective in objectives:
+        objective.carried_over = fresh[objective.pk].carried_over
+    cycles = {o.cycle_id: o.cycle for o in objectives}
+    board = scoreboard(cycles.values(), as_of=today_in(to_cycle.workspace.timezone))
+    if only_unfinished:
+        objectives = [
+            o
+            for o in objectives
+            if is_unfinished(f.progress if (f := board.objectives.get(o.pk)) else None)
+        ]
+    check_carry_over(objectives, to_cycle, mode, board)
+    workspace_objectives = Objective.objects.filter(workspace_id=to_cycle.workspace_id)
+    workspace_krs = KeyResult.objects.filter(workspace_id=to_cycle.workspace_id)
+    carried: dict[int, Objective] = {}
+    for original in carry_order(objectives):
+        parent = original.parent
+        if parent is not None and parent.pk in carried:
+            parent = carried[parent.pk]
+        elif parent is not None and parent.cycle_id != to_cycle.pk:
+            parent = None
+        copy = create_objective(
+            to_cycle.workspace,
+            actor=actor,
+            via=via,
+            key=free_key(workspace_objectives, original.key),
+            title=original.title,
+            description=original.description,
+            owner=original.owner,
+            team=original.team,
+            cycle=to_cycle,
+            parent=parent,
+            kind=original.kind,
+            visibility=original.visibility,
+            carried_from=original,
+        )
+        carried[original.pk] = copy
+        position = 0
+        for kr in original.key_results.order_by("position", "key"):
+            figures = board.key_results.get(kr.pk)
+            if figures is not None and not is_unfinished(figures.progress):
+                continue  # met in the old cycle: it stays there
+            position += 1
+            create_key_result(
+                copy,
+                actor=actor,
+                via=via,
+                key=free_key(workspace_krs, f"{copy.key}-kr{position}"),
+                title=kr.title,
+                metric=kr.metric,
+                unit=kr.unit,
+                start=carried_start(
+                    Metric(kr.metric), kr.start, figures.current if figures else None
+                ),
+                target=kr.target,
+                direction=kr.direction,
+                weight=kr.weight,
+                owner=kr.owner,
+                kpi=kr.kpi,
+                position=position - 1,
+            )
+        if mode == "move":
+            original.carried_over = True
+            original.save(update_fields=["carried_over", "updated_at"])
+        record(
+            original.workspace,
+            actor=actor,
+            verb="carried_over",
+            subject=original,
+            changes={"to": copy.key, "to_cycle": to_cycle.key, "mode": mode},
+            summary=f"{original.title}: carried over to {to_cycle.name} as {copy.key} ({mode})",
+            via=via,
+            objective_id=original.pk,
+            team_id=original.team_id,
+        )
+    return [carried[o.pk] for o in objectives]

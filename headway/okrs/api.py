@@ -37,6 +37,8 @@ from headway.domain.policy import Action
 from headway.okrs import actions
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
 from headway.okrs.schemas import (
+    CarryOverIn,
+    CarryOverOut,
     CheckInIn,
     CheckInOut,
     CheckInPage,
@@ -137,9 +139,33 @@ def close_cycle(request: ApiRequest, key: PathKey) -> CycleOut:
     return cycle_out(closed, request.auth)
 
 
+@router.post("/cycles/{key}/carry-over", response=responds(201, CarryOverOut), tags=["cycles"])
+def carry_over(request: ApiRequest, key: PathKey, payload: CarryOverIn) -> Status[CarryOverOut]:
+    """Carry unfinished objectives of this cycle into another (whoever may edit them)."""
+    cycle = access.get_cycle(request.auth, key)
+    keys = None if payload.objectives == "all_unfinished" else list(payload.objectives)
+    objectives = access.objectives_to_carry(request.auth, cycle, keys)
+    carried = actions.carry_over(
+        objectives,
+        to_cycle=cycle_ref(request.auth, payload.to_cycle, "to_cycle"),
+        mode=payload.mode,
+        actor=request.auth.user,
+        via="api",
+        only_unfinished=keys is None,
+    )
+    return Status(
+        201,
+        CarryOverOut(
+            mode=payload.mode,
+            to_cycle=payload.to_cycle,
+            carried={o.carried_from.key: o.key for o in carried if o.carried_from},
+        ),
+    )
+
+
 # Objectives --------------------------------------------------------------------------------
 
-OBJECTIVE_RELATED = ("cycle", "team", "owner", "parent")
+OBJECTIVE_RELATED = ("cycle", "team", "owner", "parent", "carried_from")
 
 
 def objective_out(objective: Objective, board: Scoreboard) -> ObjectiveOut:
@@ -155,6 +181,8 @@ def objective_out(objective: Objective, board: Scoreboard) -> ObjectiveOut:
         kind=objective.kind,
         visibility=objective.visibility,
         retrospective=objective.retrospective,
+        carried_from=key_of(objective.carried_from),
+        carried_over=objective.carried_over,
         progress=figures.progress if figures else None,
         status=figures.status if figures else None,
         score=figures.score if figures else None,

@@ -88,6 +88,12 @@ class KeyResultForm(forms.Form):
     target = forms.FloatField(required=False)
     unit = forms.CharField(max_length=32, required=False)
     direction = forms.ChoiceField(choices=choices(Direction), initial=Direction.AUTO)
+    weight = forms.FloatField(
+        required=False,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"placeholder": "1", "step": "any"}),
+        help_text="Its share of the objective's progress is weight / sum of weights (blank: 1).",
+    )
     owner = forms.ModelChoiceField(
         queryset=User.objects.none(), to_field_name="username", required=False
     )
@@ -102,6 +108,10 @@ class KeyResultForm(forms.Form):
         fields: Any = self.fields
         fields["owner"].queryset = members_of(membership)
         fields["kpi"].queryset = access.kpis_for(membership)
+
+    def clean_weight(self) -> float:
+        weight = self.cleaned_data.get("weight")
+        return 1.0 if weight is None else weight  # left blank: the default weight
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

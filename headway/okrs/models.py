@@ -90,6 +90,14 @@ class Objective(WorkspaceScoped):
         max_length=16, choices=choices(Visibility), default=Visibility.WORKSPACE.value
     )
     retrospective = models.TextField(blank=True, help_text="What we learned, written at review.")
+    # Carry-over (docs/scoring.md, "Carrying over"): the objective this one continues, and on
+    # the original, whether it was moved on (it keeps its figures in its own cycle).
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
+    )
+    carried_over = models.BooleanField(
+        default=False, help_text="Moved to a later cycle; its figures stay in its own cycle."
+    )
 
     class Meta(WorkspaceScoped.Meta):
         ordering = ["key"]

@@ -56,6 +56,27 @@ class CycleOut(Schema):
     state: str = Field(description="planning, active or closed.")
 
 
+class CarryOverIn(InputSchema):
+    """Unfinished objectives of this cycle, with their unfinished key results, into another."""
+
+    objectives: list[RefKey] | Literal["all_unfinished"] = Field(
+        description="Keys of objectives of this cycle, or all_unfinished: every one below 100 % "
+        "that the caller may edit."
+    )
+    to_cycle: RefKey = Field(description="Key of the planned or active cycle to carry them into.")
+    mode: Literal["move", "copy"] = Field(
+        "move",
+        description="move: the original is marked as carried over; copy: it is left as it is. "
+        "Either way it keeps its figures in its own cycle.",
+    )
+
+
+class CarryOverOut(Schema):
+    mode: str
+    to_cycle: str
+    carried: dict[str, str] = Field(description="Original objective key -> new objective key.")
+
+
 # Objectives --------------------------------------------------------------------------------
 
 
@@ -96,6 +117,8 @@ class ObjectiveOut(Schema):
     kind: str
     visibility: str
     retrospective: str
+    carried_from: str | None = Field(None, description="Key of the objective this continues.")
+    carried_over: bool = Field(False, description="Moved on to a later cycle by carry-over.")
     progress: float | None = Field(description="Computed: 0..1, null without key results.")
     status: str | None = Field(description="Computed: done, on_track, at_risk or off_track.")
     score: float | None = Field(description="Computed: 0.0..1.0, rounded half up to 0.1.")

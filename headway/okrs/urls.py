@@ -11,6 +11,7 @@ urlpatterns = [
     path("review/<str:cycle_key>/", views.review, name="review-cycle"),
     path("cycles/<str:cycle_key>/close/", views.close_cycle, name="cycle-close"),
     path("cycles/<str:cycle_key>/reopen/", views.reopen_cycle, name="cycle-reopen"),
+    path("cycles/<str:cycle_key>/carry-over/", views.carry_over, name="cycle-carry-over"),
     path("cycles/new/", views_edit.cycle_create, name="cycle-create"),
     path("cycles/<str:cycle_key>/edit/", views_edit.cycle_edit, name="cycle-edit"),
     path("objectives/new/", views_edit.objective_create, name="objective-create"),
@@ -34,4 +35,5 @@ urlpatterns = [
         name="key-result-create",
     ),
     path("key-results/<str:key>/edit/", views_edit.key_result_edit, name="key-result-edit"),
+    path("key-results/<str:key>/delete/", views_edit.key_result_delete, name="key-result-delete"),
 ]

@@ -13,11 +13,12 @@ from django.views.decorators.http import require_POST
 
 from headway.accounts import access
 from headway.core import charts
-from headway.core.errors import DomainError, NotFound
+from headway.core.errors import Conflict, DomainError, Invalid, NotFound
 from headway.core.forms import show_error, unique_key
 from headway.core.htmx import render_page_or_partial
 from headway.core.http import AuthenticatedRequest, allowed, today
 from headway.core.middleware import member_required
+from headway.domain.carry import is_unfinished
 from headway.domain.cycles import current_cycle
 from headway.domain.policy import Action, Relation
 from headway.history.models import Event
@@ -172,6 +173,11 @@ def objective_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
             for kr in krs
         ],
         "parent": visible.filter(pk=objective.parent_id).first() if objective.parent_id else None,
+        "carried_from": visible.filter(pk=objective.carried_from_id).select_related("cycle").first()
+        if objective.carried_from_id
+        else None,
+        "carried_to": visible.filter(carried_from=objective).select_related("cycle"),
+        "weight_total": sum(kr.weight for kr in krs),
         "children": [
             {"objective": o, "figures": board.objectives.get(o.pk)}
             for o in visible.filter(parent=objective).select_related("owner", "team")
@@ -353,8 +359,62 @@ def review(request: AuthenticatedRequest, cycle_key: str | None = None) -> HttpR
         and not cycle.is_closed
         and allowed(membership, Action.MANAGE),
         "can_reopen": cycle is not None and cycle.is_closed and allowed(membership, Action.MANAGE),
+        "carry": carry_choices(cycle, cycles, rows),
     }
     return render(request, "okrs/review.html", context)
+
+
+def carry_choices(
+    cycle: Cycle | None, cycles: list[Cycle], rows: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The carry-over form of the review page: the unfinished objectives the caller may edit,
+    and the planned or active cycles to carry them into (the next one first)."""
+    if cycle is None:
+        return None
+    objectives = [
+        row
+        for row in rows
+        if row["can_edit"]
+        and not row["objective"].carried_over
+        and is_unfinished(row["figures"].progress if row["figures"] else None)
+    ]
+    targets = sorted(
+        (c for c in cycles if not c.is_closed and c.pk != cycle.pk),
+        key=lambda c: (c.start <= cycle.start, c.start),
+    )
+    if not objectives or not targets:
+        return None
+    return {"rows": objectives, "targets": targets}
+
+
+@require_POST
+@member_required
+def carry_over(request: AuthenticatedRequest, cycle_key: str) -> HttpResponse:
+    """Carry the ticked objectives of a cycle into another one (docs/scoring.md)."""
+    membership = request.membership
+    cycle = access.get_cycle(membership, cycle_key)
+    back = redirect("okrs:review-cycle", cycle_key=cycle.key)
+    try:
+        objectives = access.objectives_to_carry(
+            membership, cycle, request.POST.getlist("objectives")
+        )
+        to_cycle = access.get_cycle(membership, request.POST.get("to_cycle", ""))
+        carried = actions.carry_over(
+            objectives,
+            to_cycle=to_cycle,
+            mode=request.POST.get("mode", "move"),
+            actor=request.user,
+            via="web",
+        )
+    except (Invalid, Conflict, NotFound) as error:
+        messages.error(request, error.message)
+        return back
+    messages.success(
+        request,
+        f"{len(carried)} objective{'s' if len(carried) != 1 else ''} carried over to "
+        f"{to_cycle.name}: " + ", ".join(o.key for o in carried),
+    )
+    return back
 
 
 @require_POST

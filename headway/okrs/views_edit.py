@@ -318,7 +318,7 @@ def initiative_delete(request: AuthenticatedRequest, key: str) -> HttpResponse:
 @member_required
 def key_result_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
     kr = access.get_key_result(request.membership, key, Action.EDIT)
-    fields = ["title", "metric", "start", "target", "unit", "direction", "owner", "kpi"]
+    fields = ["title", "metric", "start", "target", "unit", "direction", "weight", "owner", "kpi"]
     form = KeyResultForm(
         request.POST or None,
         membership=request.membership,
@@ -331,7 +331,40 @@ def key_result_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
             return redirect("okrs:objective", key=kr.objective.key)
         except DomainError as error:
             show_error(form, error)
-    return form_page(request, f"Edit key result: {kr.title}", form, objective=kr.objective)
+    return form_page(
+        request,
+        f"Edit key result: {kr.title}",
+        form,
+        objective=kr.objective,
+        delete_url=reverse("okrs:key-result-delete", args=[kr.key]),
+    )
+
+
+@member_required
+def key_result_delete(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    """Delete a key result with its check-ins, after asking; refused in a closed cycle."""
+    kr = access.get_key_result(request.membership, key, Action.EDIT)
+    objective = kr.objective
+    back = reverse("okrs:objective", args=[objective.key])
+    if request.method == "POST":
+        try:
+            actions.delete_key_result(kr, actor=request.user, via="web")
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(back)
+        messages.success(request, f"The key result “{kr.title}” is deleted.")
+        return redirect(back)
+    return confirm_page(
+        request,
+        title=f"Delete the key result “{kr.title}”?",
+        message="Its check-ins are deleted with it, and the objective's progress is computed "
+        "from the key results that remain. This cannot be undone.",
+        cancel=back,
+        refused=f"It cannot be deleted: the {objective.cycle.name} cycle is closed and its "
+        "scores are final. An admin may reopen the cycle."
+        if objective.cycle.is_closed
+        else "",
+    )
 
 
 @member_required

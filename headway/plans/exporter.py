@@ -177,6 +177,7 @@ def export_workspace(workspace: Workspace, *, as_of: date) -> dict[str, Any]:
             "team": team_keys.get(objective.team_id or 0),
             "cycle": cycle_keys[objective.cycle_id],
             "parent": objective_keys.get(objective.parent_id or 0),
+            "carried_from": objective_keys.get(objective.carried_from_id or 0),
             "kind": objective.kind,
             "visibility": objective.visibility,
             "progress": number(figures.progress) if figures else None,

@@ -52,7 +52,13 @@ class Synced:
 REFS: dict[str, dict[str, str]] = {
     "team": {"parent": "team", "lead": "user"},
     "kpi": {"owner": "user", "team": "team"},
-    "objective": {"owner": "user", "team": "team", "cycle": "cycle", "parent": "objective"},
+    "objective": {
+        "owner": "user",
+        "team": "team",
+        "cycle": "cycle",
+        "parent": "objective",
+        "carried_from": "objective",
+    },
     "key_result": {"owner": "user", "kpi": "kpi", "objective": "objective"},
     "check_in": {"author": "user"},
     "initiative": {"owner": "user", "objective": "objective", "key_result": "key_result"},
@@ -235,6 +241,8 @@ class Importer:
         }
         for objective in plan.objectives:
             check(objective, "objective")
+            if objective["carried_from"] == objective["key"]:
+                self.source.problem(objective.at("carried_from"), "cannot be the objective itself")
             for kr in objective.children["key_results"]:
                 objective_of_kr[kr["key"]] = objective["key"]
         for objective in plan.objectives:
@@ -578,11 +586,19 @@ class Importer:
                     return
 
         synced = self.sync(
-            Objective, "objective", items, self.objectives, later=["parent"], locked=locked
+            Objective,
+            "objective",
+            items,
+            self.objectives,
+            later=["parent", "carried_from"],
+            locked=locked,
         )
         self.team_of = {row.pk: row.team_id for row in self.objectives.values()}
         self.cycle_of = {row.pk: row.cycle_id for row in self.objectives.values()}
-        parent = {"parent": lambda o: self.ref("objective", o["parent"])}
+        parent = {
+            "parent": lambda o: self.ref("objective", o["parent"]),
+            "carried_from": lambda o: self.ref("objective", o["carried_from"]),
+        }
         self.finish("objective", synced, parent, Objective, locked=locked)
 
     def write_key_results(self) -> None:

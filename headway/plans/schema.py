@@ -156,6 +156,7 @@ OBJECTIVE = {
     "team": REF,
     "cycle": F("ref", required=True),
     "parent": REF,
+    "carried_from": REF,
     "kind": enum(ObjectiveKind, ObjectiveKind.ASPIRATIONAL),
     "visibility": enum(Visibility, Visibility.WORKSPACE),
     "key_results": LIST,

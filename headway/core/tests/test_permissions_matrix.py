@@ -58,6 +58,12 @@ TABLE: list[tuple[str, str, str | None, dict[str, tuple[int, ...]]]] = [
     ("get", "/cycles/{cycle}", None, READ),
     ("patch", "/cycles/{cycle}", '{"name": "Renamed"}', MANAGE),
     ("post", "/cycles/{cycle}/close", None, MANAGE),
+    (
+        "post",
+        "/cycles/{cycle}/carry-over",
+        '{"objectives": ["{obj}"], "to_cycle": "2026-q2", "mode": "copy"}',
+        CREATE_UNDER,
+    ),
     ("get", "/objectives", None, ALL_OK),
     (
         "post",
@@ -132,6 +138,9 @@ def places(world):
     TeamFactory(workspace=world.workspace, key="empty-own", parent=world.web)
     TeamFactory(workspace=world.workspace, key="empty-other", parent=ops)
     shared = ObjectiveFactory(workspace=world.workspace, cycle=world.cycle, key="O-SHARED")
+    CycleFactory(
+        workspace=world.workspace, key="2026-q2", start=date(2026, 4, 1), end=date(2026, 6, 30)
+    )
     glx_cycle = CycleFactory(workspace=world.other, key="glx-q1")
     glx_team = TeamFactory(workspace=world.other, key="glx")
     TeamFactory(workspace=world.other, key="glx-empty")
