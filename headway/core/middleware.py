@@ -1,8 +1,8 @@
 """Workspace selection for pages, and the one place where domain errors become HTTP answers.
 
-`request.membership` is the caller's membership in the workspace named by
-`request.session["workspace"]` (a workspace key, also read by the API's session auth), or in
-their first workspace. Pages get every object through headway.accounts.access with it.
+`request.membership` is the caller's current membership, chosen by `current_membership`: the
+one rule that the API's session auth follows too. Pages get every object through
+headway.accounts.access with it.
 """
 
 from __future__ import annotations
@@ -24,6 +24,33 @@ SESSION_KEY = "workspace"
 P = ParamSpec("P")
 
 
+def memberships_of(user_id: int) -> list[Membership]:
+    """A user's memberships, in the switcher's order: by workspace name, then creation."""
+    return list(
+        Membership.objects.filter(user_id=user_id)
+        .select_related("workspace", "user")
+        .order_by("workspace__name", "workspace_id")
+    )
+
+
+def current_membership(
+    request: HttpRequest, memberships: list[Membership] | None = None
+) -> Membership | None:
+    """The signed-in user's current workspace, for pages and the API's session auth alike.
+
+    The workspace whose key is `request.session["workspace"]` (set by the switcher), if the
+    user is still a member of it; otherwise the first of `memberships_of` (by name). One rule,
+    so a page and an /api/v1 call made with the same session always act in the same workspace.
+    """
+    if not request.user.is_authenticated:
+        return None
+    if memberships is None:
+        memberships = memberships_of(request.user.pk)
+    chosen = request.session.get(SESSION_KEY)
+    current = next((m for m in memberships if m.workspace.key == chosen), None)
+    return current or (memberships[0] if memberships else None)
+
+
 class WorkspaceMiddleware:
     """Sets request.membership (or None) and request.memberships for signed-in users."""
 
@@ -34,15 +61,9 @@ class WorkspaceMiddleware:
         request.membership = None  # type: ignore[attr-defined]
         request.memberships = []  # type: ignore[attr-defined]
         if request.user.is_authenticated and not request.path.startswith("/api/"):
-            memberships = list(
-                Membership.objects.filter(user_id=request.user.pk)
-                .select_related("workspace", "user")
-                .order_by("workspace__name")
-            )
-            chosen = request.session.get(SESSION_KEY)
-            current = next((m for m in memberships if m.workspace.key == chosen), None)
+            memberships = memberships_of(request.user.pk)
             request.memberships = memberships  # type: ignore[attr-defined]
-            request.membership = current or (memberships[0] if memberships else None)  # type: ignore[attr-defined]
+            request.membership = current_membership(request, memberships)  # type: ignore[attr-defined]
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
