@@ -12,7 +12,7 @@ from functools import wraps
 from typing import Any, Concatenate, ParamSpec, cast
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from headway.accounts.models import Membership
@@ -72,6 +72,51 @@ class WorkspaceMiddleware:
         if isinstance(exception, Forbidden):
             return error_page(request, 403, "Not allowed", exception.message)
         return None
+
+
+class NoStoreMiddleware:
+    """Nothing Headway answers is stored by browsers or proxies, unless a view says otherwise.
+
+    Every page and API answer is private to the person asking, and some are shown once (a new
+    API token): `Cache-Control: no-store, private`. Static files are served before this
+    middleware runs and keep their long cache lifetimes.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store, private"
+        return response
+
+
+class ApiErrorsMiddleware:
+    """Under /api/, an unknown address (404) or method (405) answers JSON like every API error.
+
+    Django's URL resolver and django-ninja answer these two with an HTML page or plain text;
+    clients of the API parse `{"detail", "field"}` (docs/api.md).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith("/api/") or response.status_code not in {404, 405}:
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        if response.status_code == 404:
+            detail = "Not found: no API endpoint at this address (see /api/v1/docs)."
+        else:
+            allowed = response.get("Allow", "")
+            detail = f"Method not allowed: {request.method} (this endpoint takes {allowed})."
+        answer = JsonResponse({"detail": detail, "field": None}, status=response.status_code)
+        if response.has_header("Allow"):
+            answer["Allow"] = response["Allow"]
+        return answer
 
 
 def error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
