@@ -196,7 +196,7 @@ AXES_USERNAME_CALLABLE = "headway.accounts.throttle.account_key"
 AXES_CLIENT_IP_CALLABLE = "headway.accounts.throttle.client_ip"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "headway.accounts.throttle.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 
 LANGUAGE_CODE = "en"

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from headway.accounts.backends import find_account
 from headway.domain.network import client_address
@@ -36,3 +37,17 @@ def client_ip(request: HttpRequest) -> str | None:
         request.META.get("HTTP_X_FORWARDED_FOR", ""),
         settings.HEADWAY_TRUSTED_PROXIES,
     )
+
+
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The 429 page of a paused sign-in, for every kind of request.
+
+    axes' own answer to an XMLHttpRequest is JSON that carries the throttle's key, which is
+    the account's username even when an email address was typed: that would tell a stranger
+    which account an address belongs to. This page names nobody.
+    """
+    return render(request, "accounts/locked_out.html", status=settings.AXES_HTTP_RESPONSE_CODE)

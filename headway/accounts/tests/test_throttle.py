@@ -47,6 +47,12 @@ class TestAccountNotSpelling:
         settings.AXES_COOLOFF_TIME = settings.AXES_COOLOFF_TIME * 0  # the cool-off is over
         assert sign_in("max").status_code == 302
 
+    def test_the_pause_names_no_account_even_to_scripts(self, world, settings):
+        fail("max@example.com", settings.AXES_FAILURE_LIMIT)
+        response = sign_in("MAX@example.com", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+        assert response.status_code == 429
+        assert "max" not in response.content.decode().replace("max@", "").lower()
+
 
 class TestNoLockOutOfOthers:
     def test_a_strangers_failures_do_not_stop_the_owner(self, world, settings):
