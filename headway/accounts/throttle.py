@@ -50,4 +50,4 @@ def lockout_response(
     the account's username even when an email address was typed: that would tell a stranger
     which account an address belongs to. This page names nobody.
     """
-    return render(request, "accounts/locked_out.html", status=settings.AXES_HTTP_RESPONSE_CODE)
+    return render(request, "accounts/locked_out.html", status=429)
