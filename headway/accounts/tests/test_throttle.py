@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 
@@ -46,6 +48,23 @@ class TestAccountNotSpelling:
         assert sign_in("max").status_code == 429
         settings.AXES_COOLOFF_TIME = settings.AXES_COOLOFF_TIME * 0  # the cool-off is over
         assert sign_in("max").status_code == 302
+
+    def test_trying_during_the_pause_starts_it_again(self, world, settings):
+        from axes.models import AccessAttempt
+
+        def minutes_pass(minutes: int) -> None:
+            for attempt in AccessAttempt.objects.all():
+                attempt.attempt_time -= timedelta(minutes=minutes)
+                attempt.save()
+
+        cool_off = settings.AXES_COOLOFF_TIME
+        fail("max", settings.AXES_FAILURE_LIMIT)
+        minutes_pass(int(cool_off.total_seconds() // 60) - 1)
+        assert sign_in("max").status_code == 429  # a try just before the pause ends...
+        minutes_pass(2)
+        assert sign_in("max").status_code == 429  # ...paused it again from then on
+        minutes_pass(int(cool_off.total_seconds() // 60) + 1)
+        assert sign_in("max").status_code == 302  # quiet for a whole pause: signed in
 
     def test_the_pause_names_no_account_even_to_scripts(self, world, settings):
         fail("max@example.com", settings.AXES_FAILURE_LIMIT)
