@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "headway.core.middleware.WorkspaceMiddleware",
+    "headway.core.middleware.NoStoreMiddleware",
+    "headway.core.middleware.ApiErrorsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -183,12 +185,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# Login throttling: 5 failures per (username, IP) lock that pair out for 15 minutes.
+# Login throttling (docs/configuration.md): 5 failures per (account, client address) pause that
+# pair for a short cool-off; every further failure during it starts the cool-off again. The
+# account is resolved from what was typed; the address is read through the trusted proxies.
+HEADWAY_TRUSTED_PROXIES = envint("HEADWAY_TRUSTED_PROXIES", 0)
 AXES_FAILURE_LIMIT = envint("HEADWAY_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_COOLOFF_TIME = timedelta(seconds=envint("HEADWAY_LOGIN_COOLOFF_SECONDS", 300))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "headway.accounts.throttle.account_key"
+AXES_CLIENT_IP_CALLABLE = "headway.accounts.throttle.client_ip"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "headway.accounts.throttle.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 
 LANGUAGE_CODE = "en"

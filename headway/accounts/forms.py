@@ -10,6 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 
 from headway.accounts.models import User
+from headway.accounts.validators import validate_username
 from headway.domain.types import Role
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
@@ -62,7 +63,9 @@ class AddMemberForm(forms.Form):
 class NewUserForm(forms.Form):
     """A new account with an initial password (checked by the configured validators)."""
 
-    username = forms.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
+    username = forms.CharField(
+        max_length=150, validators=[UnicodeUsernameValidator(), validate_username]
+    )
     name = forms.CharField(max_length=150, required=False)
     email = forms.EmailField()
     password = forms.CharField(

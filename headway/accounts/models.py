@@ -9,12 +9,23 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from headway.accounts.validators import validate_username
 from headway.domain.types import Role
 
 
 class User(AbstractUser):
     """A person. `name` is the display name; `username` is what plan files refer to."""
 
+    # AbstractUser's field, plus the look-alike rule: every form built from the model, the
+    # admin and `createsuperuser` refuse `olivia` spelt with a Cyrillic o.
+    username = models.CharField(
+        "username",
+        max_length=150,
+        unique=True,
+        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+        validators=[AbstractUser.username_validator, validate_username],
+        error_messages={"unique": "A user with that username already exists."},
+    )
     name = models.CharField(max_length=150, blank=True)
 
     def __str__(self) -> str:

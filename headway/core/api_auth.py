@@ -15,6 +15,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from headway.accounts.models import ApiToken, Membership, hash_token
+from headway.core.middleware import current_membership
 
 if TYPE_CHECKING:
 
@@ -58,8 +59,8 @@ class TokenAuth(HttpBearer):
 class WorkspaceSessionAuth(SessionAuth):
     """The web pages' own calls: the signed-in user's membership in the session's workspace.
 
-    The pages keep the chosen workspace's key in `request.session["workspace"]`; without it
-    the user's first membership is used. CSRF is enforced whenever a session cookie is sent.
+    The workspace is the pages' own (`headway.core.middleware.current_membership`), so a call
+    made from a page acts where the page does. CSRF is enforced whenever a session cookie is sent.
     """
 
     def _get_key(self, request: HttpRequest) -> str | None:
@@ -72,13 +73,4 @@ class WorkspaceSessionAuth(SessionAuth):
         return self.authenticate(request, key) if key else None
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Membership | None:
-        user = request.user
-        if not user.is_authenticated:
-            return None
-        memberships = Membership.objects.select_related("user", "workspace").filter(user=user)
-        chosen = request.session.get("workspace")
-        if isinstance(chosen, str):
-            membership = memberships.filter(workspace__key=chosen).first()
-            if membership is not None:
-                return membership
-        return memberships.order_by("id").first()
+        return current_membership(request)
