@@ -20,17 +20,19 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import models, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from headway.accounts.models import Membership, User, Workspace
-from headway.domain.types import CycleState
+from headway.domain.types import CycleState, Role
 from headway.history.actions import event, plain
 from headway.history.models import Event
 from headway.kpis.models import KPI, KPIValue
 from headway.okrs import actions as okr_actions
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
-from headway.plans.schema import Item, Path, Plan, Source, parse_plan
+from headway.plans.schema import Item, Path, Plan, PlanError, Problem, Source, parse_plan, shown
 from headway.teams.models import Team
 
 VIA = "import"
@@ -86,9 +88,21 @@ class ImportResult:
         return "; ".join(lines) or "nothing to change"
 
 
+def check_size(size: int, filename: str) -> None:
+    """Refuse a plan file larger than HEADWAY_PLAN_MAX_BYTES (before reading it, when possible)."""
+    limit = settings.HEADWAY_PLAN_MAX_BYTES
+    if size > limit:
+        message = (
+            f"is {size:,} bytes, more than the {limit:,} a plan file may have "
+            "(HEADWAY_PLAN_MAX_BYTES): split it into several files"
+        )
+        raise PlanError(filename, [(None, Problem((), message))])
+
+
 def import_plan(text: str, *, filename: str = "plan", actor: User | None = None) -> ImportResult:
     """Import a plan (YAML or JSON text); raise PlanError and write nothing when it is wrong."""
-    plan = parse_plan(text, filename)
+    check_size(len(text.encode("utf-8")), filename)
+    plan = parse_plan(text, filename, max_rows=settings.HEADWAY_PLAN_MAX_ROWS)
     with transaction.atomic():
         return Importer(plan, Source(text, filename), actor).run()
 
@@ -115,6 +129,7 @@ class Importer:
     def run(self) -> ImportResult:
         self.workspace_row()
         self.load()
+        self.check_users()
         self.check_references()
         self.source.check()
         self.write_users()
@@ -155,6 +170,23 @@ class Importer:
         wanted = [u["username"] for u in self.plan.users]
         self.users = {m.user.username: m.user for m in self.memberships.values()}
         self.users.update({u.username: u for u in User.objects.filter(username__in=wanted)})
+        # Accounts the plan's usernames and e-mails name in another case (one account each).
+        folded = User.objects.annotate(folded=Lower("username"))
+        self.same_username = {
+            u.username.lower(): u for u in folded.filter(folded__in={w.lower() for w in wanted})
+        }
+        emails = {u["email"].lower() for u in self.plan.users if u["email"]}
+        self.same_email = {
+            u.email.lower(): u
+            for u in User.objects.annotate(folded=Lower("email")).filter(folded__in=emails)
+        }
+        # Accounts that belong to other workspaces too: their name and e-mail are not this
+        # workspace's to change.
+        self.shared_users = set(
+            Membership.objects.filter(user__in=list(self.users.values()))
+            .exclude(workspace=ws)
+            .values_list("user_id", flat=True)
+        )
         self.teams = by_key(Team.objects.filter(workspace=ws))
         self.team_members: dict[int, dict[int, int]] = defaultdict(dict)
         through = Team.members.through.objects.filter(team__workspace=ws)
@@ -192,6 +224,48 @@ class Importer:
     def remember(self, kind: str, pk: int, name: str) -> None:
         self.names[kind][pk] = name
         self.ids[kind][name] = pk
+
+    # Users -----------------------------------------------------------------------------------
+
+    def check_users(self) -> None:
+        """One account per username and e-mail whatever the case; others' names stay theirs.
+
+        The workspace must keep at least one admin.
+        """
+        for item in self.plan.users:
+            username = item["username"]
+            user = self.users.get(username)
+            other = self.same_username.get(username.lower())
+            if user is None and other is not None:
+                self.source.problem(
+                    item.at("username"),
+                    f"{shown(username)} is the existing account {shown(other.username)} "
+                    "(usernames match whatever the case): write it as that",
+                )
+                continue
+            email = item["email"]
+            owner = self.same_email.get(email.lower()) if email else None
+            if owner is not None and owner != user:
+                self.source.problem(
+                    item.at("email"),
+                    f"e-mail {shown(email)} belongs to another account "
+                    "(e-mails match whatever the case)",
+                )
+            if user is not None and user.pk in self.shared_users:
+                for name in ("name", "email"):
+                    if item[name] and item[name] != getattr(user, name):
+                        self.source.problem(
+                            item.at(name),
+                            f"{shown(username)} belongs to other workspaces too: their {name} "
+                            "is theirs to change (leave it out, or give the current one)",
+                        )
+        roles = {username: m.role for username, m in self.memberships.items()}
+        roles.update({item["username"]: item["role"] for item in self.plan.users})
+        if Role.ADMIN.value not in roles.values():
+            self.source.problem(
+                ("users",) if self.plan.users else (),
+                "the workspace would have no admin: give at least one user role: admin",
+            )
 
     # References ------------------------------------------------------------------------------
 
@@ -423,6 +497,8 @@ class Importer:
         for item in self.plan.users:
             values = {"name": item["name"], "email": item["email"]}
             user = self.users.get(item["username"])
+            if user is not None and user.pk in self.shared_users:
+                continue  # check_users made sure the plan does not change them
             if user is None:
                 user = User(username=item["username"], **values)
                 user.set_unusable_password()
