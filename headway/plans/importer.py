@@ -143,16 +143,24 @@ class Importer:
         self.write_initiatives()
         self.write_dependencies()
         self.source.check()  # closed-cycle problems are found while comparing
-        Event.objects.bulk_create(self.events, batch_size=BATCH)
+        # A restore (a new workspace from a file with its history): the file's history says
+        # how everything came about, so the import's own events would tell it twice.
+        restoring = self.new_workspace and bool(self.plan.history)
+        if not restoring:
+            Event.objects.bulk_create(self.events, batch_size=BATCH)
         for cycle in self.to_close:
             okr_actions.close_cycle(cycle, actor=self.actor, via=VIA)
             self.result.closed.append(cycle.key)
+        if restoring:
+            Event.objects.filter(workspace=self.workspace).delete()  # close_cycle's
+        self.write_history()
         return self.result
 
     def workspace_row(self) -> None:
         values = self.plan.workspace.values
         found = Workspace.objects.filter(key=values["key"]).first()
         self.workspace = found or Workspace.objects.create(**values)
+        self.new_workspace = found is None
         self.result = ImportResult(self.workspace)
         if found is None:
             self.created("workspace", self.workspace, values)
@@ -640,6 +648,7 @@ class Importer:
                     "cycle": self.ref("cycle", o["cycle"]),
                     "kind": o["kind"],
                     "visibility": o["visibility"],
+                    "retrospective": o["retrospective"],
                 },
             )
             for o in self.plan.objectives
@@ -648,8 +657,10 @@ class Importer:
         old_cycle = {row.key: row.cycle_id for row in self.objectives.values()}
 
         def locked(item: Item, row: Objective | None, changes: dict[str, Any]) -> None:
+            # The retrospective is written at review, once the cycle is closed (as on the page).
+            changed = set(changes) - {"retrospective"}
             for cycle_id in {old_cycle.get(item["key"]), self.ids["cycle"][item["cycle"]]}:
-                if cycle_id in self.locked_cycles and changes:
+                if cycle_id in self.locked_cycles and changed:
                     self.closed_problem(item.path, self.names["cycle"][cycle_id])
                     return
 
@@ -855,6 +866,42 @@ class Importer:
         for item, row in new:
             self.dependency_event("created", row, {k: v for k, v in item.values.items() if v})
         self.count("dependency", len(new), len(changed))
+
+    def write_history(self) -> None:
+        """Add the events of the file's history that the workspace does not hold yet."""
+        if not self.plan.history:
+            return
+        stored = set(
+            Event.objects.filter(workspace=self.workspace).values_list(
+                "at", "verb", "subject_type", "subject_key"
+            )
+        )
+        actors = {name for e in self.plan.history if (name := e["actor"]) is not None}
+        user_ids = {u.username: u.pk for u in self.users.values()}
+        missing = actors - set(user_ids)
+        # An actor may have left the workspace; one with no account here is kept as unknown.
+        user_ids.update(User.objects.filter(username__in=missing).values_list("username", "id"))
+        new = []
+        for item in self.plan.history:
+            if (item["at"], item["verb"], item["subject_type"], item["subject_key"]) in stored:
+                continue
+            new.append(
+                Event(
+                    workspace=self.workspace,
+                    actor_id=user_ids.get(item["actor"]),
+                    at=item["at"],
+                    verb=item["verb"],
+                    subject_type=item["subject_type"],
+                    subject_key=item["subject_key"],
+                    summary=item["summary"],
+                    changes=item["changes"],
+                    objective_id=self.ids["objective"].get(item["objective"]),
+                    team_id=self.ids["team"].get(item["team"]),
+                    via=item["via"],
+                )
+            )
+        Event.objects.bulk_create(new, batch_size=BATCH)
+        self.count("event", len(new), 0)
 
     def dependency_event(self, verb: str, row: Dependency, changes: dict[str, Any]) -> None:
         objective_id = row.objective_id or self.objective_of_kr[row.key_result_id or 0]

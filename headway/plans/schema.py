@@ -207,6 +207,7 @@ OBJECTIVE = {
     "parent": REF,
     "kind": enum(ObjectiveKind, ObjectiveKind.ASPIRATIONAL),
     "visibility": enum(Visibility, Visibility.WORKSPACE),
+    "retrospective": text(),
     "key_results": LIST,
     "initiatives": LIST,
 }
@@ -239,6 +240,19 @@ INITIATIVE = {
     "due": DATE,
     "key_result": REF,
 }
+# One event of the history (a complete export carries it; docs/plan-file.md "history").
+EVENT = {
+    "at": F("text", required=True, max_length=40),  # ISO date and time with its UTC offset
+    "actor": REF,
+    "verb": F("text", required=True, max_length=32),
+    "subject_type": F("text", required=True, max_length=32),
+    "subject_key": F("text", required=True, max_length=64),
+    "summary": text(300),
+    "changes": LIST,  # any mapping, kept as it is (checked below)
+    "objective": REF,
+    "team": REF,
+    "via": text(16),
+}
 DEPENDENCY = {
     "objective": REF,
     "key_result": REF,
@@ -255,7 +269,7 @@ COMPUTED = {
     "objective": {"progress", "status", "score"},
     "key_result": {"current", "progress", "attainment", "status", "score"},
 }
-SECTIONS = ("users", "teams", "cycles", "kpis", "objectives", "dependencies")
+SECTIONS = ("users", "teams", "cycles", "kpis", "objectives", "dependencies", "history")
 
 
 @dataclass(slots=True)
@@ -283,6 +297,7 @@ class Plan:
     kpis: list[Item]
     objectives: list[Item]
     dependencies: list[Item]
+    history: list[Item] = field(default_factory=list)
 
     def key_results(self) -> Iterator[tuple[Item, Item]]:
         for objective in self.objectives:
@@ -676,6 +691,20 @@ def parse_plan(text: str, filename: str = "plan", *, max_rows: int | None = None
         ):
             source.problem(dep.at(targets[0]), "an object cannot depend on itself")
 
+    history = present(read.items(data.get("history"), EVENT, ("history",), "event"))
+    for event in history:
+        try:
+            at = datetime.fromisoformat(event["at"])
+        except ValueError:
+            at = None
+        if at is None or at.tzinfo is None:
+            source.problem(event.at("at"), "must be a date and time with its UTC offset")
+        event.values["at"] = at
+        changes = event.children.pop("changes")
+        if not isinstance(changes, dict | None):
+            source.problem(event.at("changes"), "must be a mapping of field: [old, new]")
+        event.values["changes"] = changes or {}
+
     unique(source, users, "username", "username")
     unique_folded(source, users, "username", "username")
     unique_folded(source, [u for u in users if u["email"]], "email", "e-mail")
@@ -687,7 +716,7 @@ def parse_plan(text: str, filename: str = "plan", *, max_rows: int | None = None
     unique(source, all_initiatives, "key", "initiative key")
     source.check()
     assert workspace is not None
-    return Plan(workspace, users, teams, cycles, kpis, objectives, dependencies)
+    return Plan(workspace, users, teams, cycles, kpis, objectives, dependencies, history)
 
 
 def kr_input(values: dict[str, Any]) -> KRInput:
