@@ -99,8 +99,10 @@ def export_workspace(
         *(u for group in members.values() for u in group),
         *(e.actor_id for e in events),
     } - {None, *usernames}
-    if referenced:  # people who left the workspace but still own something
-        usernames.update(User.objects.filter(id__in=referenced).values_list("id", "username"))
+    # People who left the workspace but still own, wrote or did something in it: listed with
+    # `member: false`, so that a restore can refer to them (username and name only).
+    former = list(User.objects.filter(id__in=referenced)) if referenced else []
+    usernames.update((u.pk, u.username) for u in former)
 
     team_keys = {t.pk: t.key for t in teams}
     cycle_keys = {c.pk: c.key for c in cycles}
@@ -235,6 +237,12 @@ def export_workspace(
         }
         return {name: value for name, value in out.items() if value not in (None, "", {})}
 
+    people: list[dict[str, Any]] = [
+        {"username": m.user.username, "name": m.user.name, "email": m.user.email, "role": m.role}
+        for m in memberships
+    ]
+    people += [{"username": u.username, "name": u.name, "member": False} for u in former]
+
     plan = {
         "workspace": {
             "key": workspace.key,
@@ -242,15 +250,7 @@ def export_workspace(
             "timezone": workspace.timezone,
         },
         "as_of": as_of,
-        "users": [
-            {
-                "username": m.user.username,
-                "name": m.user.name,
-                "email": m.user.email,
-                "role": m.role,
-            }
-            for m in memberships
-        ],
+        "users": sorted(people, key=lambda u: str(u["username"])),
         "teams": [
             {
                 "key": t.key,

@@ -259,7 +259,7 @@ class Importer:
                     f"e-mail {shown(email)} belongs to another account "
                     "(e-mails match whatever the case)",
                 )
-            if user is not None and user.pk in self.shared_users:
+            if user is not None and user.pk in self.shared_users and item["member"]:
                 for name in ("name", "email"):
                     if item[name] and item[name] != getattr(user, name):
                         self.source.problem(
@@ -268,7 +268,7 @@ class Importer:
                             "is theirs to change (leave it out, or give the current one)",
                         )
         roles = {username: m.role for username, m in self.memberships.items()}
-        roles.update({item["username"]: item["role"] for item in self.plan.users})
+        roles.update({i["username"]: i["role"] for i in self.plan.users if i["member"]})
         if Role.ADMIN.value not in roles.values():
             self.source.problem(
                 ("users",) if self.plan.users else (),
@@ -505,8 +505,9 @@ class Importer:
         for item in self.plan.users:
             values = {"name": item["name"], "email": item["email"]}
             user = self.users.get(item["username"])
-            if user is not None and user.pk in self.shared_users:
-                continue  # check_users made sure the plan does not change them
+            if user is not None and (user.pk in self.shared_users or not item["member"]):
+                continue  # check_users made sure the plan does not change them; non-members
+                # are only referred to (created when missing, never changed)
             if user is None:
                 user = User(username=item["username"], **values)
                 user.set_unusable_password()
@@ -522,6 +523,8 @@ class Importer:
         self.count("user", len(new_users), len(changed_users))
         new_members, changed_members = [], []
         for item in self.plan.users:
+            if not item["member"]:
+                continue  # not made a member; a membership the workspace has stays (no deletes)
             user = self.users[item["username"]]
             membership = self.memberships.get(user.username)
             if membership is None:

@@ -120,7 +120,7 @@ def shown(value: Any) -> str:
 class F:
     """One field of a plan item: its kind, and what an omitted (or null) field means."""
 
-    kind: str  # key, text, name, number, confidence, date, enum, ref, list, timezone
+    kind: str  # key, text, name, number, confidence, date, enum, ref, list, timezone, flag
     required: bool = False
     default: Any = None
     choices: type[Choice] | None = None
@@ -155,6 +155,7 @@ USER = {
     "name": text(150),
     "email": text(254),
     "role": enum(Role, Role.MEMBER),
+    "member": F("flag", default=True),  # false: an account the workspace refers to, not a member
 }
 TEAM = {
     "key": key(),
@@ -478,6 +479,13 @@ class Reader:
                 lists[name] = value
                 continue
             if value is None:
+                continue
+            if spec[name].kind == "flag":
+                if isinstance(value, bool):
+                    values[name] = value
+                else:
+                    self.source.problem((*path, name), f"must be true or false, not {shown(value)}")
+                    ok = False
                 continue
             checked, error = convert(spec[name], value)
             if error:

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from django.core.management import call_command
 
-from headway.accounts.models import User, Workspace
+from headway.accounts.models import Membership, User, Workspace
 from headway.core.timeutil import today_in
 from headway.history.actions import record
 from headway.history.models import Event
@@ -100,6 +100,18 @@ class TestCompleteExport:
         import_command(tmp_path, first)
         assert Event.objects.count() == events  # the file's history, not the import's own
         assert export_command(demo.WORKSPACE) == first
+
+    def test_someone_who_left_but_owns_things_is_restored_as_a_non_member(self, tmp_path):
+        import_plan(SMALL)
+        Membership.objects.get(user__username="max").delete()  # max still leads web, owns OKRs
+        first = export_command("acme")
+        users = yaml.safe_load(first)["users"]
+        assert users[1] == {"username": "max", "name": "Max Member", "member": False}
+        flush()
+        import_command(tmp_path, first)
+        assert export_command("acme") == first
+        assert User.objects.filter(username="max").exists()
+        assert not Membership.objects.filter(user__username="max").exists()
 
     def test_json_restores_byte_for_byte_too(self, tmp_path):
         import_plan(SMALL)
