@@ -192,3 +192,36 @@ class TestCommands:
         point_at(monkeypatch, live)
         with pytest.raises(CommandError, match=r"nothing was restored: .* holds data"):
             call_command("restore", str(copy), stdout=StringIO())
+
+    def test_restore_puts_the_copy_and_its_secret_key_in_place(
+        self, live, tmp_path, settings, monkeypatch
+    ):
+        copy = backup_sqlite(live, tmp_path / "backups", now=NOW)
+        copy.with_suffix(".secret_key").write_text("old-key")
+        target = tmp_path / "new" / "headway.sqlite3"
+        point_at(monkeypatch, target)
+        monkeypatch.delenv("SECRET_KEY", raising=False)
+        monkeypatch.delenv("SECRET_KEY_FILE", raising=False)
+        settings.DATA_DIR = tmp_path / "new"
+        out = StringIO()
+        call_command("restore", str(copy), stdout=out)
+        assert count(target) == count(copy)
+        assert (tmp_path / "new" / "secret_key").read_text() == "old-key"
+        assert "next: headway migrate" in out.getvalue()
+
+
+class TestPostgreSQL:
+    def test_without_the_client_tools_it_says_what_to_run(self, tmp_path, monkeypatch):
+        monkeypatch.setattr(backup.shutil, "which", lambda name: None)
+        database = {"ENGINE": "django.db.backends.postgresql", "NAME": "headway"}
+        with pytest.raises(BackupError) as raised:
+            backup.backup_postgresql(database, tmp_path, now=NOW)
+        assert "pg_dump is not installed here" in str(raised.value)
+        assert "pg_dump --format=custom" in str(raised.value)
+        assert list(tmp_path.iterdir()) == []
+
+    def test_the_password_goes_through_the_environment(self):
+        database = {"NAME": "hw", "HOST": "db", "PORT": 5432, "USER": "u", "PASSWORD": "pw"}
+        env = backup.pg_environment(database)
+        assert (env["PGHOST"], env["PGPORT"], env["PGUSER"]) == ("db", "5432", "u")
+        assert (env["PGPASSWORD"], env["PGDATABASE"]) == ("pw", "hw")
