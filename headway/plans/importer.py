@@ -301,14 +301,14 @@ class Importer:
             for name, target in REFS[kind].items():
                 value = item.values.get(name)
                 if value is not None and value not in known[target]:
-                    self.source.problem(item.at(name), f"unknown {what[target]} {value!r}")
+                    self.source.problem(item.at(name), f"unknown {what[target]} {shown(value)}")
 
         for team in plan.teams:
             check(team, "team")
             for i, username in enumerate(team["members"]):
                 if username not in known["user"]:
                     self.source.problem(
-                        (*team.at("members"), i), f"unknown {what['user']} {username!r}"
+                        (*team.at("members"), i), f"unknown {what['user']} {shown(username)}"
                     )
         for kpi in plan.kpis:
             check(kpi, "kpi")
@@ -335,10 +335,10 @@ class Importer:
         for dep in plan.dependencies:
             for name in ("objective", "depends_on_objective"):
                 if dep[name] is not None and dep[name] not in known["objective"]:
-                    self.source.problem(dep.at(name), f"unknown objective {dep[name]!r}")
+                    self.source.problem(dep.at(name), f"unknown objective {shown(dep[name])}")
             for name in ("key_result", "depends_on_key_result"):
                 if dep[name] is not None and dep[name] not in known["key_result"]:
-                    self.source.problem(dep.at(name), f"unknown key result {dep[name]!r}")
+                    self.source.problem(dep.at(name), f"unknown key result {shown(dep[name])}")
         self.check_tree(plan.teams, self.teams, "team")
         self.check_tree(plan.objectives, self.objectives, "objective")
 
