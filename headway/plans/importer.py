@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -251,6 +252,8 @@ class Importer:
                     "(usernames match whatever the case): write it as that",
                 )
                 continue
+            if user is None:
+                self.check_new_username(item)
             email = item["email"]
             owner = self.same_email.get(email.lower()) if email else None
             if owner is not None and owner != user:
@@ -274,6 +277,13 @@ class Importer:
                 ("users",) if self.plan.users else (),
                 "the workspace would have no admin: give at least one user role: admin",
             )
+
+    def check_new_username(self, item: Item) -> None:
+        """A new account's username follows the rules of the forms (the field's validators)."""
+        try:
+            User._meta.get_field("username").run_validators(item["username"])
+        except ValidationError as error:
+            self.source.problem(item.at("username"), " ".join(error.messages))
 
     # References ------------------------------------------------------------------------------
 

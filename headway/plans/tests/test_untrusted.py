@@ -221,3 +221,9 @@ class TestAccounts:
             "users[1].username",
             "users[1].email",
         ]
+
+    def test_a_new_username_follows_the_rules_of_the_forms(self):
+        text = self.with_user("{username: 'bad name<script>'}")
+        with pytest.raises(PlanError, match=r"users\[0\]\.username: Enter a valid username"):
+            import_plan(text)
+        assert not User.objects.exists()
