@@ -199,6 +199,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "headway.accounts.throttle.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 
+# Plan files are untrusted input: caps on their size and on the items they hold (docs/plan-file.md).
+HEADWAY_PLAN_MAX_BYTES = envint("HEADWAY_PLAN_MAX_BYTES", 128 * 1024 * 1024)
+HEADWAY_PLAN_MAX_ROWS = envint("HEADWAY_PLAN_MAX_ROWS", 3_000_000)
+
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 import yaml
 
 from headway.accounts.models import Membership, User, Workspace
+from headway.history.models import Event
 from headway.kpis.models import KPI, KPIValue
 from headway.kpis.scoring import kpi_figures
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
@@ -46,12 +47,16 @@ def current_cycle(cycles: list[Cycle], as_of: date) -> Cycle | None:
     return max(pool, key=lambda c: (c.start, c.key)) if pool else None
 
 
-def export_workspace(workspace: Workspace, *, as_of: date) -> dict[str, Any]:
+def export_workspace(
+    workspace: Workspace, *, as_of: date, complete: bool = False
+) -> dict[str, Any]:
     """The workspace as a plan, with figures as of `as_of`.
 
-    Check-ins and KPI values dated after `as_of` are left out: the export is the workspace as
-    it stood that day (as far as dated readings go).
+    By default check-ins and KPI values dated after `as_of` are left out: the export is the
+    workspace as it stood that day (as far as dated readings go). `complete` makes it a logical
+    backup instead: every stored reading whatever its date, and the history (docs/plan-file.md).
     """
+    readings = {} if complete else {"at__lte": as_of}
     memberships = list(
         Membership.objects.filter(workspace=workspace)
         .select_related("user")
@@ -66,20 +71,23 @@ def export_workspace(workspace: Workspace, *, as_of: date) -> dict[str, Any]:
     cycles = list(Cycle.objects.filter(workspace=workspace).order_by("key"))
     kpis = list(KPI.objects.filter(workspace=workspace).order_by("key"))
     values: dict[int, list[KPIValue]] = defaultdict(list)
-    for value in KPIValue.objects.filter(kpi__workspace=workspace, at__lte=as_of).order_by("at"):
+    for value in KPIValue.objects.filter(kpi__workspace=workspace, **readings).order_by("at"):
         values[value.kpi_id].append(value)
     objectives = list(Objective.objects.filter(workspace=workspace).order_by("key"))
     krs: dict[int, list[KeyResult]] = defaultdict(list)
     for kr in KeyResult.objects.filter(workspace=workspace).order_by("position", "key"):
         krs[kr.objective_id].append(kr)
     check_ins: dict[int, list[CheckIn]] = defaultdict(list)
-    rows = CheckIn.objects.filter(key_result__workspace=workspace, at__lte=as_of).order_by("at")
+    rows = CheckIn.objects.filter(key_result__workspace=workspace, **readings).order_by("at")
     for check_in in rows:
         check_ins[check_in.key_result_id].append(check_in)
     initiatives: dict[int, list[Initiative]] = defaultdict(list)
     for initiative in Initiative.objects.filter(workspace=workspace).order_by("key"):
         initiatives[initiative.objective_id].append(initiative)
     dependencies = list(Dependency.objects.filter(workspace=workspace))
+    events = (
+        list(Event.objects.filter(workspace=workspace).order_by("at", "id")) if complete else []
+    )
 
     referenced = {
         *(t.lead_id for t in teams),
@@ -89,9 +97,12 @@ def export_workspace(workspace: Workspace, *, as_of: date) -> dict[str, Any]:
         *(c.author_id for group in check_ins.values() for c in group),
         *(i.owner_id for group in initiatives.values() for i in group),
         *(u for group in members.values() for u in group),
+        *(e.actor_id for e in events),
     } - {None, *usernames}
-    if referenced:  # people who left the workspace but still own something
-        usernames.update(User.objects.filter(id__in=referenced).values_list("id", "username"))
+    # People who left the workspace but still own, wrote or did something in it: listed with
+    # `member: false`, so that a restore can refer to them (username and name only).
+    former = list(User.objects.filter(id__in=referenced)) if referenced else []
+    usernames.update((u.pk, u.username) for u in former)
 
     team_keys = {t.pk: t.key for t in teams}
     cycle_keys = {c.pk: c.key for c in cycles}
@@ -180,6 +191,7 @@ def export_workspace(workspace: Workspace, *, as_of: date) -> dict[str, Any]:
             "carried_from": objective_keys.get(objective.carried_from_id or 0),
             "kind": objective.kind,
             "visibility": objective.visibility,
+            **({"retrospective": objective.retrospective} if objective.retrospective else {}),
             "progress": number(figures.progress) if figures else None,
             "status": figures.status if figures else None,
             "score": number(figures.score) if figures else None,
@@ -210,22 +222,36 @@ def export_workspace(workspace: Workspace, *, as_of: date) -> dict[str, Any]:
         )
         return {**source, **target, "note": d.note}
 
-    return {
+    def event_out(e: Event) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "at": e.at.astimezone(UTC).isoformat(),
+            "actor": user(e.actor_id),
+            "verb": e.verb,
+            "subject_type": e.subject_type,
+            "subject_key": e.subject_key,
+            "summary": e.summary,
+            # Keys sorted: PostgreSQL's jsonb does not keep them in the order they were written.
+            "changes": json.loads(json.dumps(e.changes, sort_keys=True)),
+            "objective": objective_keys.get(e.objective_id or 0),
+            "team": team_keys.get(e.team_id or 0),
+            "via": e.via,
+        }
+        return {name: value for name, value in out.items() if value not in (None, "", {})}
+
+    people: list[dict[str, Any]] = [
+        {"username": m.user.username, "name": m.user.name, "email": m.user.email, "role": m.role}
+        for m in memberships
+    ]
+    people += [{"username": u.username, "name": u.name, "member": False} for u in former]
+
+    plan = {
         "workspace": {
             "key": workspace.key,
             "name": workspace.name,
             "timezone": workspace.timezone,
         },
         "as_of": as_of,
-        "users": [
-            {
-                "username": m.user.username,
-                "name": m.user.name,
-                "email": m.user.email,
-                "role": m.role,
-            }
-            for m in memberships
-        ],
+        "users": sorted(people, key=lambda u: str(u["username"])),
         "teams": [
             {
                 "key": t.key,
@@ -249,6 +275,9 @@ def export_workspace(workspace: Workspace, *, as_of: date) -> dict[str, Any]:
             key=lambda d: tuple(str(v) for v in d.items()),
         ),
     }
+    if complete:
+        plan["history"] = [event_out(e) for e in events]
+    return plan
 
 
 def rollup(

@@ -20,17 +20,20 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from headway.accounts.models import Membership, User, Workspace
-from headway.domain.types import CycleState
+from headway.domain.types import CycleState, Role
 from headway.history.actions import event, plain
 from headway.history.models import Event
 from headway.kpis.models import KPI, KPIValue
 from headway.okrs import actions as okr_actions
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
-from headway.plans.schema import Item, Path, Plan, Source, parse_plan
+from headway.plans.schema import Item, Path, Plan, PlanError, Problem, Source, parse_plan, shown
 from headway.teams.models import Team
 
 VIA = "import"
@@ -92,9 +95,21 @@ class ImportResult:
         return "; ".join(lines) or "nothing to change"
 
 
+def check_size(size: int, filename: str) -> None:
+    """Refuse a plan file larger than HEADWAY_PLAN_MAX_BYTES (before reading it, when possible)."""
+    limit = settings.HEADWAY_PLAN_MAX_BYTES
+    if size > limit:
+        message = (
+            f"is {size:,} bytes, more than the {limit:,} a plan file may have "
+            "(HEADWAY_PLAN_MAX_BYTES): split it into several files"
+        )
+        raise PlanError(filename, [(None, Problem((), message))])
+
+
 def import_plan(text: str, *, filename: str = "plan", actor: User | None = None) -> ImportResult:
     """Import a plan (YAML or JSON text); raise PlanError and write nothing when it is wrong."""
-    plan = parse_plan(text, filename)
+    check_size(len(text.encode("utf-8")), filename)
+    plan = parse_plan(text, filename, max_rows=settings.HEADWAY_PLAN_MAX_ROWS)
     with transaction.atomic():
         return Importer(plan, Source(text, filename), actor).run()
 
@@ -121,6 +136,7 @@ class Importer:
     def run(self) -> ImportResult:
         self.workspace_row()
         self.load()
+        self.check_users()
         self.check_references()
         self.source.check()
         self.write_users()
@@ -134,16 +150,24 @@ class Importer:
         self.write_initiatives()
         self.write_dependencies()
         self.source.check()  # closed-cycle problems are found while comparing
-        Event.objects.bulk_create(self.events, batch_size=BATCH)
+        # A restore (a new workspace from a file with its history): the file's history says
+        # how everything came about, so the import's own events would tell it twice.
+        restoring = self.new_workspace and bool(self.plan.history)
+        if not restoring:
+            Event.objects.bulk_create(self.events, batch_size=BATCH)
         for cycle in self.to_close:
             okr_actions.close_cycle(cycle, actor=self.actor, via=VIA)
             self.result.closed.append(cycle.key)
+        if restoring:
+            Event.objects.filter(workspace=self.workspace).delete()  # close_cycle's
+        self.write_history()
         return self.result
 
     def workspace_row(self) -> None:
         values = self.plan.workspace.values
         found = Workspace.objects.filter(key=values["key"]).first()
         self.workspace = found or Workspace.objects.create(**values)
+        self.new_workspace = found is None
         self.result = ImportResult(self.workspace)
         if found is None:
             self.created("workspace", self.workspace, values)
@@ -161,6 +185,23 @@ class Importer:
         wanted = [u["username"] for u in self.plan.users]
         self.users = {m.user.username: m.user for m in self.memberships.values()}
         self.users.update({u.username: u for u in User.objects.filter(username__in=wanted)})
+        # Accounts the plan's usernames and e-mails name in another case (one account each).
+        folded = User.objects.annotate(folded=Lower("username"))
+        self.same_username = {
+            u.username.lower(): u for u in folded.filter(folded__in={w.lower() for w in wanted})
+        }
+        emails = {u["email"].lower() for u in self.plan.users if u["email"]}
+        self.same_email = {
+            u.email.lower(): u
+            for u in User.objects.annotate(folded=Lower("email")).filter(folded__in=emails)
+        }
+        # Accounts that belong to other workspaces too: their name and e-mail are not this
+        # workspace's to change.
+        self.shared_users = set(
+            Membership.objects.filter(user__in=list(self.users.values()))
+            .exclude(workspace=ws)
+            .values_list("user_id", flat=True)
+        )
         self.teams = by_key(Team.objects.filter(workspace=ws))
         self.team_members: dict[int, dict[int, int]] = defaultdict(dict)
         through = Team.members.through.objects.filter(team__workspace=ws)
@@ -199,6 +240,57 @@ class Importer:
         self.names[kind][pk] = name
         self.ids[kind][name] = pk
 
+    # Users -----------------------------------------------------------------------------------
+
+    def check_users(self) -> None:
+        """One account per username and e-mail whatever the case; others' names stay theirs.
+
+        The workspace must keep at least one admin.
+        """
+        for item in self.plan.users:
+            username = item["username"]
+            user = self.users.get(username)
+            other = self.same_username.get(username.lower())
+            if user is None and other is not None:
+                self.source.problem(
+                    item.at("username"),
+                    f"{shown(username)} is the existing account {shown(other.username)} "
+                    "(usernames match whatever the case): write it as that",
+                )
+                continue
+            if user is None:
+                self.check_new_username(item)
+            email = item["email"]
+            owner = self.same_email.get(email.lower()) if email else None
+            if owner is not None and owner != user:
+                self.source.problem(
+                    item.at("email"),
+                    f"e-mail {shown(email)} belongs to another account "
+                    "(e-mails match whatever the case)",
+                )
+            if user is not None and user.pk in self.shared_users and item["member"]:
+                for name in ("name", "email"):
+                    if item[name] and item[name] != getattr(user, name):
+                        self.source.problem(
+                            item.at(name),
+                            f"{shown(username)} belongs to other workspaces too: their {name} "
+                            "is theirs to change (leave it out, or give the current one)",
+                        )
+        roles = {username: m.role for username, m in self.memberships.items()}
+        roles.update({i["username"]: i["role"] for i in self.plan.users if i["member"]})
+        if Role.ADMIN.value not in roles.values():
+            self.source.problem(
+                ("users",) if self.plan.users else (),
+                "the workspace would have no admin: give at least one user role: admin",
+            )
+
+    def check_new_username(self, item: Item) -> None:
+        """A new account's username follows the rules of the forms (the field's validators)."""
+        try:
+            User._meta.get_field("username").run_validators(item["username"])
+        except ValidationError as error:
+            self.source.problem(item.at("username"), " ".join(error.messages))
+
     # References ------------------------------------------------------------------------------
 
     def check_references(self) -> None:
@@ -225,14 +317,14 @@ class Importer:
             for name, target in REFS[kind].items():
                 value = item.values.get(name)
                 if value is not None and value not in known[target]:
-                    self.source.problem(item.at(name), f"unknown {what[target]} {value!r}")
+                    self.source.problem(item.at(name), f"unknown {what[target]} {shown(value)}")
 
         for team in plan.teams:
             check(team, "team")
             for i, username in enumerate(team["members"]):
                 if username not in known["user"]:
                     self.source.problem(
-                        (*team.at("members"), i), f"unknown {what['user']} {username!r}"
+                        (*team.at("members"), i), f"unknown {what['user']} {shown(username)}"
                     )
         for kpi in plan.kpis:
             check(kpi, "kpi")
@@ -261,10 +353,10 @@ class Importer:
         for dep in plan.dependencies:
             for name in ("objective", "depends_on_objective"):
                 if dep[name] is not None and dep[name] not in known["objective"]:
-                    self.source.problem(dep.at(name), f"unknown objective {dep[name]!r}")
+                    self.source.problem(dep.at(name), f"unknown objective {shown(dep[name])}")
             for name in ("key_result", "depends_on_key_result"):
                 if dep[name] is not None and dep[name] not in known["key_result"]:
-                    self.source.problem(dep.at(name), f"unknown key result {dep[name]!r}")
+                    self.source.problem(dep.at(name), f"unknown key result {shown(dep[name])}")
         self.check_tree(plan.teams, self.teams, "team")
         self.check_tree(plan.objectives, self.objectives, "objective")
 
@@ -431,6 +523,9 @@ class Importer:
         for item in self.plan.users:
             values = {"name": item["name"], "email": item["email"]}
             user = self.users.get(item["username"])
+            if user is not None and (user.pk in self.shared_users or not item["member"]):
+                continue  # check_users made sure the plan does not change them; non-members
+                # are only referred to (created when missing, never changed)
             if user is None:
                 user = User(username=item["username"], **values)
                 user.set_unusable_password()
@@ -446,6 +541,8 @@ class Importer:
         self.count("user", len(new_users), len(changed_users))
         new_members, changed_members = [], []
         for item in self.plan.users:
+            if not item["member"]:
+                continue  # not made a member; a membership the workspace has stays (no deletes)
             user = self.users[item["username"]]
             membership = self.memberships.get(user.username)
             if membership is None:
@@ -572,6 +669,7 @@ class Importer:
                     "cycle": self.ref("cycle", o["cycle"]),
                     "kind": o["kind"],
                     "visibility": o["visibility"],
+                    "retrospective": o["retrospective"],
                 },
             )
             for o in self.plan.objectives
@@ -580,8 +678,10 @@ class Importer:
         old_cycle = {row.key: row.cycle_id for row in self.objectives.values()}
 
         def locked(item: Item, row: Objective | None, changes: dict[str, Any]) -> None:
+            # The retrospective is written at review, once the cycle is closed (as on the page).
+            changed = set(changes) - {"retrospective"}
             for cycle_id in {old_cycle.get(item["key"]), self.ids["cycle"][item["cycle"]]}:
-                if cycle_id in self.locked_cycles and changes:
+                if cycle_id in self.locked_cycles and changed:
                     self.closed_problem(item.path, self.names["cycle"][cycle_id])
                     return
 
@@ -795,6 +895,42 @@ class Importer:
         for item, row in new:
             self.dependency_event("created", row, {k: v for k, v in item.values.items() if v})
         self.count("dependency", len(new), len(changed))
+
+    def write_history(self) -> None:
+        """Add the events of the file's history that the workspace does not hold yet."""
+        if not self.plan.history:
+            return
+        stored = set(
+            Event.objects.filter(workspace=self.workspace).values_list(
+                "at", "verb", "subject_type", "subject_key"
+            )
+        )
+        actors = {name for e in self.plan.history if (name := e["actor"]) is not None}
+        user_ids = {u.username: u.pk for u in self.users.values()}
+        missing = actors - set(user_ids)
+        # An actor may have left the workspace; one with no account here is kept as unknown.
+        user_ids.update(User.objects.filter(username__in=missing).values_list("username", "id"))
+        new = []
+        for item in self.plan.history:
+            if (item["at"], item["verb"], item["subject_type"], item["subject_key"]) in stored:
+                continue
+            new.append(
+                Event(
+                    workspace=self.workspace,
+                    actor_id=user_ids.get(item["actor"]),
+                    at=item["at"],
+                    verb=item["verb"],
+                    subject_type=item["subject_type"],
+                    subject_key=item["subject_key"],
+                    summary=item["summary"],
+                    changes=item["changes"],
+                    objective_id=self.ids["objective"].get(item["objective"]),
+                    team_id=self.ids["team"].get(item["team"]),
+                    via=item["via"],
+                )
+            )
+        Event.objects.bulk_create(new, batch_size=BATCH)
+        self.count("event", len(new), 0)
 
     def dependency_event(self, verb: str, row: Dependency, changes: dict[str, Any]) -> None:
         objective_id = row.objective_id or self.objective_of_kr[row.key_result_id or 0]

@@ -48,11 +48,23 @@ except AttributeError:  # PyYAML built without libyaml
     Loader = yaml.SafeLoader
 
 
+class RefusedYAML(yaml.constructor.ConstructorError):
+    """YAML that is valid but not allowed in a plan file (an alias, a repeated key)."""
+
+
 class PlanLoader(Loader):  # type: ignore[valid-type,misc]
     """The safe loader, but dates stay text until the schema checks them (with their line).
 
     PyYAML would otherwise turn 2026-02-30 into an exception without a line, and YAML and JSON
-    plans are read the same way.
+    plans are read the same way. A plan file is untrusted input, so the loader also refuses:
+
+    - aliases (`*name`): a few hundred bytes of nested aliases expand to gigabytes or to
+      hundreds of thousands of rows ("billion laughs"). The composer hands the same node to
+      the constructor once per alias, so a node met a second time is an alias;
+    - a key repeated in one mapping, which YAML loaders silently resolve to the last value.
+
+    Both checks stay in the constructor (the parser is libyaml's C code), at one dictionary
+    lookup per node, so the fast path stays fast (docs/performance.md).
     """
 
     yaml_implicit_resolvers = {
@@ -60,18 +72,55 @@ class PlanLoader(Loader):  # type: ignore[valid-type,misc]
         for first, resolvers in Loader.yaml_implicit_resolvers.items()
     }
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise RefusedYAML(
+                None,
+                None,
+                "the value anchored here (&name) is used again through an alias (*name): "
+                "aliases are not allowed in a plan file, write the value out",
+                node.start_mark,
+            )
+        return super().construct_object(node, deep)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep)
+        if len(mapping) != len(node.value):
+            seen: dict[Any, yaml.Node] = {}
+            for key_node, _ in node.value:
+                name = self.constructed_objects.get(key_node, key_node.value)
+                if name in seen:
+                    first = seen[name].start_mark.line + 1
+                    raise RefusedYAML(
+                        None,
+                        None,
+                        f"duplicate key {shown(name)} (first on line {first}): "
+                        "a mapping gives each key once",
+                        key_node.start_mark,
+                    )
+                seen[name] = key_node
+        return mapping
+
 
 Path = tuple[str | int, ...]
 KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_PROBLEMS = 20
+MAX_SHOWN = 60  # characters of a value from the file repeated in an error message
+MAX_MESSAGE = 300  # characters of one problem's message
+
+
+def shown(value: Any) -> str:
+    """A value from the file for an error message: its repr, cut short (never the whole value)."""
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN else f"{text[: MAX_SHOWN - 1]}…"
 
 
 @dataclass(frozen=True, slots=True)
 class F:
     """One field of a plan item: its kind, and what an omitted (or null) field means."""
 
-    kind: str  # key, text, name, number, confidence, date, enum, ref, list, timezone
+    kind: str  # key, text, name, number, confidence, date, enum, ref, list, timezone, flag
     required: bool = False
     default: Any = None
     choices: type[Choice] | None = None
@@ -106,6 +155,7 @@ USER = {
     "name": text(150),
     "email": text(254),
     "role": enum(Role, Role.MEMBER),
+    "member": F("flag", default=True),  # false: an account the workspace refers to, not a member
 }
 TEAM = {
     "key": key(),
@@ -159,6 +209,7 @@ OBJECTIVE = {
     "carried_from": REF,
     "kind": enum(ObjectiveKind, ObjectiveKind.ASPIRATIONAL),
     "visibility": enum(Visibility, Visibility.WORKSPACE),
+    "retrospective": text(),
     "key_results": LIST,
     "initiatives": LIST,
 }
@@ -191,6 +242,19 @@ INITIATIVE = {
     "due": DATE,
     "key_result": REF,
 }
+# One event of the history (a complete export carries it; docs/plan-file.md "history").
+EVENT = {
+    "at": F("text", required=True, max_length=40),  # ISO date and time with its UTC offset
+    "actor": REF,
+    "verb": F("text", required=True, max_length=32),
+    "subject_type": F("text", required=True, max_length=32),
+    "subject_key": F("text", required=True, max_length=64),
+    "summary": text(300),
+    "changes": LIST,  # any mapping, kept as it is (checked below)
+    "objective": REF,
+    "team": REF,
+    "via": text(16),
+}
 DEPENDENCY = {
     "objective": REF,
     "key_result": REF,
@@ -207,7 +271,7 @@ COMPUTED = {
     "objective": {"progress", "status", "score"},
     "key_result": {"current", "progress", "attainment", "status", "score"},
 }
-SECTIONS = ("users", "teams", "cycles", "kpis", "objectives", "dependencies")
+SECTIONS = ("users", "teams", "cycles", "kpis", "objectives", "dependencies", "history")
 
 
 @dataclass(slots=True)
@@ -235,6 +299,7 @@ class Plan:
     kpis: list[Item]
     objectives: list[Item]
     dependencies: list[Item]
+    history: list[Item] = field(default_factory=list)
 
     def key_results(self) -> Iterator[tuple[Item, Item]]:
         for objective in self.objectives:
@@ -252,6 +317,8 @@ def dotted(path: Path) -> str:
     """("objectives", 3, "key_results", 0, "start") -> objectives[3].key_results[0].start"""
     out = ""
     for part in path:
+        if isinstance(part, str) and len(part) > MAX_SHOWN:
+            part = f"{part[: MAX_SHOWN - 1]}…"
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out
 
@@ -302,6 +369,8 @@ class Source:
         self.problems: list[Problem] = []
 
     def problem(self, path: Path, message: str) -> None:
+        if len(message) > MAX_MESSAGE:
+            message = f"{message[: MAX_MESSAGE - 1]}…"
         self.problems.append(Problem(path, message))
 
     def fail(self) -> PlanError:
@@ -342,7 +411,7 @@ def convert(spec: F, value: Any) -> tuple[Any, str | None]:
     if kind in {"text", "key", "ref", "timezone"}:
         if not isinstance(value, str):
             kind_name = "text" if not isinstance(value, bool) else "text (quote yes/no/on/off)"
-            return None, f"must be {kind_name}, not {type(value).__name__} {value!r}"
+            return None, f"must be {kind_name}, not {type(value).__name__} {shown(value)}"
         if spec.max_length and len(value) > spec.max_length:
             return None, f"must be at most {spec.max_length} characters"
         if kind == "key" and not KEY_PATTERN.fullmatch(value):
@@ -351,7 +420,7 @@ def convert(spec: F, value: Any) -> tuple[Any, str | None]:
             try:
                 ZoneInfo(value)
             except (ZoneInfoNotFoundError, ValueError):
-                return None, f"unknown time zone {value!r}"
+                return None, f"unknown time zone {shown(value)}"
         if kind in {"key", "ref"} and not value:
             return None, "must not be empty"
         return value, None
@@ -359,7 +428,7 @@ def convert(spec: F, value: Any) -> tuple[Any, str | None]:
         assert spec.choices is not None
         allowed = [c.value for c in spec.choices]
         if value not in allowed:
-            return None, f"must be one of {', '.join(allowed)}, not {value!r}"
+            return None, f"must be one of {', '.join(allowed)}, not {shown(value)}"
         return value, None
     if kind in {"number", "confidence"}:
         if not is_number(value):
@@ -412,6 +481,13 @@ class Reader:
                 continue
             if value is None:
                 continue
+            if spec[name].kind == "flag":
+                if isinstance(value, bool):
+                    values[name] = value
+                else:
+                    self.source.problem((*path, name), f"must be true or false, not {shown(value)}")
+                    ok = False
+                continue
             checked, error = convert(spec[name], value)
             if error:
                 self.source.problem((*path, name), error)
@@ -451,7 +527,7 @@ class Reader:
         names = []
         for i, name in enumerate(raw):
             if not isinstance(name, str) or not name:
-                self.source.problem((*path, i), f"must be a username, not {name!r}")
+                self.source.problem((*path, i), f"must be a username, not {shown(name)}")
             else:
                 names.append(name)
         return names
@@ -469,6 +545,22 @@ def unique(source: Source, items: Sequence[Item], field_name: str, what: str) ->
             seen[value] = item.path
 
 
+def unique_folded(source: Source, items: Sequence[Item], field_name: str, what: str) -> None:
+    """Usernames and e-mails match whatever the case: `Olivia` and `olivia` are one account."""
+    seen: dict[str, Item] = {}
+    for item in items:
+        value = item.values[field_name]
+        first = seen.setdefault(value.casefold(), item)
+        if first is item or (field_name == "username" and first.values[field_name] == value):
+            continue  # the same username twice is reported by `unique`
+        source.problem(
+            item.at(field_name),
+            f"{what} {shown(value)} is also given at {dotted(first.path)} "
+            f"({shown(first.values[field_name])}): {what}s match whatever the case, "
+            "and each belongs to one account",
+        )
+
+
 def present(items: Sequence[Item | None]) -> list[Item]:
     return [i for i in items if i is not None]
 
@@ -484,11 +576,39 @@ def dec(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def parse_plan(text: str, filename: str = "plan") -> Plan:
-    """Parse and check a plan; raise PlanError listing the problems (with lines) when any."""
+def count_rows(data: dict[Any, Any]) -> int:
+    """How many rows a loaded plan would write at most (items of every list, nested ones too)."""
+
+    def items(value: Any) -> list[Any]:
+        return value if isinstance(value, list) else []
+
+    def children(item: Any, name: str) -> list[Any]:
+        return items(item.get(name)) if isinstance(item, dict) else []
+
+    total = 0
+    for section in SECTIONS:
+        total += len(items(data.get(section)))
+    total += sum(len(children(team, "members")) for team in items(data.get("teams")))
+    total += sum(len(children(kpi, "values")) for kpi in items(data.get("kpis")))
+    for objective in items(data.get("objectives")):
+        total += len(children(objective, "initiatives"))
+        for kr in children(objective, "key_results"):
+            total += 1 + len(children(kr, "check_ins"))
+    return total
+
+
+def parse_plan(text: str, filename: str = "plan", *, max_rows: int | None = None) -> Plan:
+    """Parse and check a plan; raise PlanError listing the problems (with lines) when any.
+
+    `max_rows` caps the number of items (objects, check-ins, values, team members) in the file.
+    """
     source = Source(text, filename)
     try:
         data = parse_text(text)
+    except RefusedYAML as error:
+        mark = error.problem_mark
+        line = mark.line + 1 if mark is not None else None
+        raise PlanError(filename, [(line, Problem((), str(error.problem)))]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -496,6 +616,12 @@ def parse_plan(text: str, filename: str = "plan") -> Plan:
         raise PlanError(filename, [(line, Problem((), f"not valid YAML: {reason}"))]) from None
     if not isinstance(data, dict):
         raise PlanError(filename, [(1, Problem((), "must be a mapping with a workspace"))])
+    if max_rows is not None and (rows := count_rows(data)) > max_rows:
+        message = (
+            f"has {rows:,} items, more than the {max_rows:,} a plan file may hold "
+            "(HEADWAY_PLAN_MAX_ROWS): split it into several files"
+        )
+        raise PlanError(filename, [(None, Problem((), message))])
     read = Reader(source)
     for name in data:
         if name not in {"workspace", *SECTIONS, *COMPUTED["plan"]}:
@@ -574,7 +700,23 @@ def parse_plan(text: str, filename: str = "plan") -> Plan:
         ):
             source.problem(dep.at(targets[0]), "an object cannot depend on itself")
 
+    history = present(read.items(data.get("history"), EVENT, ("history",), "event"))
+    for event in history:
+        try:
+            at = datetime.fromisoformat(event["at"])
+        except ValueError:
+            at = None
+        if at is None or at.tzinfo is None:
+            source.problem(event.at("at"), "must be a date and time with its UTC offset")
+        event.values["at"] = at
+        changes = event.children.pop("changes")
+        if not isinstance(changes, dict | None):
+            source.problem(event.at("changes"), "must be a mapping of field: [old, new]")
+        event.values["changes"] = changes or {}
+
     unique(source, users, "username", "username")
+    unique_folded(source, users, "username", "username")
+    unique_folded(source, [u for u in users if u["email"]], "email", "e-mail")
     unique(source, teams, "key", "team key")
     unique(source, cycles, "key", "cycle key")
     unique(source, kpis, "key", "KPI key")
@@ -583,7 +725,7 @@ def parse_plan(text: str, filename: str = "plan") -> Plan:
     unique(source, all_initiatives, "key", "initiative key")
     source.check()
     assert workspace is not None
-    return Plan(workspace, users, teams, cycles, kpis, objectives, dependencies)
+    return Plan(workspace, users, teams, cycles, kpis, objectives, dependencies, history)
 
 
 def kr_input(values: dict[str, Any]) -> KRInput:

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from headway.accounts.models import User
-from headway.plans.importer import import_plan
+from headway.plans.importer import check_size, import_plan
 from headway.plans.schema import PlanError
 
 
@@ -23,9 +23,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["plan"])
         try:
+            check_size(path.stat().st_size, str(path))
             text = path.read_text(encoding="utf-8")
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror}") from error
+        except PlanError as error:
+            raise CommandError(f"nothing was imported:\n{error}") from error
+        except UnicodeDecodeError as error:
+            raise CommandError(f"{path}: not UTF-8 text ({error.reason})") from error
         actor = None
         if options["actor"]:
             actor = User.objects.filter(username=options["actor"]).first()
