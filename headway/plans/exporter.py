@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from headway.accounts.models import Membership, User, Workspace
+from headway.domain.cycles import current_cycle
 from headway.history.models import Event
 from headway.kpis.models import KPI, KPIValue
 from headway.kpis.scoring import kpi_figures
@@ -37,14 +38,6 @@ def number(value: float | None) -> float | int | None:
     if float(value).is_integer():
         return int(value)
     return value
-
-
-def current_cycle(cycles: list[Cycle], as_of: date) -> Cycle | None:
-    """The cycle containing `as_of` (the latest to start, if several), else the latest before."""
-    started = [c for c in cycles if c.start <= as_of]
-    containing = [c for c in started if c.end >= as_of]
-    pool = containing or started
-    return max(pool, key=lambda c: (c.start, c.key)) if pool else None
 
 
 def export_workspace(
