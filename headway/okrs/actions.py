@@ -16,8 +16,14 @@ from django.db import transaction
 from headway.accounts.models import User, Workspace
 from headway.core.errors import Conflict, Invalid
 from headway.core.timeutil import today_in
+from headway.domain.bounds import (
+    check_date,
+    check_reading_date,
+    default_reading_date,
+    reading_value,
+)
 from headway.domain.progress import validate_kr
-from headway.domain.types import CycleState, RuleViolation
+from headway.domain.types import CycleState, Metric, RuleViolation
 from headway.history.actions import delete_recorded, record, save_changed, save_created
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
 from headway.okrs.scoring import freeze, kr_input
@@ -36,6 +42,11 @@ def ensure_open(cycle: Cycle) -> None:
 
 def check_dates(start: date, end: date) -> None:
     """Checked before saving: the database's own check would fail the save first."""
+    for name, value in (("start", start), ("end", end)):
+        try:
+            check_date(name, value)
+        except RuleViolation as error:
+            raise Invalid(error.field, error.reason) from error
     if end < start:
         raise Invalid("end", "must be on or after start")
 
@@ -176,11 +187,19 @@ def delete_key_result(kr: KeyResult, *, actor: User | None, via: str = "") -> No
     delete_recorded(kr, actor=actor, via=via)
 
 
-def validate_check_in(value: float, confidence: int) -> None:
-    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
-        raise Invalid("value", "must be a finite number")
+def validate_check_in(kr: KeyResult, value: float | bool, confidence: int, at: date) -> float:
+    """The value to store, once value, confidence and date are checked (docs/scoring.md)."""
+    cycle = kr.objective.cycle
+    try:
+        stored = reading_value(Metric(kr.metric), value)
+        check_reading_date(
+            at, today=today_in(cycle.workspace.timezone), start=cycle.start, end=cycle.end
+        )
+    except RuleViolation as error:
+        raise Invalid(error.field, error.reason) from error
     if not isinstance(confidence, int) or not 1 <= confidence <= 10:
         raise Invalid("confidence", "must be a whole number from 1 to 10")
+    return stored
 
 
 @transaction.atomic
@@ -188,17 +207,21 @@ def record_check_in(
     kr: KeyResult,
     *,
     actor: User | None,
-    value: float,
+    value: float | bool,
     confidence: int,
     at: date | None = None,
     note: str = "",
     blockers: str = "",
     via: str = "",
 ) -> CheckIn:
-    """Record this week's reading of a key result; a second check-in on the same day replaces it."""
+    """Record this week's reading of a key result; a second check-in on the same day replaces it.
+
+    Left out, the date is today, or the cycle's end once the cycle has ended.
+    """
     ensure_open(kr.objective.cycle)
-    validate_check_in(value, confidence)
-    day = at or today_in(kr.objective.cycle.workspace.timezone)
+    cycle = kr.objective.cycle
+    day = at or default_reading_date(today=today_in(cycle.workspace.timezone), end=cycle.end)
+    value = validate_check_in(kr, value, confidence, day)
     check_in, _ = CheckIn.objects.update_or_create(
         key_result=kr,
         at=day,
@@ -233,6 +256,10 @@ def validate_initiative(initiative: Initiative) -> None:
     kr = initiative.key_result
     if kr is not None and kr.objective_id != initiative.objective_id:
         raise Invalid("key_result", "must belong to the initiative's objective")
+    try:
+        check_date("due", initiative.due)
+    except RuleViolation as error:
+        raise Invalid(error.field, error.reason) from error
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from headway.core.api_schemas import (
     Key,
     Name,
     Number,
+    Reading,
     RefKey,
     Text,
     Title,
@@ -147,8 +148,14 @@ class KeyResultOut(Schema):
 class CheckInIn(InputSchema):
     """A reading of a key result. A second check-in on the same day replaces the first."""
 
-    at: Day | None = Field(None, description="Day of the reading; left out, today.")
-    value: Number
+    at: Day | None = Field(
+        None,
+        description=(
+            "Day of the reading, within the cycle and not after today; left out, today "
+            "(or the cycle's end once it has passed)."
+        ),
+    )
+    value: Reading
     confidence: Confidence
     note: Text = ""
     blockers: Text = ""

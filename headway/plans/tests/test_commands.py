@@ -1,5 +1,5 @@
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from io import StringIO
 
 import pytest
@@ -61,7 +61,9 @@ class TestExportCommand:
 
 
 class TestDemoCommand:
-    def test_it_loads_a_live_looking_company_once(self):
+    def test_it_loads_a_live_looking_company_once(self, time_machine):
+        # The clock agrees with --today: readings dated after today are refused.
+        time_machine.move_to(datetime(2027, 8, 10, 12, tzinfo=UTC), tick=False)
         out = run("demo", today="2027-08-10")
         for username in demo.LOGINS:
             assert f"Sign in at http://127.0.0.1:8000 as {username} / {demo.PASSWORD}" in out
