@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from headway.accounts.models import Membership, User, Workspace
+from headway.domain.types import Metric
 from headway.kpis.models import KPI, KPIValue
 from headway.kpis.scoring import kpi_figures
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
@@ -27,6 +28,15 @@ from headway.okrs.scoring import Scoreboard, scoreboard
 from headway.teams.models import Team
 
 FORMATS = ("yaml", "json")
+
+
+def reading(kr: KeyResult, value: float) -> float | int | bool:
+    """A check-in's value: true / false for a done/not-done key result, else the number."""
+    if kr.metric == Metric.BOOLEAN.value:
+        return bool(value)
+    stored = number(value)
+    assert stored is not None  # a check-in always has a value
+    return stored
 
 
 def number(value: float | None) -> float | int | None:
@@ -159,7 +169,7 @@ def export_workspace(workspace: Workspace, *, as_of: date) -> dict[str, Any]:
             "status": figures.status if figures else None,
             "score": number(figures.score) if figures else None,
             "check_ins": [
-                {"at": c.at, "value": number(c.value), "confidence": c.confidence}
+                {"at": c.at, "value": reading(kr, c.value), "confidence": c.confidence}
                 | ({"note": c.note} if c.note else {})
                 | ({"blockers": c.blockers} if c.blockers else {})
                 | ({"author": user(c.author_id)} if c.author_id else {})

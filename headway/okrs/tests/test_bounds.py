@@ -4,6 +4,7 @@ scoring adapter (issue 9, items 11, 12, 17, 26 and 29)."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -116,6 +117,14 @@ class TestNumbers:
         )
         assert "less than or equal to" in response.content.decode()
         assert not CheckIn.objects.exists()
+
+    def test_the_objective_page_writes_a_big_value_compactly(self, world, objective):
+        kr = KeyResultFactory(objective=objective, key="KR-1", start=0, target=1.2e12)
+        CheckInFactory(key_result=kr, at=date(2026, 2, 1), value=-0.0001)
+        text = signed_in(world, "viewer").get("/okrs/objectives/O-1/").content.decode()
+        assert "1.2T" in text
+        assert "1200000000000" not in text
+        assert re.search(r"[\s>]-0[\s<;]", text) is None  # '-0' as a number, not in a date
 
 
 class TestDates:
