@@ -94,4 +94,4 @@ def reading_value(metric: Metric, value: float | Decimal | bool, field: str = "v
     if isinstance(value, bool):
         raise RuleViolation(field, "must be a number, not true or false")
     check_number(field, value)
-    return float(value)
+    return float(value) + 0.0  # -0.0 + 0.0 is 0.0: a reading of -0 is stored as 0

@@ -190,6 +190,9 @@ class TestDoneOrNotDone:
             reading_value(Metric.BOOLEAN, value)
         assert error.value.field == "value"
 
+    def test_a_reading_of_minus_zero_is_stored_as_zero(self):
+        assert str(reading_value(Metric.NUMBER, -0.0)) == "0.0"
+
     def test_a_number_key_result_refuses_true(self):
         with pytest.raises(RuleViolation, match="not true or false"):
             reading_value(Metric.NUMBER, True)
