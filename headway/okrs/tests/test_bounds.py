@@ -94,6 +94,14 @@ class TestNumbers:
         assert b"Infinity" not in body
         assert json.loads(body, parse_constant=lambda name: pytest.fail(name))["key"] == "KR-1"
 
+    def test_a_cycle_holding_such_a_row_can_be_closed(self, world, objective):
+        # PostgreSQL refuses Infinity in the frozen figures' jsonb: the close used to fail.
+        kr = KeyResultFactory(objective=objective, key="KR-1", start=1e-300, target=2e-300)
+        CheckInFactory(key_result=kr, at=date(2026, 2, 1), value=1e300)
+        actions.close_cycle(world.cycle, actor=world.user("admin"))
+        world.cycle.refresh_from_db()
+        assert "Infinity" not in json.dumps(world.cycle.frozen_figures)
+
     def test_attainment_never_answers_negative_zero(self, api_as, objective):
         kr = KeyResultFactory(objective=objective, key="KR-1", start=5, target=3)
         CheckInFactory(key_result=kr, at=date(2026, 2, 1), value=5.00001)
