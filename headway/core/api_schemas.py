@@ -8,6 +8,7 @@ one). schemathesis checks both directions in `make test` (docs/api.md, "Errors")
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -16,7 +17,9 @@ from typing import Annotated, Any, TypeVar
 from django.db.models import Model, QuerySet
 from ninja import Field, Schema
 from ninja.params.functions import Path as PathParam
-from pydantic import BeforeValidator, ConfigDict
+from pydantic import BeforeValidator, ConfigDict, PlainValidator, WithJsonSchema
+
+from headway.domain.bounds import MAX_NUMBER
 
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -48,15 +51,48 @@ def iso_date(value: Any) -> Any:
     raise ValueError("must be a date written YYYY-MM-DD")
 
 
-# Strict floats take JSON numbers (integers too) but neither strings nor booleans.
-Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+# Strict floats take JSON numbers (integers too) but neither strings nor booleans, and at most
+# 1e15 in size (docs/scoring.md, "Bounds": every figure computed from them stays finite).
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-MAX_NUMBER, le=MAX_NUMBER)]
+
+
+def reading(value: Any) -> float | bool:
+    """A check-in's value: a JSON number within the bounds, or true / false."""
+    if isinstance(value, bool):
+        return value
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError("must be a number, or true or false")
+    if abs(value) > MAX_NUMBER:
+        raise ValueError("must be between -1e15 and 1e15")
+    return float(value)
+
+
+# A check-in's value: a number, or true / false for a done/not-done key result. One validator
+# rather than a union, so an error names the field alone ("value", not "value.bool").
+Reading = Annotated[
+    float | bool,
+    PlainValidator(reading),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": -MAX_NUMBER, "maximum": MAX_NUMBER},
+                {"type": "boolean"},
+            ],
+            "description": "A number; for a done/not-done key result true or false (or 1 or 0).",
+        }
+    ),
+]
 # Field(...) comes before the validator so that minimum/maximum reach the OpenAPI schema.
 Confidence = Annotated[
     int,
     Field(ge=1, le=10, description="How likely the target is reached, 1 (no way) to 10 (sure)."),
     BeforeValidator(json_number),
 ]
-Day = Annotated[date, Field(description="A date, YYYY-MM-DD."), BeforeValidator(iso_date)]
+Day = Annotated[
+    date,
+    Field(description="A date, YYYY-MM-DD. Stored dates lie in 2000-01-01..2100-12-31."),
+    BeforeValidator(iso_date),
+]
 Key = Annotated[
     str,
     Field(

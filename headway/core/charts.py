@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -17,10 +18,23 @@ from django.utils.safestring import SafeString, mark_safe
 DASH = "\u2013"  # shown for a missing number
 
 
+# From a million on, numbers are written compactly (1.2e12 -> "1.2T"), so no value, however
+# large (the bound is 1e15), widens a page or a chart.
+COMPACT = ((Decimal(10) ** 12, "T"), (Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"))
+
+
 def fmt(value: float | None, unit: str = "") -> str:
+    """1234.5 -> '1,234.5'; 1.2e12 -> '1.2T'; never '-0'; with a unit '1,234.5 ms' or '12%'."""
     if value is None:
         return DASH
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    if round(value, 2) == 0:
+        value = 0.0  # -0.001 would print as '-0'
+    suffix = ""
+    for scale, letter in COMPACT:
+        if abs(value) >= scale:
+            value, suffix = float(Decimal(str(value)) / scale), letter
+            break
+    text = f"{value:,.2f}".rstrip("0").rstrip(".") + suffix
     if unit == "%":
         return f"{text}%"
     return f"{text} {unit}".strip()

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from headway.domain.bounds import check_number
 from headway.domain.progress import latest_point
 from headway.domain.types import (
     Cadence,
@@ -22,6 +23,8 @@ ZERO = Decimal(0)
 
 def validate_kpi(kpi: KPIInput) -> None:
     """Raise RuleViolation when a KPI's thresholds cannot be evaluated."""
+    for name in ("target", "green", "red", "low", "high", "tolerance"):
+        check_number(name, getattr(kpi, name))
     if kpi.direction is KPIDirection.WITHIN_RANGE:
         if kpi.low is None:
             raise RuleViolation("low", "is required when direction is within_range")

@@ -6,18 +6,23 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
+from headway.domain.bounds import MAX_MAGNITUDE, check_number, check_span
 from headway.domain.types import Direction, KRInput, Metric, Point, RuleViolation
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
+ATTAINMENT_CAP = MAX_MAGNITUDE**2
 
 
 def validate_kr(kr: KRInput) -> None:
     """Raise RuleViolation when a key result's definition cannot be scored."""
+    check_number("weight", kr.weight)
     if kr.weight < 0:
         raise RuleViolation("weight", "must be 0 or more")
     if kr.metric is Metric.BOOLEAN:
         return
+    check_number("start", kr.start)
+    check_number("target", kr.target)
     if kr.target is None:
         raise RuleViolation("target", "is required")
     if kr.direction is Direction.AUTO:
@@ -25,6 +30,7 @@ def validate_kr(kr: KRInput) -> None:
             raise RuleViolation("start", "is required when direction is auto")
         if kr.start == kr.target:
             raise RuleViolation("target", "must differ from start when direction is auto")
+        check_span(kr.start, kr.target)
 
 
 def latest_point(points: Iterable[Point], *, as_of: date) -> Point | None:
@@ -76,6 +82,11 @@ def kr_progress(kr: KRInput, current: Decimal | None) -> tuple[Decimal, Decimal 
     # One formula serves increasing and decreasing targets: the signs cancel
     # (start 5, target 3, current 4 gives -1 / -2 = 0.5).
     attainment = (current - kr.start) / (kr.target - kr.start)
+    if attainment.is_zero():
+        attainment = ZERO  # never -0 (start 5, target 3, current 5 gives 0 / -2)
+    # Within the bounds attainment stays below 2e21; the cap only keeps a row stored before
+    # the bounds existed (start 1e-300, target 2e-300) from producing an infinite float.
+    attainment = clamp(attainment, -ATTAINMENT_CAP, ATTAINMENT_CAP)
     return clamp(attainment), attainment
 
 

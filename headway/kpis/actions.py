@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from headway.accounts.models import User, Workspace
 from headway.core.errors import Invalid
+from headway.core.timeutil import today_in
+from headway.domain.bounds import check_number, check_reading_date
 from headway.domain.kpi import validate_kpi
 from headway.domain.types import RuleViolation
 from headway.history.actions import delete_recorded, event, save_changed, save_created
@@ -28,6 +30,7 @@ def validate_kpi_row(kpi: KPI) -> None:
         if value is not None and not math.isfinite(value):
             raise Invalid(name, "must be a finite number")
     try:
+        check_number("benchmark", kpi.benchmark)
         validate_kpi(kpi_input(kpi))
     except RuleViolation as error:
         raise Invalid(error.field, error.reason) from error
@@ -67,11 +70,20 @@ class IngestResult:
     updated: int
 
 
-def validate_values(values: Sequence[ValueIn]) -> None:
-    """Reject the whole batch on the first bad item, naming its index and field."""
+def validate_values(values: Sequence[ValueIn], *, today: date) -> None:
+    """Reject the whole batch on the first bad item, naming its index and field.
+
+    A value is a number of size at most 1e15, dated 2000-01-01 or later and not after `today`
+    (today in the workspace's time zone).
+    """
     for index, item in enumerate(values):
         if isinstance(item.value, bool) or not math.isfinite(item.value):
             raise Invalid(f"[{index}].value", "must be a finite number")
+        try:
+            check_number(f"[{index}].value", item.value)
+            check_reading_date(item.at, today=today, field=f"[{index}].at")
+        except RuleViolation as error:
+            raise Invalid(error.field, error.reason) from error
 
 
 def write_values(
@@ -153,7 +165,7 @@ def record_kpi_values(
     only rows that really change are updated and recorded in the history. Within a batch the
     last item for a date wins.
     """
-    validate_values(values)
+    validate_values(values, today=today_in(kpi.workspace.timezone))
     latest: dict[date, ValueIn] = {item.at: item for item in values}
     if not latest:
         return IngestResult(created=0, updated=0)

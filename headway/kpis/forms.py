@@ -2,20 +2,46 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from headway.accounts.models import Membership, User
 from headway.core.forms import DateInput
+from headway.domain.bounds import LATEST, MAX_NUMBER, check_reading_date
+from headway.domain.types import RuleViolation
 from headway.kpis.models import KPI
 from headway.teams.models import Team
 
 
 class KPIValueForm(forms.Form):
+    """One value; given `today` (in the workspace's time zone), a later date is refused."""
+
     at = forms.DateField(label="Date", widget=DateInput())
-    value = forms.FloatField()
+    value = forms.FloatField(min_value=-MAX_NUMBER, max_value=MAX_NUMBER)
     note = forms.CharField(required=False, max_length=500)
+
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        if today is not None:
+            self.fields["at"].widget.attrs["max"] = today.isoformat()
+
+    def clean_at(self) -> date:
+        at: date = self.cleaned_data["at"]
+        try:
+            check_reading_date(at, today=self.today or LATEST)
+        except RuleViolation as error:
+            raise forms.ValidationError(f"The date {error.reason}.") from error
+        return at
+
+
+def bounded(field: forms.Field) -> None:
+    """A model's number field on a page takes what the API takes: at most 1e15 in size."""
+    field.validators += [MinValueValidator(-MAX_NUMBER), MaxValueValidator(MAX_NUMBER)]
+    field.widget.attrs.update(min=f"{-MAX_NUMBER:.0f}", max=f"{MAX_NUMBER:.0f}")
 
 
 class KPIForm(forms.ModelForm[KPI]):
@@ -43,6 +69,8 @@ class KPIForm(forms.ModelForm[KPI]):
 
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
+        for name in ("target", "green", "red", "low", "high", "tolerance"):
+            bounded(fields[name])
         fields["owner"].queryset = User.objects.filter(
             memberships__workspace_id=membership.workspace_id
         ).order_by("username")

@@ -165,7 +165,7 @@ def value_create(request: AuthenticatedRequest, key: str) -> HttpResponse:
     if request.method != "POST":
         return redirect("kpis:detail", key=key)
     kpi = access.get_kpi(request.membership, key, Action.POST_VALUE)
-    form = KPIValueForm(request.POST)
+    form = KPIValueForm(request.POST, today=today(request.membership))
     if form.is_valid():
         try:
             actions.record_kpi_values(

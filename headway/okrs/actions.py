@@ -17,6 +17,12 @@ from django.db.models import QuerySet
 from headway.accounts.models import User, Workspace
 from headway.core.errors import Conflict, Invalid
 from headway.core.timeutil import today_in
+from headway.domain.bounds import (
+    check_date,
+    check_reading_date,
+    default_reading_date,
+    reading_value,
+)
 from headway.domain.carry import carried_start, is_unfinished
 from headway.domain.progress import validate_kr
 from headway.domain.types import CycleState, Metric, RuleViolation
@@ -39,6 +45,11 @@ def ensure_open(cycle: Cycle) -> None:
 
 def check_dates(start: date, end: date) -> None:
     """Checked before saving: the database's own check would fail the save first."""
+    for name, value in (("start", start), ("end", end)):
+        try:
+            check_date(name, value)
+        except RuleViolation as error:
+            raise Invalid(error.field, error.reason) from error
     if end < start:
         raise Invalid("end", "must be on or after start")
 
@@ -179,11 +190,19 @@ def delete_key_result(kr: KeyResult, *, actor: User | None, via: str = "") -> No
     delete_recorded(kr, actor=actor, via=via)
 
 
-def validate_check_in(value: float, confidence: int) -> None:
-    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
-        raise Invalid("value", "must be a finite number")
+def validate_check_in(kr: KeyResult, value: float | bool, confidence: int, at: date) -> float:
+    """The value to store, once value, confidence and date are checked (docs/scoring.md)."""
+    cycle = kr.objective.cycle
+    try:
+        stored = reading_value(Metric(kr.metric), value)
+        check_reading_date(
+            at, today=today_in(cycle.workspace.timezone), start=cycle.start, end=cycle.end
+        )
+    except RuleViolation as error:
+        raise Invalid(error.field, error.reason) from error
     if not isinstance(confidence, int) or not 1 <= confidence <= 10:
         raise Invalid("confidence", "must be a whole number from 1 to 10")
+    return stored
 
 
 def kpi_reading(kr: KeyResult, kpi_id: int, day: date) -> float:
@@ -201,7 +220,7 @@ def record_check_in(
     kr: KeyResult,
     *,
     actor: User | None,
-    value: float | None,
+    value: float | bool | None,
     confidence: int,
     at: date | None = None,
     note: str = "",
@@ -211,9 +230,12 @@ def record_check_in(
     """Record this week's reading of a key result; a second check-in on the same day replaces it.
 
     A key result driven by a KPI takes its value from the KPI: its check-in records confidence,
-    note and blockers only, and a value given for it is refused."""
+    note and blockers only, and a value given for it is refused. Left out, the date is today, or
+    the cycle's end once the cycle has ended.
+    """
     ensure_open(kr.objective.cycle)
-    day = at or today_in(kr.objective.cycle.workspace.timezone)
+    cycle = kr.objective.cycle
+    day = at or default_reading_date(today=today_in(cycle.workspace.timezone), end=cycle.end)
     if kr.kpi is not None:
         if value is not None:
             raise Invalid(
@@ -224,7 +246,7 @@ def record_check_in(
         value = kpi_reading(kr, kr.kpi.pk, day)
     elif value is None:
         raise Invalid("value", "is required")
-    validate_check_in(value, confidence)
+    value = validate_check_in(kr, value, confidence, day)
     check_in, _ = CheckIn.objects.update_or_create(
         key_result=kr,
         at=day,
@@ -269,6 +291,10 @@ def validate_initiative(initiative: Initiative) -> None:
     kr = initiative.key_result
     if kr is not None and kr.objective_id != initiative.objective_id:
         raise Invalid("key_result", "must belong to the initiative's objective")
+    try:
+        check_date("due", initiative.due)
+    except RuleViolation as error:
+        raise Invalid(error.field, error.reason) from error
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ initiatives, dependencies and retrospectives. Validation only: the writes are in
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -11,6 +12,7 @@ from django.forms import formset_factory
 from headway.accounts.models import Membership, User
 from headway.core.forms import DateInput
 from headway.domain.blockers import with_help_request
+from headway.domain.bounds import MAX_NUMBER
 from headway.domain.types import (
     CycleState,
     Direction,
@@ -84,8 +86,8 @@ class ObjectiveForm(forms.Form):
 class KeyResultForm(forms.Form):
     title = forms.CharField(max_length=300, label="As measured by")
     metric = forms.ChoiceField(choices=choices(Metric), initial=Metric.NUMBER)
-    start = forms.FloatField(required=False)
-    target = forms.FloatField(required=False)
+    start = forms.FloatField(required=False, min_value=-MAX_NUMBER, max_value=MAX_NUMBER)
+    target = forms.FloatField(required=False, min_value=-MAX_NUMBER, max_value=MAX_NUMBER)
     unit = forms.CharField(max_length=32, required=False)
     direction = forms.ChoiceField(choices=choices(Direction), initial=Direction.AUTO)
     weight = forms.FloatField(
@@ -142,9 +144,15 @@ KeyResultFormSet = formset_factory(
 
 
 class CheckInForm(forms.Form):
-    """One key result's reading: left blank, the key result is skipped."""
+    """One key result's reading: left blank, the key result is skipped.
 
-    value = forms.FloatField(required=False, label="New value")
+    A done/not-done key result takes a "Done" checkbox instead of a number; its row is saved
+    when something in it changed. The date may be set back to the cycle's start.
+    """
+
+    value = forms.FloatField(
+        required=False, label="New value", min_value=-MAX_NUMBER, max_value=MAX_NUMBER
+    )
     confidence = forms.IntegerField(
         required=False,
         min_value=1,
@@ -155,9 +163,31 @@ class CheckInForm(forms.Form):
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     blockers = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     help_needed = forms.BooleanField(required=False, label="I need help")
+    at = forms.DateField(
+        required=False, label="Date", widget=DateInput(), help_text="Left blank: today."
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        kr: KeyResult | None = None,
+        today: date | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.boolean = kr is not None and kr.metric == Metric.BOOLEAN.value
+        if self.boolean:
+            self.fields["value"] = forms.BooleanField(required=False, label="Done")
+        if kr is not None and today is not None:
+            cycle = kr.objective.cycle
+            attrs = self.fields["at"].widget.attrs
+            attrs["min"] = cycle.start.isoformat()
+            attrs["max"] = min(today, cycle.end).isoformat()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.boolean and not self.has_changed():
+            data["value"] = None  # an unchanged row is skipped, like a blank number
         if data.get("value") is not None and data.get("confidence") is None:
             self.add_error("confidence", "How confident are you? Give 1 to 10.")
         return data

@@ -18,6 +18,7 @@ from headway.core.api_schemas import (
     Key,
     Name,
     Number,
+    Reading,
     RefKey,
     Text,
     Title,
@@ -170,9 +171,19 @@ class KeyResultOut(Schema):
 class CheckInIn(InputSchema):
     """A reading of a key result. A second check-in on the same day replaces the first."""
 
-    at: Day | None = Field(None, description="Day of the reading; left out, today.")
-    value: Number | None = Field(
-        None, description="Required, except for a key result driven by a KPI, which refuses it."
+    at: Day | None = Field(
+        None,
+        description=(
+            "Day of the reading, within the cycle and not after today; left out, today "
+            "(or the cycle's end once it has passed)."
+        ),
+    )
+    value: Reading | None = Field(
+        None,
+        description=(
+            "A number, or true/false for a done/not-done key result. Required, except for a "
+            "key result driven by a KPI, which refuses it."
+        ),
     )
     confidence: Confidence
     note: Text = ""

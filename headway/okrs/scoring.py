@@ -30,8 +30,11 @@ def dec(value: float | None) -> Decimal | None:
 
 
 def num(value: Decimal | None, places: int = FIGURE_DECIMALS) -> float | None:
-    """A Decimal figure as a float rounded for display and export."""
-    return None if value is None else round(float(value), places)
+    """A Decimal figure as a float rounded for display and export; never -0.0."""
+    if value is None:
+        return None
+    rounded = round(float(value), places)
+    return rounded if rounded != 0 else 0.0  # -0.0001 rounds to -0.0, which would print
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +89,12 @@ def kr_input(kr: KeyResult) -> KRInput:
 
 
 def effective_as_of(cycle: Cycle, as_of: date) -> date:
-    """A closed cycle is seen as of its end date at the latest."""
-    return min(as_of, cycle.end) if cycle.is_closed else as_of
+    """A cycle is seen as of its end date at the latest, closed or not.
+
+    Readings dated after the end belong to no figure of the cycle, so closing a cycle (which
+    freezes its figures as of its end) never changes them (docs/scoring.md, "Dates").
+    """
+    return min(as_of, cycle.end)
 
 
 def scoreboard(cycles: Iterable[Cycle], *, as_of: date) -> Scoreboard:
@@ -95,7 +102,7 @@ def scoreboard(cycles: Iterable[Cycle], *, as_of: date) -> Scoreboard:
 
     A closed cycle answers from the figures frozen when it was closed for any date on or after
     its end; everything else is computed from check-ins and KPI values dated on or before the
-    date.
+    date and on or before the cycle's end.
     """
     board = Scoreboard(as_of=as_of)
     live = []

@@ -15,7 +15,7 @@ from headway.core.htmx import render_page_or_partial
 from headway.core.http import AuthenticatedRequest, today
 from headway.core.middleware import member_required
 from headway.domain.policy import Action, Relation
-from headway.domain.types import CycleState
+from headway.domain.types import CycleState, Metric
 from headway.okrs import actions
 from headway.okrs.forms import CheckInForm
 from headway.okrs.models import KeyResult
@@ -41,7 +41,9 @@ def check_in_rows(
     for kr in krs:
         figures = board.key_results.get(kr.pk)
         initial = {"confidence": (figures.confidence if figures else None) or 7}
-        form = CheckInForm(data, prefix=kr.key, initial=initial)
+        if kr.metric == Metric.BOOLEAN.value:
+            initial["value"] = bool(figures and figures.current)
+        form = CheckInForm(data, prefix=kr.key, initial=initial, kr=kr, today=board.as_of)
         if kr.kpi_id is not None:
             del form.fields["value"]  # the KPI drives it: confidence and notes only
         rows.append({"kr": kr, "figures": figures, "form": form})
@@ -99,6 +101,7 @@ def save_check_ins(request: AuthenticatedRequest, rows: list[dict[str, Any]]) ->
                         actor=request.user,
                         value=data.get("value"),
                         confidence=data["confidence"],
+                        at=data.get("at"),
                         note=data["note"],
                         blockers=row["form"].blockers_text(),
                         via="web",

@@ -21,6 +21,7 @@ import yaml
 
 from headway.accounts.models import Membership, User, Workspace
 from headway.domain.cycles import current_cycle
+from headway.domain.types import Metric
 from headway.history.models import Event
 from headway.kpis.models import KPI, KPIValue
 from headway.kpis.scoring import kpi_figures
@@ -29,6 +30,15 @@ from headway.okrs.scoring import Scoreboard, scoreboard
 from headway.teams.models import Team
 
 FORMATS = ("yaml", "json")
+
+
+def reading(kr: KeyResult, value: float) -> float | int | bool:
+    """A check-in's value: true / false for a done/not-done key result, else the number."""
+    if kr.metric == Metric.BOOLEAN.value:
+        return bool(value)
+    stored = number(value)
+    assert stored is not None  # a check-in always has a value
+    return stored
 
 
 def number(value: float | None) -> float | int | None:
@@ -163,7 +173,7 @@ def export_workspace(
             "status": figures.status if figures else None,
             "score": number(figures.score) if figures else None,
             "check_ins": [
-                {"at": c.at, "value": number(c.value), "confidence": c.confidence}
+                {"at": c.at, "value": reading(kr, c.value), "confidence": c.confidence}
                 | ({"note": c.note} if c.note else {})
                 | ({"blockers": c.blockers} if c.blockers else {})
                 | ({"author": user(c.author_id)} if c.author_id else {})

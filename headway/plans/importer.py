@@ -106,10 +106,14 @@ def check_size(size: int, filename: str) -> None:
         raise PlanError(filename, [(None, Problem((), message))])
 
 
-def import_plan(text: str, *, filename: str = "plan", actor: User | None = None) -> ImportResult:
-    """Import a plan (YAML or JSON text); raise PlanError and write nothing when it is wrong."""
+def import_plan(
+    text: str, *, filename: str = "plan", actor: User | None = None, restore: bool = False
+) -> ImportResult:
+    """Import a plan (YAML or JSON text); raise PlanError and write nothing when it is wrong.
+
+    `restore`: the text is a backup, whose readings keep their stored dates (see parse_plan)."""
     check_size(len(text.encode("utf-8")), filename)
-    plan = parse_plan(text, filename, max_rows=settings.HEADWAY_PLAN_MAX_ROWS)
+    plan = parse_plan(text, filename, max_rows=settings.HEADWAY_PLAN_MAX_ROWS, restore=restore)
     with transaction.atomic():
         return Importer(plan, Source(text, filename), actor).run()
 

@@ -8,6 +8,7 @@ docs/plan-file.md describes the format.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import math
 import re
@@ -20,6 +21,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from headway.core.timeutil import today_in
+from headway.domain.bounds import MAX_NUMBER, check_date, check_reading_date, reading_value
 from headway.domain.kpi import validate_kpi
 from headway.domain.progress import validate_kr
 from headway.domain.types import (
@@ -228,7 +231,7 @@ KEY_RESULT = {
 }
 CHECK_IN = {
     "at": F("date", required=True),
-    "value": F("number", required=True),
+    "value": F("reading", required=True),
     "confidence": F("confidence", required=True),
     "note": text(),
     "blockers": text(),
@@ -430,11 +433,15 @@ def convert(spec: F, value: Any) -> tuple[Any, str | None]:
         if value not in allowed:
             return None, f"must be one of {', '.join(allowed)}, not {shown(value)}"
         return value, None
-    if kind in {"number", "confidence"}:
+    if kind == "reading" and isinstance(value, bool):
+        return value, None  # a done/not-done key result's check-in (checked with its KR)
+    if kind in {"number", "confidence", "reading"}:
         if not is_number(value):
             return None, f"must be a number, not {type(value).__name__} {value!r}"
         if not math.isfinite(value):
             return None, "must be a finite number"
+        if abs(value) > MAX_NUMBER:
+            return None, "must be between -1e15 and 1e15"
         if kind == "confidence":
             if value != int(value) or not 1 <= value <= 10:
                 return None, f"must be a whole number from 1 to 10, not {value!r}"
@@ -443,14 +450,17 @@ def convert(spec: F, value: Any) -> tuple[Any, str | None]:
     if kind == "date":
         if isinstance(value, datetime):
             return None, "must be a date (YYYY-MM-DD), not a date and time"
-        if isinstance(value, date):
-            return value, None
+        day: date | None = value if isinstance(value, date) else None
         if isinstance(value, str) and DATE_PATTERN.fullmatch(value):
-            try:
-                return date.fromisoformat(value), None
-            except ValueError:
-                pass
-        return None, f"must be a date (YYYY-MM-DD), not {value!r}"
+            with contextlib.suppress(ValueError):
+                day = date.fromisoformat(value)
+        if day is None:
+            return None, f"must be a date (YYYY-MM-DD), not {value!r}"
+        try:
+            check_date("date", day)
+        except RuleViolation as error:
+            return None, error.reason
+        return day, None
     raise AssertionError(kind)
 
 
@@ -572,6 +582,27 @@ def rule(source: Source, item: Item, check: Any) -> None:
         source.problem(item.at(error.field), error.reason)
 
 
+def check_reading(item: Item, kr: Item | None, cycle: Item | None, today: date | None) -> None:
+    """A check-in's (or KPI value's) value and date: true / false only for a done/not-done key
+    result (stored as 1 / 0), never after today, and within its cycle when the file has it."""
+    if kr is not None:
+        item.values["value"] = reading_value(Metric(kr["metric"]), item["value"])
+    if today is None:
+        return  # a restore keeps readings as they were stored
+    try:
+        check_reading_date(
+            item["at"],
+            today=today,
+            start=cycle["start"] if cycle is not None else None,
+            end=cycle["end"] if cycle is not None else None,
+        )
+    except RuleViolation as error:
+        if item["at"] > today:
+            hint = "; a backup that holds such readings is restored with `headway import --restore`"
+            raise RuleViolation(error.field, error.reason + hint) from error
+        raise
+
+
 def dec(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
@@ -597,10 +628,14 @@ def count_rows(data: dict[Any, Any]) -> int:
     return total
 
 
-def parse_plan(text: str, filename: str = "plan", *, max_rows: int | None = None) -> Plan:
+def parse_plan(
+    text: str, filename: str = "plan", *, max_rows: int | None = None, restore: bool = False
+) -> Plan:
     """Parse and check a plan; raise PlanError listing the problems (with lines) when any.
 
     `max_rows` caps the number of items (objects, check-ins, values, team members) in the file.
+    `restore` reads a backup (a complete export): readings keep the dates they were stored with,
+    even after today or outside their cycle; every other rule holds.
     """
     source = Source(text, filename)
     try:
@@ -640,12 +675,17 @@ def parse_plan(text: str, filename: str = "plan", *, max_rows: int | None = None
     for cycle in cycles:
         if cycle["end"] < cycle["start"]:
             source.problem(cycle.at("end"), "must be on or after start")
+    # Readings dated after today in the workspace's time zone are refused (docs/plan-file.md).
+    today = today_in(workspace["timezone"]) if workspace is not None and not restore else None
+    cycle_by_key = {cycle["key"]: cycle for cycle in cycles}
 
     kpis = present(read.items(data.get("kpis"), KPI, ("kpis",), "kpi"))
     for kpi in kpis:
         rule(source, kpi, lambda kpi=kpi: validate_kpi(kpi_input(kpi.values)))
         values = present(read.items(kpi.children["values"], KPI_VALUE, kpi.at("values"), "value"))
         unique(source, values, "at", "date")
+        for value in values:
+            rule(source, value, lambda value=value: check_reading(value, None, None, today))
         kpi.children["values"] = values
 
     objectives = present(
@@ -668,6 +708,9 @@ def parse_plan(text: str, filename: str = "plan", *, max_rows: int | None = None
                 read.items(kr.children["check_ins"], CHECK_IN, kr.at("check_ins"), "check_in")
             )
             unique(source, check_ins, "at", "check-in date")
+            of = cycle_by_key.get(objective["cycle"])
+            for c in check_ins:
+                rule(source, c, lambda c=c, kr=kr, of=of: check_reading(c, kr, of, today))
             kr.children["check_ins"] = check_ins
         initiatives = present(
             read.items(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -32,8 +33,9 @@ def score(value: float | None) -> str:
 
 @register.filter
 def number(value: float | None, unit: str = "") -> str:
-    """1234.5 -> '1,234.5'; with a unit: '1,234.5 ms' (or '12%'); anything else -> a dash."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    """1234.5 -> '1,234.5'; 1.2e12 -> '1.2T'; with a unit: '1,234.5 ms' (or '12%'); never
+    '-0'; anything else -> a dash (charts.fmt)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return DASH
     return charts.fmt(value, unit)
 

@@ -156,7 +156,6 @@ class TestCheckIns:
         ("body", "field"),
         [
             ('{"value": "12", "confidence": 5}', "value"),
-            ('{"value": true, "confidence": 5}', "value"),
             ('{"value": NaN, "confidence": 5}', "value"),
             ('{"value": Infinity, "confidence": 5}', "value"),
             ('{"value": 1, "confidence": 0}', "confidence"),

@@ -1,5 +1,5 @@
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from io import StringIO
 
 import pytest
@@ -62,7 +62,8 @@ class TestExportCommand:
 
 
 class TestDemoCommand:
-    def test_it_prints_who_is_who_as_they_are(self):
+    def test_it_prints_who_is_who_as_they_are(self, time_machine):
+        time_machine.move_to(datetime(2027, 8, 10, 12, tzinfo=UTC), tick=False)
         run("demo", today="2027-08-10")
         roles = dict(Membership.objects.values_list("user__username", "role"))
         assert roles["olivia"] == "admin"
@@ -70,7 +71,9 @@ class TestDemoCommand:
         assert roles["liam"] == "member"
         assert Team.objects.filter(lead__username="liam").exists()
 
-    def test_it_loads_a_live_looking_company_once(self):
+    def test_it_loads_a_live_looking_company_once(self, time_machine):
+        # The clock agrees with --today: readings dated after today are refused.
+        time_machine.move_to(datetime(2027, 8, 10, 12, tzinfo=UTC), tick=False)
         out = run("demo", today="2027-08-10", address="http://127.0.0.1:8042")
         assert f"Sign in at http://127.0.0.1:8042 with the password {demo.PASSWORD}" in out
         for username, who in demo.LOGINS.items():

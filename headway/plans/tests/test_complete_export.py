@@ -7,7 +7,7 @@ from io import StringIO
 
 import pytest
 import yaml
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from headway.accounts.models import Membership, User, Workspace
 from headway.core.timeutil import today_in
@@ -28,10 +28,10 @@ def export_command(key: str, *args: str) -> str:
     return out.getvalue()
 
 
-def import_command(tmp_path, text: str) -> None:
+def import_command(tmp_path, text: str, *args: str) -> None:
     path = tmp_path / "backup.yaml"
     path.write_text(text, encoding="utf-8")
-    call_command("import", str(path), stdout=StringIO())
+    call_command("import", str(path), *args, stdout=StringIO())
 
 
 def flush() -> None:
@@ -97,7 +97,10 @@ class TestCompleteExport:
         }
 
         flush()
-        import_command(tmp_path, first)
+        with pytest.raises(CommandError, match="import --restore"):
+            import_command(tmp_path, first)  # readings after today: only a restore keeps them
+        assert set(counts().values()) == {0}
+        import_command(tmp_path, first, "--restore")
         assert Event.objects.count() == events  # the file's history, not the import's own
         assert export_command(demo.WORKSPACE) == first
 

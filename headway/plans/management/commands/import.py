@@ -19,6 +19,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("plan", help="path to the plan file")
         parser.add_argument("--actor", help="username recorded as the author of the changes")
+        parser.add_argument(
+            "--restore",
+            action="store_true",
+            help="the file is a backup (headway export): keep readings dated after today",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["plan"])
@@ -38,7 +43,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--actor: unknown user {options['actor']!r}")
         started = time.perf_counter()
         try:
-            result = import_plan(text, filename=str(path), actor=actor)
+            result = import_plan(text, filename=str(path), actor=actor, restore=options["restore"])
         except PlanError as error:
             raise CommandError(f"nothing was imported:\n{error}") from error
         elapsed = time.perf_counter() - started
