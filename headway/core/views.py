@@ -77,5 +77,6 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         "initiatives": initiatives,
         "activity": activity,
         "can_check_in": allowed(membership, Action.CHECK_IN, Relation(is_owner=True)),
+        "has_open_cycle": bool(cycles),
     }
     return render(request, "core/home.html", context)
