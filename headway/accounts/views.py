@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
@@ -292,7 +293,9 @@ def token_create(request: AuthenticatedRequest) -> HttpResponse:
         except DomainError as error:
             form.add_error(None, error.message)
     context = tokens_context(request, token_form=form, new_token=raw)
-    return render(request, "accounts/tokens.html", context)
+    response = render(request, "accounts/tokens.html", context)
+    add_never_cache_headers(response)  # the only copy of the token: no cache may keep it
+    return response
 
 
 @require_POST

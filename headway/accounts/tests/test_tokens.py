@@ -23,11 +23,13 @@ class TestOwnTokens:
     def test_a_member_or_viewer_creates_a_token_shown_once_and_uses_it(self, world, persona):
         client = signed_in(world.user(persona))
         assert "Create a token for me" in client.get("/settings/tokens/").content.decode()
-        text = client.post("/settings/tokens/", {"name": "laptop"}).content.decode()
+        response = client.post("/settings/tokens/", {"name": "laptop"})
+        text = response.content.decode()
         token = ApiToken.objects.get(name="laptop")
         assert token.user == world.user(persona)
         assert token.workspace == world.workspace
         assert "copy it now" in text
+        assert "no-store" in response["Cache-Control"]
         raw = text.split('<code class="token">')[1].split("</code>")[0]
         assert "copy it now" not in client.get("/settings/tokens/").content.decode()
         me = Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
