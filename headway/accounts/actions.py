@@ -8,7 +8,7 @@ from datetime import date
 from zoneinfo import available_timezones
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -129,9 +129,14 @@ def invite(
     )
     if pending.exists():
         raise Conflict(f"{login} is already invited", field="login")
-    invitation = Invitation.objects.create(
-        workspace=workspace, login=login, role=role.value, invited_by=actor, user=account_for(login)
-    )
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                workspace=workspace, login=login, role=role.value, invited_by=actor,
+                user=account_for(login),
+            )  # fmt: skip
+    except IntegrityError as error:  # the same login invited at the same moment
+        raise Conflict(f"{login} is already invited", field="login") from error
     record(
         workspace,
         actor=actor,

@@ -114,7 +114,7 @@ class Invitation(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
     login = models.CharField(max_length=254)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="invitations"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="invitations"
     )
     role = models.CharField(
         max_length=16, choices=[(r.value, r.label) for r in Role], default=Role.MEMBER.value
