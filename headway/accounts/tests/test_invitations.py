@@ -138,7 +138,9 @@ class TestRevoking:
         sam = signed_in(world.user("stranger"))
         assert sam.post(f"/invitations/{invitation.pk}/accept/").status_code == 404
         assert not Membership.objects.filter(workspace=world.workspace, user__username="sam")
-        assert Event.objects.filter(subject_type="invitation", verb="revoked").exists()
+        assert Event.objects.get(subject_type="invitation", verb="revoked").summary == "sam"
+        sent = Event.objects.get(subject_type="invitation", verb="invited")
+        assert f"{sent.sentence} {sent.summary}" == "sent the invitation sam as member"
 
     @pytest.mark.parametrize("persona", ["member", "viewer"])
     def test_non_admins_may_neither_invite_nor_revoke(self, world, persona):
