@@ -160,6 +160,8 @@ def answer_invitation(
     invitation_id: int, user: User, *, accept: bool, via: str = ""
 ) -> Membership | None:
     """Accept (the user joins with the offered role) or decline one of the user's invitations."""
+    if not 0 < invitation_id < 2**62:
+        raise NotFound("invitation")
     invitation = (
         Invitation.objects.select_for_update()
         .filter(pk=invitation_id, user=user, state=Invitation.State.PENDING)

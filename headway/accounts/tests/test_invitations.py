@@ -112,6 +112,8 @@ class TestTheInvitedPerson:
         invitation = Invitation.objects.get()
         max_ = signed_in(world.user("member"))
         assert max_.post(f"/invitations/{invitation.pk}/accept/").status_code == 404
+        assert max_.post(f"/invitations/{10**30}/accept/").status_code == 404
+        assert max_.post(f"/invitations/{invitation.pk}/join/").status_code == 404
         assert "Invitations (" not in max_.get("/").content.decode()
         assert Membership.objects.filter(user__username="sam").count() == 1
         assert Invitation.objects.get().state == "pending"
