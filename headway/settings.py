@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "headway.core.middleware.navigation",
+                "headway.accounts.views.invitations_waiting",
             ],
         },
     }
@@ -207,6 +208,12 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+# Members and workspaces (docs/members.md). By default an admin invites an existing account and
+# its owner accepts; true lets admins attach existing accounts directly (single-company installs).
+ADD_EXISTING_USERS = envbool("HEADWAY_ADD_EXISTING_USERS", False)
+# Who may create a workspace: staff and superusers always; true lets any signed-in user.
+ANYONE_CREATES_WORKSPACES = envbool("HEADWAY_ANYONE_CREATES_WORKSPACES", False)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from headway.accounts.models import Membership, User
+from headway.accounts.models import ApiToken, Invitation, Membership, User
 from headway.core.errors import Forbidden, Invalid, NotFound
 from headway.domain.policy import Action, Relation, can_see, may
 from headway.domain.types import Role, Visibility
@@ -262,6 +262,37 @@ def get_cycle(membership: Membership, key: str, action: Action = Action.VIEW) ->
         raise NotFound("cycle", key)
     check(membership, action)
     return cycle
+
+
+# API tokens and invitations ---------------------------------------------------------------
+
+
+def tokens_for(membership: Membership) -> QuerySet[ApiToken]:
+    """The workspace's tokens an admin sees; anyone else sees their own."""
+    tokens = ApiToken.objects.filter(workspace_id=membership.workspace_id)
+    if role_of(membership) is not Role.ADMIN:
+        tokens = tokens.filter(user_id=membership.user_id)
+    return tokens
+
+
+def get_token(membership: Membership, token_id: int, action: Action = Action.TOKEN) -> ApiToken:
+    token = tokens_for(membership).filter(pk=token_id).first() if 0 < token_id < 2**62 else None
+    if token is None:
+        raise NotFound("token")
+    check(membership, action, Relation(is_owner=token.user_id == membership.user_id))
+    return token
+
+
+def get_invitation(membership: Membership, invitation_id: int) -> Invitation:
+    """A pending invitation of the caller's workspace, for an admin."""
+    rows = Invitation.objects.filter(
+        workspace_id=membership.workspace_id, state=Invitation.State.PENDING
+    )
+    invitation = rows.filter(pk=invitation_id).first() if 0 < invitation_id < 2**62 else None
+    if invitation is None:
+        raise NotFound("invitation")
+    check(membership, Action.MANAGE)
+    return invitation
 
 
 def relation_for_new(

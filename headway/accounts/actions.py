@@ -1,14 +1,22 @@
-"""Changes to memberships: an admin adds a member (an existing or a new user), gives a member
-another role, or removes one."""
+"""Changes to memberships: an admin adds a member (a new user, or an existing one when the
+instance allows it), invites someone, gives a member another role, or removes one; a signed-in
+user answers an invitation or creates a workspace."""
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.utils import timezone
+from datetime import date
+from zoneinfo import available_timezones
 
-from headway.accounts.models import ApiToken, Membership, User, Workspace
-from headway.core.errors import Conflict
-from headway.domain.types import Role
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from headway.accounts.models import ApiToken, Invitation, Membership, User, Workspace
+from headway.core.errors import Conflict, Forbidden, Invalid, NotFound
+from headway.core.timeutil import today_in
+from headway.domain.policy import may_create_workspace
+from headway.domain.types import CycleState, Role
 from headway.history.actions import record
 
 
@@ -85,3 +93,161 @@ def remove_member(membership: Membership, *, actor: User | None, via: str = "") 
         via=via,
     )
     membership.delete()
+
+
+# Invitations ---------------------------------------------------------------------------------
+
+
+def account_for(login: str) -> User | None:
+    """The one account a username or e-mail address names, or None (none, or several)."""
+    field = "email__iexact" if "@" in login else "username__iexact"
+    users = list(User.objects.filter(**{field: login})[:2])
+    return users[0] if len(users) == 1 else None
+
+
+@transaction.atomic
+def invite(
+    workspace: Workspace, login: str, role: Role, *, actor: User | None, via: str = ""
+) -> Invitation:
+    """Invite whoever has the username or e-mail `login` to join `workspace` with `role`.
+
+    The answer is the same whether or not such an account exists: nothing is attached until
+    its owner accepts. Only someone already a member here, or already invited, is refused.
+    """
+    login = login.strip().lower()
+    if not login:
+        raise Invalid("login", "give a username or an e-mail address")
+    if len(login) > 254:
+        raise Invalid("login", "at most 254 characters")
+    members = Membership.objects.filter(workspace=workspace)
+    if members.filter(user__username__iexact=login).exists() or (
+        "@" in login and members.filter(user__email__iexact=login).exists()
+    ):
+        raise Conflict(f"{login} is already a member of this workspace", field="login")
+    pending = Invitation.objects.select_for_update().filter(
+        workspace=workspace, login=login, state=Invitation.State.PENDING
+    )
+    if pending.exists():
+        raise Conflict(f"{login} is already invited", field="login")
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                workspace=workspace, login=login, role=role.value, invited_by=actor,
+                user=account_for(login),
+            )  # fmt: skip
+    except IntegrityError as error:  # the same login invited at the same moment
+        raise Conflict(f"{login} is already invited", field="login") from error
+    record(
+        workspace,
+        actor=actor,
+        verb="invited",
+        subject=invitation,
+        changes={"login": login, "role": role.value},
+        summary=f"{login} as {role.label.lower()}",
+        via=via,
+    )
+    return invitation
+
+
+def invitations_for_user(user: User) -> list[Invitation]:
+    """The pending invitations made to `user`'s account, oldest first."""
+    rows = Invitation.objects.filter(state=Invitation.State.PENDING, user=user)
+    return list(rows.select_related("workspace", "invited_by").order_by("created_at"))
+
+
+@transaction.atomic
+def answer_invitation(
+    invitation_id: int, user: User, *, accept: bool, via: str = ""
+) -> Membership | None:
+    """Accept (the user joins with the offered role) or decline one of the user's invitations."""
+    if not 0 < invitation_id < 2**62:
+        raise NotFound("invitation")
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(pk=invitation_id, user=user, state=Invitation.State.PENDING)
+        .select_related("workspace")
+        .first()
+    )
+    if invitation is None:
+        raise NotFound("invitation")
+    invitation.state = Invitation.State.ACCEPTED if accept else Invitation.State.DECLINED
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["state", "answered_at"])
+    workspace = invitation.workspace
+    if not accept:
+        record(workspace, actor=user, verb="declined", subject=invitation,
+               summary=invitation.login, via=via)  # fmt: skip
+        return None
+    if Membership.objects.filter(workspace=workspace, user=user).exists():
+        raise Conflict(f"you are already a member of {workspace.name}")
+    return add_member(workspace, user, Role(invitation.role), actor=user, via=via)
+
+
+@transaction.atomic
+def revoke_invitation(invitation: Invitation, *, actor: User | None, via: str = "") -> None:
+    """Withdraw a pending invitation (an answered one stays as it is)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.state != Invitation.State.PENDING:
+        raise Conflict(f"the invitation is already {invitation.get_state_display().lower()}")
+    invitation.state = Invitation.State.REVOKED
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["state", "answered_at"])
+    record(invitation.workspace, actor=actor, verb="revoked", subject=invitation,
+           summary=invitation.login, via=via)  # fmt: skip
+
+
+# Workspaces ----------------------------------------------------------------------------------
+
+
+def free_workspace_key(name: str) -> str:
+    """A key made from `name` that no workspace uses yet."""
+    base = slugify(name)[:56].strip("-") or "workspace"
+    taken = set(Workspace.objects.filter(key__startswith=base).values_list("key", flat=True))
+    n, key = 2, base
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+@transaction.atomic
+def create_workspace(
+    user: User,
+    *,
+    name: str,
+    timezone_name: str,
+    cycle_name: str,
+    cycle_start: date,
+    cycle_end: date,
+    via: str = "",
+) -> Membership:
+    """A new workspace with its first cycle; `user` becomes its admin (docs/members.md)."""
+    from headway.okrs.actions import create_cycle  # okrs builds on accounts, not the reverse
+
+    if not may_create_workspace(
+        is_staff=user.is_staff or user.is_superuser,
+        anyone_allowed=settings.ANYONE_CREATES_WORKSPACES,
+    ):
+        raise Forbidden("Only the instance's staff may create workspaces here.")
+    name, cycle_name = name.strip(), cycle_name.strip()
+    if not name:
+        raise Invalid("name", "give the workspace a name")
+    if len(name) > 200:
+        raise Invalid("name", "at most 200 characters")
+    if timezone_name not in available_timezones():
+        raise Invalid("timezone", f"unknown time zone {timezone_name[:64]!r} (e.g. Europe/Paris)")
+    if not cycle_name:
+        raise Invalid("cycle_name", "give the first cycle a name (e.g. Q1 2027)")
+    if len(cycle_name) > 200:
+        raise Invalid("cycle_name", "at most 200 characters")
+    if cycle_end < cycle_start:
+        raise Invalid("cycle_end", "must be on or after the start")
+    workspace = Workspace.objects.create(
+        key=free_workspace_key(name), name=name, timezone=timezone_name
+    )
+    membership = add_member(workspace, user, Role.ADMIN, actor=user, via=via)
+    state = CycleState.ACTIVE if cycle_start <= today_in(timezone_name) else CycleState.PLANNING
+    create_cycle(
+        workspace, actor=user, via=via, key=slugify(cycle_name)[:64] or "cycle",
+        name=cycle_name, start=cycle_start, end=cycle_end, state=state.value,
+    )  # fmt: skip
+    return membership

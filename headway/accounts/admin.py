@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from headway.accounts.models import ApiToken, Membership, User, Workspace
+from headway.accounts.models import ApiToken, Invitation, Membership, User, Workspace
 
 
 @admin.register(User)
@@ -25,3 +25,10 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
 class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ("prefix", "name", "user", "workspace", "expires_at", "revoked_at")
     readonly_fields = ("digest", "prefix")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin[Invitation]):
+    list_display = ("login", "workspace", "role", "state", "user", "created_at")
+    list_filter = ("state", "workspace")
+    readonly_fields = ("user", "invited_by", "created_at", "answered_at")

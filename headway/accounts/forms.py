@@ -1,8 +1,10 @@
-"""Forms for signing in, roles, tokens and adding members."""
+"""Forms for signing in, roles, tokens, adding or inviting members, and new workspaces."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+from zoneinfo import available_timezones
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -11,6 +13,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 
 from headway.accounts.models import User
 from headway.accounts.validators import validate_username
+from headway.core.forms import DateInput
 from headway.domain.types import Role
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
@@ -58,6 +61,43 @@ class AddMemberForm(forms.Form):
         if len(users) > 1:
             raise forms.ValidationError("Several users have this email: give the username.")
         return users[0]
+
+
+class InviteForm(forms.Form):
+    """Someone, by username or e-mail, is invited; the answer never says whether they exist."""
+
+    login = forms.CharField(max_length=254, label="Username or email")
+    role = forms.ChoiceField(choices=ROLE_CHOICES, initial=Role.MEMBER.value)
+
+
+def this_quarter(day: date) -> tuple[str, date, date]:
+    """The name, first and last day of the calendar quarter of `day`."""
+    quarter = (day.month - 1) // 3
+    start = date(day.year, 3 * quarter + 1, 1)
+    end_month = 3 * quarter + 3
+    end = date(day.year, end_month, 31 if end_month in (3, 12) else 30)
+    return f"Q{quarter + 1} {day.year}", start, end
+
+
+class WorkspaceForm(forms.Form):
+    """A new workspace and its first cycle (checked by actions.create_workspace)."""
+
+    name = forms.CharField(max_length=200, label="Workspace name")
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        initial="UTC",
+        help_text="Dates (today, check-in weeks) are counted here.",
+    )
+    cycle_name = forms.CharField(max_length=200, label="First cycle")
+    cycle_start = forms.DateField(label="Cycle starts", widget=DateInput())
+    cycle_end = forms.DateField(label="Cycle ends", widget=DateInput())
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        zones = sorted(available_timezones())
+        self.fields["timezone"].choices = [(zone, zone) for zone in zones]  # type: ignore[attr-defined]
+        name, start, end = this_quarter(today)
+        self.initial.update({"cycle_name": name, "cycle_start": start, "cycle_end": end})
 
 
 class NewUserForm(forms.Form):

@@ -104,3 +104,49 @@ class ApiToken(models.Model):
     def is_active(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class Invitation(models.Model):
+    """An admin's offer of a role in a workspace to whoever signs in with `login`.
+
+    `login` is the username or e-mail address the admin typed (lower-cased). `user` is the one
+    account it named when it was made (None when it named no account, or several): only that
+    account sees it, when signed in, and accepts or declines it; an account created later with
+    that address does not. The admin sees the same pending invitation either way, so inviting
+    says nothing about which accounts exist.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        REVOKED = "revoked", "Revoked"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    login = models.CharField(max_length=254)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="invitations"
+    )
+    role = models.CharField(
+        max_length=16, choices=[(r.value, r.label) for r in Role], default=Role.MEMBER.value
+    )
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "login"],
+                condition=models.Q(state="pending"),
+                name="accounts_invitation_one_pending_per_login",
+                violation_error_message="This username or e-mail is already invited.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.login} to {self.workspace} ({self.role}, {self.state})"

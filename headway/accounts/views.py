@@ -1,24 +1,40 @@
-"""Sign in and out, the workspace switcher, and workspace settings for admins."""
+"""Sign in and out, the workspace switcher, workspace settings for admins, API tokens,
+invitations, and creating a workspace."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings as conf
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from headway.accounts import access, actions, tokens
-from headway.accounts.forms import AddMemberForm, NewUserForm, RoleForm, SignInForm, TokenForm
-from headway.accounts.models import ApiToken, Membership, User
+from headway.accounts.forms import (
+    AddMemberForm,
+    InviteForm,
+    NewUserForm,
+    RoleForm,
+    SignInForm,
+    TokenForm,
+    WorkspaceForm,
+)
+from headway.accounts.models import Invitation, Membership, User
 from headway.core.errors import DomainError, NotFound
 from headway.core.forms import show_error
 from headway.core.http import AuthenticatedRequest
 from headway.core.middleware import SESSION_KEY, member_required
-from headway.domain.policy import Action
+from headway.domain.policy import Action, Relation, may_create_workspace
 from headway.domain.types import Role
+
+OWN = Relation(is_owner=True)
 
 
 class SignInView(auth_views.LoginView):
@@ -47,12 +63,14 @@ def settings_context(request: AuthenticatedRequest, **extra: Any) -> dict[str, A
         "members": Membership.objects.filter(workspace_id=workspace_id)
         .select_related("user")
         .order_by("user__username"),
-        "tokens": ApiToken.objects.filter(workspace_id=workspace_id)
-        .select_related("user")
-        .order_by("-created_at"),
+        "invitations": Invitation.objects.filter(
+            workspace_id=workspace_id, state=Invitation.State.PENDING
+        )
+        .select_related("invited_by")
+        .order_by("login"),
         "roles": [(r.value, r.label) for r in Role],
-        "token_form": TokenForm(),
-        "add_form": AddMemberForm(prefix="add"),
+        "add_existing": conf.ADD_EXISTING_USERS,
+        "add_form": (AddMemberForm if conf.ADD_EXISTING_USERS else InviteForm)(prefix="add"),
         "new_user_form": NewUserForm(prefix="new"),
         **extra,
     }
@@ -96,14 +114,117 @@ def change_role(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
 @require_POST
 @member_required
 def member_add(request: AuthenticatedRequest) -> HttpResponse:
-    """An existing user (by username or email) joins the workspace with a role."""
+    """Someone who has an account is invited (or, when the instance allows it, joins at once)."""
     access.check(request.membership, Action.MANAGE)
+    if not conf.ADD_EXISTING_USERS:
+        return member_invite(request)
     form = AddMemberForm(request.POST, prefix="add")
     if form.is_valid():
         user = form.cleaned_data["login"]
         if added := save_member(request, form, user):
             return added
     return render(request, "accounts/settings.html", settings_context(request, add_form=form))
+
+
+def member_invite(request: AuthenticatedRequest) -> HttpResponse:
+    """The same answer whether or not the username or e-mail belongs to an account."""
+    form = InviteForm(request.POST, prefix="add")
+    if form.is_valid():
+        login, role = form.cleaned_data["login"], Role(form.cleaned_data["role"])
+        try:
+            invitation = actions.invite(
+                request.membership.workspace, login, role, actor=request.user, via="web"
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"{invitation.login} is invited as {role.label.lower()}. If they have an account, "
+                "they see the invitation when they sign in, and join once they accept it.",
+            )
+            return redirect("accounts:settings")
+    return render(request, "accounts/settings.html", settings_context(request, add_form=form))
+
+
+@require_POST
+@member_required
+def invitation_revoke(request: AuthenticatedRequest, invitation_id: int) -> HttpResponse:
+    invitation = access.get_invitation(request.membership, invitation_id)
+    actions.revoke_invitation(invitation, actor=request.user, via="web")
+    messages.success(request, f"The invitation of {invitation.login} is revoked.")
+    return redirect("accounts:settings")
+
+
+def invitations_waiting(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: the signed-in user's pending invitations (queried only when shown),
+    and whether they may create a workspace."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    return {
+        "invitations_waiting": SimpleLazyObject(lambda: actions.invitations_for_user(user)),
+        "may_create_workspace": may_create_workspace(
+            is_staff=user.is_staff or user.is_superuser,
+            anyone_allowed=conf.ANYONE_CREATES_WORKSPACES,
+        ),
+    }
+
+
+@login_required
+def invitations(request: HttpRequest) -> HttpResponse:
+    """The invitations waiting for the signed-in user, to accept or decline."""
+    return render(request, "accounts/invitations.html")
+
+
+@require_POST
+@login_required
+def invitation_answer(request: HttpRequest, invitation_id: int, answer: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if answer not in ("accept", "decline"):
+        raise NotFound("page")
+    try:
+        joined = actions.answer_invitation(
+            invitation_id, user, accept=answer == "accept", via="web"
+        )
+    except DomainError as error:
+        if isinstance(error, NotFound):
+            raise
+        messages.error(request, error.message)
+        return redirect("accounts:invitations")
+    if joined is None:
+        messages.success(request, "The invitation is declined.")
+        return redirect("accounts:invitations")
+    request.session[SESSION_KEY] = joined.workspace.key
+    messages.success(request, f"Welcome to {joined.workspace.name}.")
+    return redirect("home")
+
+
+@login_required
+def workspace_create(request: HttpRequest) -> HttpResponse:
+    """A new workspace with its first cycle; the signed-in user becomes its admin."""
+    user: User = request.user  # type: ignore[assignment]
+    if not may_create_workspace(
+        is_staff=user.is_staff or user.is_superuser, anyone_allowed=conf.ANYONE_CREATES_WORKSPACES
+    ):
+        return render(request, "accounts/workspace_new.html", {"refused": True}, status=403)
+    today = timezone.now().date()
+    form = WorkspaceForm(request.POST or None, today=today)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = actions.create_workspace(
+                user, name=data["name"], timezone_name=data["timezone"],
+                cycle_name=data["cycle_name"], cycle_start=data["cycle_start"],
+                cycle_end=data["cycle_end"], via="web",
+            )  # fmt: skip
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            request.session[SESSION_KEY] = membership.workspace.key
+            messages.success(request, f"{membership.workspace.name} is ready: you are its admin.")
+            return redirect("home")
+    return render(request, "accounts/workspace_new.html", {"form": form})
 
 
 @require_POST
@@ -143,11 +264,25 @@ def member_remove(request: AuthenticatedRequest, member_id: int) -> HttpResponse
     return redirect("accounts:settings")
 
 
+@member_required
+def tokens_page(request: AuthenticatedRequest) -> HttpResponse:
+    """The caller's API tokens (an admin: every token of the workspace); POST makes one."""
+    if request.method == "POST":
+        return token_create(request)
+    access.check(request.membership, Action.TOKEN, OWN)
+    return render(request, "accounts/tokens.html", tokens_context(request))
+
+
+def tokens_context(request: AuthenticatedRequest, **extra: Any) -> dict[str, Any]:
+    rows = access.tokens_for(request.membership).select_related("user").order_by("-created_at")
+    return {"tokens": rows, "token_form": TokenForm(), **extra}
+
+
 @require_POST
 @member_required
 def token_create(request: AuthenticatedRequest) -> HttpResponse:
-    """A token for the signed-in admin, shown once on the page that answers."""
-    access.check(request.membership, Action.MANAGE)
+    """A token for the signed-in member, shown once on the page that answers."""
+    access.check(request.membership, Action.TOKEN, OWN)
     form = TokenForm(request.POST)
     raw = None
     if form.is_valid():
@@ -157,19 +292,17 @@ def token_create(request: AuthenticatedRequest) -> HttpResponse:
             )
         except DomainError as error:
             form.add_error(None, error.message)
-    context = settings_context(request, token_form=form, new_token=raw)
-    return render(request, "accounts/settings.html", context)
+    context = tokens_context(request, token_form=form, new_token=raw)
+    response = render(request, "accounts/tokens.html", context)
+    add_never_cache_headers(response)  # the only copy of the token: no cache may keep it
+    return response
 
 
 @require_POST
 @member_required
 def token_revoke(request: AuthenticatedRequest, token_id: int) -> HttpResponse:
-    access.check(request.membership, Action.MANAGE)
-    token = ApiToken.objects.filter(
-        workspace_id=request.membership.workspace_id, pk=token_id
-    ).first()
-    if token is None:
-        raise NotFound("token")
+    """A member revokes one of their tokens; an admin any token of the workspace."""
+    token = access.get_token(request.membership, token_id)
     tokens.revoke_token(token, actor=request.membership, via="web")
     messages.success(request, f"Token {token.prefix}… is revoked.")
-    return redirect("accounts:settings")
+    return redirect("accounts:tokens")

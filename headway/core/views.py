@@ -141,5 +141,6 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         "leads": bool(access.team_context(membership).led_subtree),
         "activity": activity,
         "can_check_in": can_check_in,
+        "has_open_cycle": bool(cycles),
     }
     return render(request, "core/home.html", context)

@@ -18,6 +18,7 @@ class Action(Choice):
     CHECK_IN = "check_in"  # key results
     POST_VALUE = "post_value"  # KPI values
     MANAGE = "manage"  # teams, cycles, members, other people's tokens, workspace settings
+    TOKEN = "token"  # noqa: S105 (an action: hold API tokens; is_owner = the caller's own)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +52,22 @@ def may(role: Role, action: Action, relation: Relation = Relation()) -> bool:
     """Whether the caller may take `action` on an object they can see.
 
     admin: everything. member: view, and create / edit / check in / post values on what they
-    own or what belongs to one of their teams; never manage. viewer: view only.
+    own or what belongs to one of their teams; never manage. viewer: view only. Everyone may
+    hold API tokens of their own (a viewer's token reads only, as the viewer does).
     """
     if action is Action.VIEW or role is Role.ADMIN:
         return True
+    if action is Action.TOKEN:
+        return relation.is_owner
     if role is Role.VIEWER or action is Action.MANAGE:
         return False
     return relation.is_owner or relation.in_team
+
+
+def may_create_workspace(*, is_staff: bool, anyone_allowed: bool) -> bool:
+    """Whether a signed-in user may create a workspace (and become its admin).
+
+    Staff and superusers may (the operator, after `headway createsuperuser`); anyone signed in
+    may when the instance allows it (HEADWAY_ANYONE_CREATES_WORKSPACES, docs/members.md).
+    """
+    return is_staff or anyone_allowed

@@ -56,6 +56,7 @@ VERB_PHRASES = {
     "check_ins_recorded": "recorded check-ins on",
     "values_recorded": "recorded values of",
     "joined": "added",
+    "invited": "sent",  # "Ada sent the invitation sam as member"
 }
 SUBJECT_NOUNS = {
     "key_result": "key result",

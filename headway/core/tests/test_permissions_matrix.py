@@ -234,3 +234,59 @@ def test_a_check_in_on_the_day_is_stored_once_for_the_permitted(api_as, places):
     )
     assert response.status == 201
     assert response.json["at"] == date(2026, 2, 2).isoformat()
+
+
+# Account pages (docs/members.md): API tokens are one's own (an admin: any of the workspace);
+# invitations are an admin's. Targets: own = the caller's token, other = a token of someone else
+# in acme (for invitations: an acme invitation), foreign = one of globex. A refusal changes nothing.
+PAGE_TABLE: list[tuple[str, dict[str, str], dict[str, tuple[int, int, int]]]] = [
+    (
+        "/settings/tokens/{token}/revoke/",
+        {},
+        {"admin": (302, 302, 404), "member": (302, 404, 404), "viewer": (302, 404, 404)},
+    ),
+    (
+        "/settings/invitations/{invitation}/revoke/",
+        {},
+        {"admin": (302, 302, 404), "member": (403, 403, 404), "viewer": (403, 403, 404)},
+    ),
+]
+
+
+@pytest.mark.parametrize("persona", ["admin", "member", "viewer"])
+def test_account_pages_follow_the_table(world, persona):
+    from django.test import Client
+
+    from headway.accounts import tokens
+    from headway.accounts.models import ApiToken, Invitation
+
+    client = Client()
+    client.force_login(world.user(persona))
+    for path, data, expected in PAGE_TABLE:
+        for index, target in enumerate(TARGETS):
+            ApiToken.objects.all().delete()
+            Invitation.objects.all().delete()
+            holder = {"own": getattr(world, persona), "other": world.lead}.get(
+                target, world.stranger
+            )
+            token, _ = tokens.create_token(holder, actor=holder)
+            invitation = Invitation.objects.create(workspace=holder.workspace, login="someone")
+            url = path.format(token=token.pk, invitation=invitation.pk)
+            status = client.post(url, data).status_code
+            assert status == expected[persona][index], (url, target)
+            if status != 302:
+                token.refresh_from_db()
+                assert token.revoked_at is None
+                assert Invitation.objects.get().state == "pending"
+
+
+@pytest.mark.parametrize("persona", ["admin", "member", "viewer"])
+def test_everyone_creates_a_token_of_their_own_on_the_page(world, persona):
+    from django.test import Client
+
+    from headway.accounts.models import ApiToken
+
+    client = Client()
+    client.force_login(world.user(persona))
+    assert client.post("/settings/tokens/", {"name": "mine"}).status_code == 200
+    assert ApiToken.objects.get(name="mine").user == world.user(persona)

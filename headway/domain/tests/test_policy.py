@@ -4,7 +4,7 @@ from itertools import product
 
 import pytest
 
-from headway.domain.policy import Action, Relation, can_see, may
+from headway.domain.policy import Action, Relation, can_see, may, may_create_workspace
 from headway.domain.types import Role, Visibility
 
 STRANGER = Relation()
@@ -30,12 +30,12 @@ ALLOWED: dict[Role, dict[str, frozenset[Action]]] = {
     Role.ADMIN: dict.fromkeys(RELATIONS, EVERYTHING),
     Role.MEMBER: {
         "stranger": VIEW_ONLY,
-        "owner": VIEW_ONLY | WRITES,
+        "owner": VIEW_ONLY | WRITES | {Action.TOKEN},
         "team member": VIEW_ONLY | WRITES,
         "lead above": VIEW_ONLY,
         "team lead": VIEW_ONLY | WRITES,
     },
-    Role.VIEWER: dict.fromkeys(RELATIONS, VIEW_ONLY),
+    Role.VIEWER: dict.fromkeys(RELATIONS, VIEW_ONLY) | {"owner": VIEW_ONLY | {Action.TOKEN}},
 }
 
 # (visibility, relation) -> seen by a member or a viewer. Admins see everything.
@@ -78,6 +78,18 @@ class TestMay:
 
     def test_a_viewer_may_not_check_in_even_on_what_they_own(self) -> None:
         assert may(Role.VIEWER, Action.CHECK_IN, Relation(is_owner=True, in_team=True)) is False
+
+
+class TestTokensAndWorkspaces:
+    @pytest.mark.parametrize("role", list(Role))
+    def test_everyone_holds_tokens_of_their_own_and_only_an_admin_others(self, role: Role) -> None:
+        assert may(role, Action.TOKEN, OWNER) is True
+        assert may(role, Action.TOKEN, LEAD_OF_TEAM) is (role is Role.ADMIN)
+
+    def test_staff_create_workspaces_and_others_only_when_the_instance_allows(self) -> None:
+        assert may_create_workspace(is_staff=True, anyone_allowed=False) is True
+        assert may_create_workspace(is_staff=False, anyone_allowed=False) is False
+        assert may_create_workspace(is_staff=False, anyone_allowed=True) is True
 
 
 class TestCanSee:

@@ -509,6 +509,8 @@ WRITES = [
     ("/kpis/k/values/", {"at": "2026-02-15", "value": "1"}),
     ("/teams/new/", {"name": "Hacked", "kind": "team"}),
     ("/teams/web/edit/", {"name": "Hacked", "kind": "team"}),
+    ("/settings/members/", {"add-login": "sam", "add-role": "admin"}),
+    ("/settings/invitations/{invitation}/revoke/", {}),
 ]  # fmt: skip
 
 
@@ -526,11 +528,15 @@ def test_a_viewers_write_is_refused_and_changes_nothing(world, okr, path, data, 
         models = (Event, CheckIn, KeyResult, Initiative, Objective, Dependency)
         return tuple(model.objects.count() for model in models)
 
+    from headway.accounts.models import Invitation
+
+    invitation = Invitation.objects.create(workspace=world.workspace, login="someone")
     before = state()
-    path = path.format(dependency=dependency.pk)
+    path = path.format(dependency=dependency.pk, invitation=invitation.pk)
     response = signed_in(world, "viewer").post(path, data, **(HX if htmx else {}))
     assert response.status_code == 403
     assert state() == before
     assert Initiative.objects.get(key="cdn").title == "Put assets on a CDN"
     assert not Objective.objects.filter(title="Hacked").exists()
     assert Cycle.objects.get(key="2026-q1").state == "active"
+    assert list(Invitation.objects.values_list("login", "state")) == [("someone", "pending")]
