@@ -4,7 +4,8 @@ Errors are mapped here once, each to `{"detail": "<field>: <message>", "field": 
 422 the request does not match the OpenAPI schema (wrong type, out of range, unknown field);
 400 the body is not JSON, or it matches the schema but breaks a rule (unknown key, end before
 start); 401 no valid token or session; 403 the role forbids it; 404 unknown or not visible;
-409 a key is taken or the object's state forbids the change; 413 the body is too large.
+409 a key is taken or the object's state forbids the change; 413 the body is too large;
+503 the database is busy or read-only: nothing was written, retry after `Retry-After` seconds.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import DataError, IntegrityError
+from django.db import DatabaseError, DataError, IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
@@ -23,6 +24,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from headway.accounts.api import router as accounts_router
+from headway.core import database
 from headway.core.api_auth import TokenAuth, WorkspaceSessionAuth
 from headway.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from headway.kpis.api import router as kpis_router
@@ -143,3 +145,15 @@ def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
     # The schemas bound every field, so this is a safety net: a value the database cannot
     # store is the caller's input, not a server fault.
     return error(request, 400, "body: a value cannot be stored (too long or out of range)", None)
+
+
+@api.exception_handler(DatabaseError)
+def on_database_unavailable(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    # 503 + Retry-After when the database is busy, read-only or full; any other error stays a 500.
+    problem = database.classify(exc)
+    if problem is None:
+        raise exc
+    logger.warning("API write refused, database %s: %s", problem.reason, exc)
+    response = error(request, 503, problem.message, None)
+    response["Retry-After"] = str(problem.retry_after)
+    return response

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "headway.core.database.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,10 +137,12 @@ TEMPLATES = [
 # On SQLite every atomic() block starts with BEGIN IMMEDIATE, so concurrent writers wait for
 # the lock (up to `timeout` seconds) instead of failing with "database is locked" when a
 # read-then-write transaction tries to upgrade its lock (docs/deployment.md).
+# Each connection sets only what writes nothing, so a read-only database still serves reads:
+# WAL mode is persistent in the file and set once, by `headway migrate` (headway.core.database).
 SQLITE_OPTIONS: dict[str, Any] = {
     "transaction_mode": "IMMEDIATE",
-    "timeout": 20,
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "timeout": envint("HEADWAY_SQLITE_BUSY_TIMEOUT", 20),
+    "init_command": "PRAGMA synchronous=NORMAL;",
 }
 _database_url = os.environ.get("DATABASE_URL", "")
 if _database_url:

@@ -15,3 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+# A database that is busy, read-only or full answers 503, not 500 (headway.core.database).
+handler500 = "headway.core.database.server_error"
+handler400 = "headway.core.database.bad_request"

@@ -41,11 +41,20 @@ def change_role(membership: Membership, role: Role, *, actor: User | None, via: 
 
 
 def ensure_another_admin(membership: Membership) -> None:
-    """Refuse to take away the workspace's last admin (rows locked until the change commits)."""
-    admins = Membership.objects.select_for_update().filter(
-        workspace_id=membership.workspace_id, role=Role.ADMIN.value
+    """Refuse to take away the workspace's last admin.
+
+    Every admin membership of the workspace is locked, in id order, until the change commits
+    (PostgreSQL; SQLite's BEGIN IMMEDIATE already serializes writers), and the decision is taken
+    on the roles as stored now: two admins demoting each other at once queue for the same locks
+    in the same order (no deadlock), and the second sees the first's change and is refused.
+    """
+    admins = list(
+        Membership.objects.select_for_update()
+        .filter(workspace_id=membership.workspace_id, role=Role.ADMIN.value)
+        .order_by("id")
+        .values_list("id", flat=True)
     )
-    if membership.role == Role.ADMIN.value and not admins.exclude(pk=membership.pk).exists():
+    if admins == [membership.pk]:
         raise Conflict("a workspace needs at least one admin", field="role")
 
 

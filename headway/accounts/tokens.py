@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from headway.accounts.models import ApiToken, Membership, hash_token
+from headway.core.database import brief_lock_wait
 from headway.core.errors import Conflict, Invalid, NotFound
 from headway.history.actions import record
 
+logger = logging.getLogger(__name__)
+
 TOKEN_PREFIX = "hw_"  # noqa: S105 (not a secret: marks Headway tokens in logs)
+# Writing last_used_at on every request would turn every read into a write: once a minute is
+# enough to tell which tokens are in use.
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 @transaction.atomic
@@ -77,3 +84,29 @@ def revoke_token(token: ApiToken, *, actor: Membership | None, via: str = "") ->
             via=via,
         )
     return token
+
+
+def note_use(token: ApiToken, now: datetime | None = None) -> None:
+    """Record that `token` was just used: at most once a minute, and never at a request's cost.
+
+    This is the only write a reading request makes, so it must not make a read wait or fail:
+    it runs on its own (autocommit, outside any transaction of the request's), waits at most a
+    moment for SQLite's write lock (a long import holds it for minutes), and when the database
+    cannot take it (busy, read-only, full) the use is simply not recorded this time.
+    """
+    now = now or timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at <= LAST_USED_PRECISION:
+        return
+    update = ApiToken.objects.filter(pk=token.pk)
+    try:
+        if connection.in_atomic_block:
+            # Someone's transaction is open (tests): a savepoint keeps a failure out of it.
+            with transaction.atomic():
+                update.update(last_used_at=now)
+        else:
+            with brief_lock_wait():
+                update.update(last_used_at=now)
+    except DatabaseError as exc:
+        logger.info("token %s… last use not recorded: %s", token.prefix, exc)
+        return
+    token.last_used_at = now

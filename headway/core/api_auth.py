@@ -6,15 +6,14 @@ Both answer with the caller's `Membership` (user + workspace + role), which ninj
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from headway.accounts.models import ApiToken, Membership, hash_token
+from headway.accounts.tokens import note_use
 from headway.core.middleware import current_membership
 
 if TYPE_CHECKING:
@@ -25,9 +24,6 @@ if TYPE_CHECKING:
 else:
     ApiRequest = HttpRequest
 
-# Writing last_used_at on every request would turn every read into a write: once a minute is
-# enough to tell which tokens are in use.
-LAST_USED_PRECISION = timedelta(minutes=1)
 MAX_TOKEN_LENGTH = 200
 
 
@@ -38,7 +34,7 @@ class TokenAuth(HttpBearer):
         if not token or len(token) > MAX_TOKEN_LENGTH:
             return None
         row = ApiToken.objects.filter(digest=hash_token(token)).only(
-            "id", "user_id", "workspace_id", "expires_at", "revoked_at", "last_used_at"
+            "id", "prefix", "user_id", "workspace_id", "expires_at", "revoked_at", "last_used_at"
         )
         api_token = row.first()
         if api_token is None or not api_token.is_active:
@@ -50,9 +46,7 @@ class TokenAuth(HttpBearer):
         )
         if membership is None or not membership.user.is_active:
             return None
-        now = timezone.now()
-        if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_PRECISION:
-            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        note_use(api_token)  # at most once a minute; never fails the request
         return membership
 
 

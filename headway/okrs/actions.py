@@ -27,12 +27,27 @@ from headway.domain.carry import carried_start, is_unfinished
 from headway.domain.progress import validate_kr
 from headway.domain.types import CycleState, Metric, RuleViolation
 from headway.history.actions import delete_recorded, record, save_changed, save_created
-from headway.kpis.models import KPIValue
+from headway.kpis.models import KPI, KPIValue
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
 from headway.okrs.scoring import Scoreboard, freeze, kr_input, scoreboard
 
 
 def ensure_open(cycle: Cycle) -> None:
+    """Refuse a change in a closed cycle, deciding on its state as stored right now.
+
+    The caller's `cycle` may have been read before its transaction began, so the state is read
+    again with the cycle's row locked until the transaction ends (PostgreSQL; on SQLite, BEGIN
+    IMMEDIATE already serializes writers). A check-in racing close_cycle therefore either
+    commits before the close freezes the figures, or waits and is refused (docs/scoring.md).
+    """
+    state = (
+        Cycle.objects.select_for_update(no_key=True)
+        .filter(pk=cycle.pk)
+        .values_list("state", flat=True)
+        .first()
+    )
+    if state is not None:
+        cycle.state = state
     if cycle.is_closed:
         raise Conflict(
             f"cycle {cycle.key!r} is closed: its scores are final. An admin may reopen it.",
@@ -80,6 +95,7 @@ def update_cycle(cycle: Cycle, *, actor: User | None, via: str = "", **fields: A
 @transaction.atomic
 def close_cycle(cycle: Cycle, *, actor: User | None, via: str = "") -> Cycle:
     """Close a cycle: its figures as of its end date are frozen and check-ins are refused."""
+    lock_for_closing(cycle)
     if cycle.is_closed:
         raise Conflict(f"cycle {cycle.key!r} is already closed", field="state")
     cycle.frozen_figures = freeze(cycle)
@@ -87,6 +103,22 @@ def close_cycle(cycle: Cycle, *, actor: User | None, via: str = "") -> Cycle:
     cycle.save(update_fields=["state", "frozen_figures", "updated_at"])
     record(cycle.workspace, actor=actor, verb="closed", subject=cycle, summary=str(cycle), via=via)
     return cycle
+
+
+def lock_for_closing(cycle: Cycle) -> None:
+    """Lock the cycle's row, then the KPIs its key results follow (in id order), and re-read
+    the state: writes that got there first are committed and counted in the frozen figures;
+    check-ins that come later see the cycle closed, KPI values land after the freeze."""
+    fresh = Cycle.objects.select_for_update(no_key=True).filter(pk=cycle.pk).first()
+    if fresh is not None:
+        cycle.state, cycle.frozen_figures = fresh.state, fresh.frozen_figures
+    followed = KeyResult.objects.filter(objective__cycle_id=cycle.pk, kpi__isnull=False)
+    list(
+        KPI.objects.select_for_update()
+        .filter(pk__in=followed.values("kpi_id"))
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
 
 
 @transaction.atomic

@@ -211,7 +211,10 @@ class Importer:
         through = Team.members.through.objects.filter(team__workspace=ws)
         for row_id, team_id, user_id in through.values_list("id", "team_id", "user_id"):
             self.team_members[team_id][user_id] = row_id
-        self.cycles = by_key(Cycle.objects.filter(workspace=ws))
+        # Locked like okrs.actions.ensure_open: a cycle closed meanwhile is seen closed.
+        self.cycles = by_key(
+            Cycle.objects.filter(workspace=ws).select_for_update(no_key=True).order_by("id")
+        )
         self.kpis = by_key(KPI.objects.filter(workspace=ws))
         self.objectives = by_key(Objective.objects.filter(workspace=ws))
         self.key_results = by_key(KeyResult.objects.filter(workspace=ws))
