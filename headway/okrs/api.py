@@ -174,16 +174,6 @@ def objective_fields(membership: Membership, fields: dict[str, Any]) -> dict[str
     return fields
 
 
-def check_placement(membership: Membership, objective: Objective, fields: dict[str, Any]) -> None:
-    """A member may only give an objective an owner and team they could create it with."""
-    if "owner" in fields or "team" in fields:
-        access.check_placement(
-            membership,
-            owner=fields.get("owner", objective.owner),
-            team=fields.get("team", objective.team),
-        )
-
-
 def one_objective(membership: Membership, key: str, as_of: date) -> ObjectiveOut:
     objective = access.get_objective(membership, key)
     return objective_out(objective, board_for([objective.cycle], as_of))
@@ -218,7 +208,7 @@ def list_objectives(
 def create_objective(request: ApiRequest, payload: ObjectiveIn) -> Status[ObjectiveOut]:
     """Add an objective. Members: one they own or of one of their teams."""
     fields = objective_fields(request.auth, with_owner(request, payload, payload.model_dump()))
-    check_placement(request.auth, Objective(), fields)
+    access.check_write(request.auth, Objective(), fields)
     objective = actions.create_objective(
         request.auth.workspace, actor=request.auth.user, via="api", **fields
     )
@@ -237,7 +227,7 @@ def update_objective(request: ApiRequest, key: PathKey, payload: ObjectivePatch)
     """Change an objective. Members: theirs or their teams'."""
     objective = access.get_objective(request.auth, key, Action.EDIT)
     fields = objective_fields(request.auth, changes_of(payload))
-    check_placement(request.auth, objective, fields)
+    access.check_write(request.auth, objective, fields)
     actions.update_objective(objective, actor=request.auth.user, via="api", **fields)
     return one_objective(request.auth, key, today_in(request.auth.workspace.timezone))
 
@@ -315,11 +305,7 @@ def create_key_result(
     """Add a key result. Members: in an objective of theirs or their teams', or owned by them."""
     objective = access.get_objective(request.auth, key)
     fields = key_result_fields(request.auth, with_owner(request, payload, payload.model_dump()))
-    owner = fields["owner"]
-    relation = access.relation_for_new_under(
-        request.auth, objective, owner_id=owner.pk if owner else None
-    )
-    access.check(request.auth, Action.CREATE, relation)
+    access.check_write(request.auth, KeyResult(objective=objective), fields)
     kr = actions.create_key_result(objective, actor=request.auth.user, via="api", **fields)
     return Status(
         201, one_key_result(request.auth, kr.key, today_in(request.auth.workspace.timezone))
@@ -335,12 +321,7 @@ def get_key_result(request: ApiRequest, key: PathKey, day: Query[AsOfParams]) ->
 def update_key_result(request: ApiRequest, key: PathKey, payload: KeyResultPatch) -> KeyResultOut:
     kr = access.get_key_result(request.auth, key, Action.EDIT)
     fields = key_result_fields(request.auth, changes_of(payload))
-    if "owner" in fields:
-        owner = fields["owner"]
-        relation = access.relation_for_new_under(
-            request.auth, kr.objective, owner_id=owner.pk if owner else None
-        )
-        access.check(request.auth, Action.EDIT, relation)
+    access.check_write(request.auth, kr, fields)
     actions.update_key_result(kr, actor=request.auth.user, via="api", **fields)
     return one_key_result(request.auth, key, today_in(request.auth.workspace.timezone))
 
@@ -417,14 +398,6 @@ def initiative_fields(membership: Membership, fields: dict[str, Any]) -> dict[st
     return fields
 
 
-def check_initiative(membership: Membership, action: Action, fields: dict[str, Any]) -> None:
-    owner = fields["owner"]
-    relation = access.relation_for_new_under(
-        membership, fields["objective"], owner_id=owner.pk if owner else None
-    )
-    access.check(membership, action, relation)
-
-
 @router.get("/initiatives", response=responds(200, InitiativePage), tags=["initiatives"])
 def list_initiatives(request: ApiRequest, page: Query[PageParams]) -> dict[str, Any]:
     """The initiatives of the objectives the caller can see."""
@@ -436,7 +409,7 @@ def list_initiatives(request: ApiRequest, page: Query[PageParams]) -> dict[str, 
 @router.post("/initiatives", response=responds(201, InitiativeOut), tags=["initiatives"])
 def create_initiative(request: ApiRequest, payload: InitiativeIn) -> Status[InitiativeOut]:
     fields = initiative_fields(request.auth, with_owner(request, payload, payload.model_dump()))
-    check_initiative(request.auth, Action.CREATE, fields)
+    access.check_write(request.auth, Initiative(), fields)
     initiative = actions.create_initiative(
         request.auth.workspace, actor=request.auth.user, via="api", **fields
     )
@@ -452,9 +425,7 @@ def get_initiative(request: ApiRequest, key: PathKey) -> InitiativeOut:
 def update_initiative(request: ApiRequest, key: PathKey, payload: InitiativePatch) -> InitiativeOut:
     initiative = access.get_initiative(request.auth, key, Action.EDIT)
     fields = initiative_fields(request.auth, changes_of(payload))
-    if "owner" in fields or "objective" in fields:
-        placed = {"owner": initiative.owner, "objective": initiative.objective, **fields}
-        check_initiative(request.auth, Action.EDIT, placed)
+    access.check_write(request.auth, initiative, fields)
     actions.update_initiative(initiative, actor=request.auth.user, via="api", **fields)
     return initiative_out(initiative)
 

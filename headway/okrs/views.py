@@ -219,7 +219,8 @@ def initiative_status(request: AuthenticatedRequest, key: str) -> HttpResponse:
 @require_POST
 @member_required
 def initiative_create(request: AuthenticatedRequest, key: str) -> HttpResponse:
-    objective = access.get_objective(request.membership, key, Action.CREATE)
+    objective = access.get_objective(request.membership, key)
+    access.check_write(request.membership, Initiative(objective=objective))
     form = InitiativeForm(request.POST)
     if form.is_valid():
         siblings = Initiative.objects.filter(workspace_id=objective.workspace_id)

@@ -138,7 +138,7 @@ def save_objective(
 ) -> Objective | None:
     membership = request.membership
     data = dict(form.cleaned_data)
-    access.check_placement(membership, owner=data.get("owner"), team=data.get("team"))
+    access.check_write(membership, Objective(), data)
     workspace = membership.workspace
     try:
         with transaction.atomic():
@@ -188,6 +188,7 @@ def objective_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
     form = ObjectiveForm(membership, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        access.check_write(membership, objective, changed)
         try:
             actions.update_objective(objective, actor=request.user, via="web", **changed)
             return redirect("okrs:objective", key=objective.key)
@@ -245,12 +246,7 @@ def initiative_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        if "owner" in changed:  # a member may not hand it to someone they could not give it to
-            owner = changed["owner"]
-            relation = access.relation_for_new_under(
-                membership, objective, owner_id=owner.pk if owner else None
-            )
-            access.check(membership, Action.EDIT, relation)
+        access.check_write(membership, initiative, changed)
         try:
             actions.update_initiative(initiative, actor=request.user, via="web", **changed)
             return redirect("okrs:objective", key=objective.key)
@@ -292,6 +288,7 @@ def key_result_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        access.check_write(request.membership, kr, changed)
         try:
             actions.update_key_result(kr, actor=request.user, via="web", **changed)
             return redirect("okrs:objective", key=kr.objective.key)
@@ -303,7 +300,8 @@ def key_result_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
 @member_required
 def key_result_create(request: AuthenticatedRequest, key: str) -> HttpResponse:
     """Add one more key result to an objective."""
-    objective = access.get_objective(request.membership, key, Action.CREATE)
+    objective = access.get_objective(request.membership, key)
+    access.check_write(request.membership, KeyResult(objective=objective))
     form = KeyResultForm(request.POST or None, membership=request.membership)
     if request.method == "POST" and form.is_valid():
         taken = set(objective.key_results.values_list("key", flat=True))
