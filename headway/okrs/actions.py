@@ -11,7 +11,7 @@ import math
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from headway.accounts.models import User, Workspace
 from headway.core.errors import Conflict, Invalid
@@ -275,7 +275,22 @@ def create_dependency(
         )
     if sources[0] == targets[0]:
         raise Invalid("depends_on_objective", "an object cannot depend on itself")
-    save_created(dependency, actor=actor, via=via)
+    same = {
+        name: getattr(dependency, name)
+        for name in ("objective", "key_result", "depends_on_objective", "depends_on_key_result")
+    }
+    duplicate = Conflict(
+        f"“{sources[0]}” already depends on “{targets[0]}”",
+        field="depends_on_objective"
+        if dependency.depends_on_objective
+        else "depends_on_key_result",
+    )
+    if Dependency.objects.filter(workspace=workspace, **same).exists():
+        raise duplicate
+    try:
+        save_created(dependency, actor=actor, via=via)
+    except IntegrityError as error:  # the same dependency added at the same moment
+        raise duplicate from error
     return dependency
 
 

@@ -30,7 +30,7 @@ from headway.okrs.forms import (
     RetrospectiveForm,
     TreeFilterForm,
 )
-from headway.okrs.models import CheckIn, Cycle, Initiative, KeyResult, Objective
+from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
 from headway.okrs.scoring import Scoreboard, scoreboard
 from headway.teams.models import Team
 
@@ -260,17 +260,42 @@ def dependencies_context(
     """What `objective` (or one of its key results) depends on, and the form to add one."""
     membership = request.membership
     can_edit = allowed(membership, Action.EDIT, access.objective_relation(membership, objective))
-    depends_on = (
+    depends_on = list(
         access.dependencies_for(membership)
         .filter(Q(objective=objective) | Q(key_result__objective=objective))
-        .select_related("depends_on_objective", "depends_on_key_result")
+        .select_related(
+            "depends_on_objective__cycle", "depends_on_key_result__objective__cycle", "key_result"
+        )
     )
+    rows = dependency_rows(depends_on, as_of=today(membership))
     return {
         "objective": objective,
-        "depends_on": depends_on,
+        "depends_on": rows,
+        "blocked_by": [row for row in rows if row["status"] == "off_track"],
         "can_edit_dependencies": can_edit,
         "dependency_form": form or (DependencyForm(membership, objective) if can_edit else None),
     }
+
+
+def dependency_rows(dependencies: list[Dependency], *, as_of: Any) -> list[dict[str, Any]]:
+    """Each dependency with the status and progress of what it depends on (one scoreboard)."""
+    targets = [d.depends_on_objective or d.depends_on_key_result.objective for d in dependencies]  # type: ignore[union-attr]
+    board = scoreboard({o.cycle_id: o.cycle for o in targets}.values(), as_of=as_of)
+    rows = []
+    for d in dependencies:
+        figures: Any = (
+            board.objectives.get(d.depends_on_objective_id)
+            if d.depends_on_objective_id
+            else board.key_results.get(d.depends_on_key_result_id or 0)
+        )
+        rows.append(
+            {
+                "d": d,
+                "status": figures.status if figures else None,
+                "progress": figures.progress if figures else None,
+            }
+        )
+    return rows
 
 
 @require_POST
