@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from headway.accounts.models import User, Workspace
 from headway.core.errors import Conflict, Invalid
 from headway.core.timeutil import today_in
+from headway.domain.kr_count import check_key_result_count
 from headway.domain.progress import validate_kr
 from headway.domain.types import CycleState, RuleViolation
 from headway.history.actions import delete_recorded, record, save_changed, save_created
@@ -153,7 +154,14 @@ def create_key_result(
     objective: Objective, *, actor: User | None, via: str = "", **fields: Any
 ) -> KeyResult:
     ensure_open(objective.cycle)
-    fields.setdefault("position", objective.key_results.count())
+    # Lock the objective so that two key results added at once cannot make a sixth.
+    Objective.objects.select_for_update().filter(pk=objective.pk).exists()
+    count = objective.key_results.count()
+    try:
+        check_key_result_count(count + 1)
+    except RuleViolation as error:
+        raise Invalid(error.field, f"{error.reason}; “{objective}” has {count}") from error
+    fields.setdefault("position", count)
     kr = KeyResult(workspace_id=objective.workspace_id, objective=objective, **fields)
     validate_key_result(kr)
     save_created(kr, actor=actor, via=via)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.db.models import Count, QuerySet
 from ninja import Query, Router, Status
 
 from headway.accounts import access
@@ -33,6 +34,7 @@ from headway.core.api_schemas import (
     responds,
 )
 from headway.core.timeutil import today_in
+from headway.domain.kr_count import key_result_warnings
 from headway.domain.policy import Action
 from headway.okrs import actions
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
@@ -158,7 +160,19 @@ def objective_out(objective: Objective, board: Scoreboard) -> ObjectiveOut:
         status=figures.status if figures else None,
         score=figures.score if figures else None,
         expected=figures.expected if figures else 0.0,
+        warnings=key_result_warnings(kr_count(objective)),
     )
+
+
+def kr_count(objective: Objective) -> int:
+    """The number of key results, annotated by `with_kr_count` on lists (one query otherwise)."""
+    count: int | None = getattr(objective, "kr_count", None)
+    return objective.key_results.count() if count is None else count
+
+
+def with_kr_count(rows: QuerySet[Objective]) -> QuerySet[Objective]:
+    """Each objective with the number of its key results (`kr_count`), in the same query."""
+    return rows.annotate(kr_count=Count("key_results"))
 
 
 def objective_fields(membership: Membership, fields: dict[str, Any]) -> dict[str, Any]:
@@ -188,7 +202,7 @@ def list_objectives(
 ) -> dict[str, Any]:
     """The objectives the caller can see, by key, with their figures."""
     as_of = day_of(request.auth, day)
-    rows = access.objectives_for(request.auth).select_related(*OBJECTIVE_RELATED)
+    rows = with_kr_count(access.objectives_for(request.auth).select_related(*OBJECTIVE_RELATED))
     for name, lookup in (("cycle", "cycle__key"), ("team", "team__key"), ("parent", "parent__key")):
         if (value := getattr(filters, name)) is not None:
             rows = rows.filter(**{lookup: value})

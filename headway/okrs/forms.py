@@ -10,12 +10,14 @@ from django.forms import formset_factory
 
 from headway.accounts.models import Membership, User
 from headway.core.forms import DateInput
+from headway.domain.kr_count import check_key_result_count
 from headway.domain.types import (
     CycleState,
     Direction,
     InitiativeStatus,
     Metric,
     ObjectiveKind,
+    RuleViolation,
     Visibility,
 )
 from headway.kpis.models import KPI
@@ -104,14 +106,16 @@ class KeyResultForm(forms.Form):
 
 
 class BaseKeyResultFormSet(forms.BaseFormSet[KeyResultForm]):
-    """2 to 5 key results: empty rows are ignored."""
+    """Up to 5 key results (domain.kr_count; fewer than 2 is a flagged draft): empty rows are
+    ignored."""
 
     def clean(self) -> None:
         if any(self.errors):
             return
-        filled = filled_forms(self)
-        if not 2 <= len(filled) <= 5:
-            raise forms.ValidationError("Give between 2 and 5 key results.")
+        try:
+            check_key_result_count(len(filled_forms(self)))
+        except RuleViolation as error:
+            raise forms.ValidationError(f"Key results: {error.reason}.") from error
 
 
 def filled_forms(formset: forms.BaseFormSet[KeyResultForm]) -> list[KeyResultForm]:

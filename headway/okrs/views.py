@@ -18,6 +18,7 @@ from headway.core.forms import show_error, unique_key
 from headway.core.htmx import render_page_or_partial
 from headway.core.http import AuthenticatedRequest, allowed, today
 from headway.core.middleware import member_required
+from headway.domain.kr_count import MAX_KEY_RESULTS, key_result_warnings
 from headway.domain.policy import Action, Relation
 from headway.domain.types import CycleState
 from headway.history.models import Event
@@ -187,6 +188,8 @@ def objective_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
         ).select_related("actor", "objective")[:30],
         "can_edit": allowed(membership, Action.EDIT, relation) and not cycle.is_closed,
         "can_check_in": allowed(membership, Action.CHECK_IN, relation) and not cycle.is_closed,
+        "kr_warnings": key_result_warnings(len(krs)),
+        "can_add_key_result": len(krs) < MAX_KEY_RESULTS,
         **initiatives_context(request, objective),
         **dependencies_context(request, objective),
     }

@@ -1,4 +1,4 @@
-"""Create, edit and delete pages for cycles, objectives (with 2-5 key results), key results
+"""Create, edit and delete pages for cycles, objectives (with up to 5 key results), key results
 and initiatives. Deleting asks on a page of its own first, so it works without JavaScript."""
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def kpi_prefill(request: AuthenticatedRequest, key: str) -> tuple[dict[str, Any]
 
 @member_required
 def objective_create(request: AuthenticatedRequest) -> HttpResponse:
-    """An objective with 2 to 5 key results, saved together or not at all."""
+    """An objective with up to 5 key results (2 to 5 once ready), saved together or not at all."""
     membership = request.membership
     access.check(membership, Action.CREATE, Relation(is_owner=True))
     initial: dict[str, Any] = {"owner": request.user, "team": None}
