@@ -155,7 +155,7 @@ def create_key_result(
 ) -> KeyResult:
     ensure_open(objective.cycle)
     # Lock the objective so that two key results added at once cannot make a sixth.
-    Objective.objects.select_for_update().filter(pk=objective.pk).exists()
+    list(Objective.objects.select_for_update().filter(pk=objective.pk).values_list("pk"))
     count = objective.key_results.count()
     try:
         check_key_result_count(count + 1)

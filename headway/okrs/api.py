@@ -316,7 +316,7 @@ def list_key_results(
 def create_key_result(
     request: ApiRequest, key: PathKey, payload: KeyResultIn
 ) -> Status[KeyResultOut]:
-    """Add a key result. Members: in an objective of theirs or their teams', or owned by them."""
+    """Add a key result (at most 5). Members: to an objective they may edit."""
     objective = access.get_objective(request.auth, key)
     fields = key_result_fields(request.auth, with_owner(request, payload, payload.model_dump()))
     access.check_write(request.auth, KeyResult(objective=objective), fields)
@@ -422,6 +422,7 @@ def list_initiatives(request: ApiRequest, page: Query[PageParams]) -> dict[str, 
 
 @router.post("/initiatives", response=responds(201, InitiativeOut), tags=["initiatives"])
 def create_initiative(request: ApiRequest, payload: InitiativeIn) -> Status[InitiativeOut]:
+    """Add an initiative. Members: to an objective they may edit."""
     fields = initiative_fields(request.auth, with_owner(request, payload, payload.model_dump()))
     access.check_write(request.auth, Initiative(), fields)
     initiative = actions.create_initiative(

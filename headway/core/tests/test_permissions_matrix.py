@@ -116,7 +116,7 @@ TABLE: list[tuple[str, str, str | None, dict[str, tuple[int, ...]]]] = [
     (
         "post",
         "/dependencies",
-        '{"objective": "{obj}", "depends_on_objective": "O-SHARED"}',
+        '{"objective": "{obj}", "depends_on_objective": "O-SHARED-2"}',
         CREATE_WITH,
     ),
     ("delete", "/dependencies/{dep}", None, REMOVE),
@@ -132,6 +132,8 @@ def places(world):
     TeamFactory(workspace=world.workspace, key="empty-own", parent=world.web)
     TeamFactory(workspace=world.workspace, key="empty-other", parent=ops)
     shared = ObjectiveFactory(workspace=world.workspace, cycle=world.cycle, key="O-SHARED")
+    # Not yet depended on: a dependency is stored once, so the table adds this one.
+    ObjectiveFactory(workspace=world.workspace, cycle=world.cycle, key="O-SHARED-2")
     glx_cycle = CycleFactory(workspace=world.other, key="glx-q1")
     glx_team = TeamFactory(workspace=world.other, key="glx")
     TeamFactory(workspace=world.other, key="glx-empty")
@@ -262,7 +264,7 @@ PAGE_TABLE: list[tuple[str, dict[str, str], dict[str, tuple[int, ...]]]] = [
     ("/okrs/objectives/{obj}/delete/", {}, P_EDIT),
     ("/okrs/objectives/{obj}/key-results/new/", KR_BODY, P_EDIT),
     ("/okrs/objectives/{obj}/initiatives/", {"title": "New"}, P_EDIT),
-    ("/okrs/objectives/{obj}/dependencies/", {"depends_on": "objective:O-SHARED"}, P_EDIT),
+    ("/okrs/objectives/{obj}/dependencies/", {"depends_on": "objective:O-SHARED-2"}, P_EDIT),
     ("/okrs/dependencies/{dep}/delete/", {}, P_EDIT),
     ("/okrs/key-results/{kr}/edit/", {**KR_BODY, "owner": "ada"}, P_EDIT),
     ("/okrs/initiatives/{ini}/status/", {"status": "done"}, P_EDIT),
