@@ -101,3 +101,11 @@ class TestStatusOnTheObjectivePage:
         assert "Blocked by" not in depends
         assert "Budget approved" in depends
         assert "On track" in depends
+
+    def test_an_off_track_key_result_it_depends_on_is_flagged_too(self, world, two):
+        fast, infra = two
+        budget = infra.key_results.get()
+        DependencyFactory(objective=fast, depends_on_objective=None, depends_on_key_result=budget)
+        CheckInFactory(key_result=budget, at=date(2026, 2, 1), value=1)
+        text = signed_in(world, "viewer").get("/okrs/objectives/fast/").content.decode()
+        assert "Blocked by an off-track key result: Budget approved." in text
