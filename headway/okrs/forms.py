@@ -194,15 +194,23 @@ class DependencyForm(forms.Form):
         from headway.accounts import access
 
         super().__init__(*args, **kw)
+        # What it already depends on is not offered again (a dependency is stored once).
+        taken = list(
+            objective.dependencies.values_list(
+                "depends_on_objective_id", "depends_on_key_result_id"
+            )
+        )
         objectives = (
             access.objectives_for(membership)
             .exclude(pk=objective.pk)
+            .exclude(pk__in=[o for o, _ in taken if o is not None])
             .select_related("cycle")
             .order_by("-cycle__start", "title")
         )
         krs = (
             access.key_results_for(membership)
             .exclude(objective=objective)
+            .exclude(pk__in=[kr for _, kr in taken if kr is not None])
             .select_related("objective")
             .order_by("objective__title", "position")
         )

@@ -61,15 +61,31 @@ class TestOnce:
         assert api.post("/dependencies", body).status == 409
         assert Dependency.objects.count() == 1
 
-    def test_the_page_refuses_a_duplicate_and_says_why(self, world, two):
+    def test_the_page_no_longer_offers_it_and_refuses_it_posted_again(self, world, two):
         client = signed_in(world, "member")
         url = "/okrs/objectives/fast/dependencies/"
+        assert 'value="objective:infra"' in client.get("/okrs/objectives/fast/").content.decode()
         client.post(url, {"depends_on": "objective:infra"})
+        page = client.get("/okrs/objectives/fast/").content.decode()
+        assert 'value="objective:infra"' not in page
+        assert 'value="key_result:budget"' in page  # still offered
         response = client.post(url, {"depends_on": "objective:infra"}, follow=True)
-        assert "already depends on" in response.content.decode()
+        assert "The dependency was not added" in response.content.decode()
         assert Dependency.objects.count() == 1
         text = client.get("/okrs/objectives/fast/").content.decode()
         assert text.count('href="/okrs/objectives/infra/"') == 1
+
+    def test_the_action_refuses_a_duplicate_whoever_calls_it(self, world, two):
+        from headway.core.errors import Conflict
+        from headway.okrs import actions
+
+        fast, infra = two
+        actions.create_dependency(world.workspace, actor=None, objective=fast,
+                                  depends_on_objective=infra)  # fmt: skip
+        with pytest.raises(Conflict, match="already depends on"):
+            actions.create_dependency(world.workspace, actor=None, objective=fast,
+                                      depends_on_objective=infra)  # fmt: skip
+        assert Dependency.objects.count() == 1
 
     def test_the_database_refuses_a_duplicate_row(self, two):
         fast, infra = two
