@@ -191,7 +191,7 @@ def objective_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
         "kr_warnings": key_result_warnings(len(krs)),
         "can_add_key_result": len(krs) < MAX_KEY_RESULTS,
         **initiatives_context(request, objective),
-        **dependencies_context(request, objective),
+        **dependencies_context(request, objective, board=board),
     }
     return render(request, "okrs/objective_detail.html", context)
 
@@ -258,7 +258,10 @@ def initiatives_response(request: AuthenticatedRequest, objective: Objective) ->
 
 
 def dependencies_context(
-    request: AuthenticatedRequest, objective: Objective, form: DependencyForm | None = None
+    request: AuthenticatedRequest,
+    objective: Objective,
+    form: DependencyForm | None = None,
+    board: Scoreboard | None = None,
 ) -> dict[str, Any]:
     """What `objective` (or one of its key results) depends on, and the form to add one."""
     membership = request.membership
@@ -270,7 +273,7 @@ def dependencies_context(
             "depends_on_objective__cycle", "depends_on_key_result__objective__cycle", "key_result"
         )
     )
-    rows = dependency_rows(depends_on, as_of=today(membership))
+    rows = dependency_rows(depends_on, as_of=today(membership), board=board)
     return {
         "objective": objective,
         "depends_on": rows,
@@ -280,10 +283,29 @@ def dependencies_context(
     }
 
 
-def dependency_rows(dependencies: list[Dependency], *, as_of: Any) -> list[dict[str, Any]]:
-    """Each dependency with the status and progress of what it depends on (one scoreboard)."""
-    targets = [d.depends_on_objective or d.depends_on_key_result.objective for d in dependencies]  # type: ignore[union-attr]
-    board = scoreboard({o.cycle_id: o.cycle for o in targets}.values(), as_of=as_of)
+def dependency_rows(
+    dependencies: list[Dependency], *, as_of: Any, board: Scoreboard | None = None
+) -> list[dict[str, Any]]:
+    """Each dependency with the status and progress of what it depends on.
+
+    `board`: figures already computed (the objective's own cycle); only the cycles it lacks are
+    scored, in one more scoreboard.
+    """
+    board = board or Scoreboard(as_of=as_of)
+    missing = {
+        target.cycle_id: target.cycle
+        for d in dependencies
+        if (d.depends_on_objective_id or 0) not in board.objectives
+        and (d.depends_on_key_result_id or 0) not in board.key_results
+        for target in [d.depends_on_objective or d.depends_on_key_result.objective]  # type: ignore[union-attr]
+    }
+    if missing:
+        extra = scoreboard(missing.values(), as_of=as_of)
+        board = Scoreboard(
+            as_of=as_of,
+            objectives={**board.objectives, **extra.objectives},
+            key_results={**board.key_results, **extra.key_results},
+        )
     rows = []
     for d in dependencies:
         figures: Any = (

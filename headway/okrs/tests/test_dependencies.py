@@ -125,3 +125,21 @@ class TestStatusOnTheObjectivePage:
         CheckInFactory(key_result=budget, at=date(2026, 2, 1), value=1)
         text = signed_in(world, "viewer").get("/okrs/objectives/fast/").content.decode()
         assert "Blocked by an off-track key result: Budget approved." in text
+
+    def test_the_status_of_an_objective_of_another_cycle_is_shown(self, world, two):
+        from headway.core.tests.factories import CycleFactory
+
+        fast, _ = two
+        year = CycleFactory(
+            workspace=world.workspace, key="2026", name="2026", start=date(2026, 1, 1),
+            end=date(2026, 12, 31), state="active",
+        )  # fmt: skip
+        yearly = ObjectiveFactory(workspace=world.workspace, cycle=year, title="Yearly goal")
+        kr = KeyResultFactory(objective=yearly, start=0, target=10)
+        CheckInFactory(key_result=kr, at=date(2026, 2, 1), value=3)
+        DependencyFactory(objective=fast, depends_on_objective=yearly)
+        text = signed_in(world, "viewer").get("/okrs/objectives/fast/").content.decode()
+        depends = text[text.index("Depends on") : text.index("Blocks</h3>")]
+        assert "Yearly goal" in depends
+        assert "30%" in depends
+        assert "No data" not in depends
