@@ -8,13 +8,15 @@ the caller's role may not change raises `Forbidden`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from headway.accounts.models import ApiToken, Invitation, Membership, User
 from headway.core.errors import Forbidden, Invalid, NotFound
-from headway.domain.policy import Action, Relation, can_see, may
+from headway.domain.policy import Action, Relation, can_see, may, may_change
 from headway.domain.types import Role, Visibility
 from headway.kpis.models import KPI
 from headway.okrs.models import Cycle, Dependency, Initiative, KeyResult, Objective
@@ -174,14 +176,17 @@ def get_initiative(membership: Membership, key: str, action: Action = Action.VIE
     if initiative is None:
         raise NotFound("initiative", key)
     ensure_visible(membership, initiative.objective, "initiative", key)
+    check(membership, action, initiative_relation(membership, initiative))
+    return initiative
+
+
+def initiative_relation(membership: Membership, initiative: Initiative) -> Relation:
     base = objective_relation(membership, initiative.objective)
-    relation = Relation(
+    return Relation(
         is_owner=base.is_owner or initiative.owner_id == membership.user_id,
         in_team=base.in_team,
         leads_above=base.leads_above,
     )
-    check(membership, action, relation)
-    return initiative
 
 
 def dependencies_for(membership: Membership) -> QuerySet[Dependency]:
@@ -307,31 +312,72 @@ def relation_for_new(
     )
 
 
+# Writes: the one decision for pages and the API ---------------------------------------------
+
+Writable = Objective | KeyResult | Initiative | KPI
+
+#: The fields whose change moves an object: who owns it, and where it belongs.
+PLACEMENT: dict[type[Writable], frozenset[str]] = {
+    Objective: frozenset({"owner", "team"}),
+    KPI: frozenset({"owner", "team"}),
+    KeyResult: frozenset({"owner", "objective"}),
+    Initiative: frozenset({"owner", "objective"}),
+}
+
+
+def current_relation(membership: Membership, obj: Writable) -> Relation:
+    """How the caller stands to an object as it is stored."""
+    if isinstance(obj, Objective):
+        return objective_relation(membership, obj)
+    if isinstance(obj, KeyResult):
+        return key_result_relation(membership, obj)
+    if isinstance(obj, Initiative):
+        return initiative_relation(membership, obj)
+    return kpi_relation(membership, obj)
+
+
+def placed_relation(membership: Membership, obj: Writable, changes: Mapping[str, Any]) -> Relation:
+    """How the caller stands to where a write puts the object.
+
+    A key result or an initiative belongs to its objective: only the objective counts, so owning
+    the new key result gives no right to add it to someone else's objective. An objective or a
+    KPI lands with its (new) owner and team.
+    """
+    if isinstance(obj, KeyResult | Initiative):
+        objective = changes.get("objective") or obj.objective
+        return objective_relation(membership, objective)
+    owner = changes["owner"].pk if changes.get("owner") is not None else None
+    team = changes["team"].pk if changes.get("team") is not None else None
+    return relation_for_new(
+        membership,
+        owner_id=owner if "owner" in changes else obj.owner_id,
+        team_id=team if "team" in changes else obj.team_id,
+    )
+
+
+def may_write(membership: Membership, obj: Writable, changes: Mapping[str, Any]) -> bool:
+    """May this member make these changes to this object? An unsaved `obj` is being created.
+
+    The one write decision that pages and the API take (domain.policy.may_change): the caller
+    may edit the object as it is, and may place it where the changes put it.
+    """
+    current = None if obj.pk is None else current_relation(membership, obj)
+    moves = obj.pk is None or not PLACEMENT[type(obj)].isdisjoint(changes)
+    placed = placed_relation(membership, obj, changes) if moves else None
+    return may_change(role_of(membership), current, placed)
+
+
+def check_write(
+    membership: Membership, obj: Writable, changes: Mapping[str, Any] | None = None
+) -> None:
+    """Raise Forbidden unless `may_write`."""
+    if not may_write(membership, obj, changes or {}):
+        raise Forbidden()
+
+
 def check_placement(membership: Membership, *, owner: User | None, team: Team | None) -> None:
-    """Raise Forbidden unless the caller may create an object with this owner and team.
-
-    Also guards moves: a member may not hand an object to a team or owner they could not have
-    created it for.
-    """
-    relation = relation_for_new(
-        membership, owner_id=owner.pk if owner else None, team_id=team.pk if team else None
-    )
-    check(membership, Action.CREATE, relation)
-
-
-def relation_for_new_under(
-    membership: Membership, objective: Objective, *, owner_id: int | None
-) -> Relation:
-    """How the caller stands to a key result or initiative about to be created in `objective`.
-
-    As for an existing one: they own it or its objective, or the objective is their team's.
-    """
-    base = objective_relation(membership, objective)
-    return Relation(
-        is_owner=base.is_owner or owner_id == membership.user_id,
-        in_team=base.in_team,
-        leads_above=base.leads_above,
-    )
+    """Raise Forbidden unless the caller may create an objective with this owner and team."""
+    check_write(membership, Objective(), {"owner": owner, "team": team})
 
 
 def objectives_to_carry(

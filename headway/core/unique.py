@@ -16,5 +16,7 @@ def save_unique(obj: models.Model) -> None:
         key = getattr(obj, "key", None)
         text = str(error).lower()
         if key is not None and ("unique" in text or "duplicate" in text):
-            raise Conflict(f"key {key!r} is already taken", field="key") from error
+            # The same words whoever holds the key: it may be an objective the caller cannot
+            # see, and nothing may tell what it is (docs/api.md, "Permissions").
+            raise Conflict(f"key {key!r} cannot be used: choose another", field="key") from error
         raise

@@ -71,3 +71,20 @@ def may_create_workspace(*, is_staff: bool, anyone_allowed: bool) -> bool:
     may when the instance allows it (HEADWAY_ANYONE_CREATES_WORKSPACES, docs/members.md).
     """
     return is_staff or anyone_allowed
+
+
+def may_change(role: Role, current: Relation | None, placed: Relation | None) -> bool:
+    """Whether the caller may create an object, or change one, so that it lands at `placed`.
+
+    One decision for pages and the API (docs/api.md, "Who may do what"). `current` is how the
+    caller stands to the object as it is (None: it is being created); `placed` is how they stand
+    to where the write puts it (None: the write moves nothing: no new owner, team or objective).
+    A member may edit what they own or what is their team's, and may only put an object where
+    they could have created it: they may not hand their objective to another team and owner,
+    nor add a key result or initiative to an objective they may not edit.
+    """
+    if current is None and placed is None:
+        return False  # a creation always has a place
+    if current is not None and not may(role, Action.EDIT, current):
+        return False
+    return placed is None or may(role, Action.CREATE, placed)

@@ -14,8 +14,8 @@ def team_rollup(
     """Mean progress of the objectives (not None) of each team and all its descendant teams.
 
     `parents` maps every team to its parent (None for a root); `objectives` yields
-    (team, progress) for each objective of the cycle, private ones included: a rollup names no
-    objective, so counting them reveals nothing.
+    (team, progress) for each objective of the cycle that the reader may see: counting one they
+    may not see would let them work out its progress from two team figures.
     """
     collected: dict[int, list[Decimal | None]] = {team: [] for team in parents}
     for team, progress in objectives:

@@ -79,10 +79,7 @@ def kpi_fields(membership: Membership, kpi: KPI, fields: dict[str, Any]) -> dict
         fields["owner"] = user_ref(membership, fields["owner"])
     if "team" in fields:
         fields["team"] = team_ref(membership, fields["team"])
-    if "owner" in fields or "team" in fields:
-        access.check_placement(
-            membership, owner=fields.get("owner", kpi.owner), team=fields.get("team", kpi.team)
-        )
+    access.check_write(membership, kpi, fields)
     return fields
 
 

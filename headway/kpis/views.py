@@ -190,7 +190,7 @@ def kpi_create(request: AuthenticatedRequest) -> HttpResponse:
     form = KPIForm(membership, request.POST or None, initial={"owner": request.user})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        access.check_placement(membership, owner=data.get("owner"), team=data.get("team"))
+        access.check_write(membership, KPI(), data)
         try:
             kpi = actions.create_kpi(
                 membership.workspace,
@@ -215,6 +215,7 @@ def kpi_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
     form = KPIForm(request.membership, request.POST or None, instance=KPI.objects.get(pk=kpi.pk))
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        access.check_write(request.membership, kpi, changed)
         try:
             actions.update_kpi(kpi, actor=request.user, via="web", **changed)
             return redirect("kpis:detail", key=kpi.key)

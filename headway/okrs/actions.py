@@ -11,7 +11,7 @@ import math
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from headway.accounts.models import User, Workspace
@@ -24,6 +24,7 @@ from headway.domain.bounds import (
     reading_value,
 )
 from headway.domain.carry import carried_start, is_unfinished
+from headway.domain.kr_count import check_key_result_count
 from headway.domain.progress import validate_kr
 from headway.domain.types import CycleState, Metric, RuleViolation
 from headway.history.actions import delete_recorded, record, save_changed, save_created
@@ -199,7 +200,14 @@ def create_key_result(
     objective: Objective, *, actor: User | None, via: str = "", **fields: Any
 ) -> KeyResult:
     ensure_open(objective.cycle)
-    fields.setdefault("position", objective.key_results.count())
+    # Lock the objective so that two key results added at once cannot make a sixth.
+    list(Objective.objects.select_for_update().filter(pk=objective.pk).values_list("pk"))
+    count = objective.key_results.count()
+    try:
+        check_key_result_count(count + 1)
+    except RuleViolation as error:
+        raise Invalid(error.field, f"{error.reason}; “{objective}” has {count}") from error
+    fields.setdefault("position", count)
     kr = KeyResult(workspace_id=objective.workspace_id, objective=objective, **fields)
     validate_key_result(kr)
     save_created(kr, actor=actor, via=via)
@@ -369,7 +377,22 @@ def create_dependency(
         )
     if sources[0] == targets[0]:
         raise Invalid("depends_on_objective", "an object cannot depend on itself")
-    save_created(dependency, actor=actor, via=via)
+    same = {
+        name: getattr(dependency, name)
+        for name in ("objective", "key_result", "depends_on_objective", "depends_on_key_result")
+    }
+    duplicate = Conflict(
+        f"“{sources[0]}” already depends on “{targets[0]}”",
+        field="depends_on_objective"
+        if dependency.depends_on_objective
+        else "depends_on_key_result",
+    )
+    if Dependency.objects.filter(workspace=workspace, **same).exists():
+        raise duplicate
+    try:
+        save_created(dependency, actor=actor, via=via)
+    except IntegrityError as error:  # the same dependency added at the same moment
+        raise duplicate from error
     return dependency
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.db.models import Count, QuerySet
 from ninja import Query, Router, Status
 
 from headway.accounts import access
@@ -33,6 +34,7 @@ from headway.core.api_schemas import (
     responds,
 )
 from headway.core.timeutil import today_in
+from headway.domain.kr_count import key_result_warnings
 from headway.domain.policy import Action
 from headway.okrs import actions
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
@@ -187,7 +189,19 @@ def objective_out(objective: Objective, board: Scoreboard) -> ObjectiveOut:
         status=figures.status if figures else None,
         score=figures.score if figures else None,
         expected=figures.expected if figures else 0.0,
+        warnings=key_result_warnings(kr_count(objective)),
     )
+
+
+def kr_count(objective: Objective) -> int:
+    """The number of key results, annotated by `with_kr_count` on lists (one query otherwise)."""
+    count: int | None = getattr(objective, "kr_count", None)
+    return objective.key_results.count() if count is None else count
+
+
+def with_kr_count(rows: QuerySet[Objective]) -> QuerySet[Objective]:
+    """Each objective with the number of its key results (`kr_count`), in the same query."""
+    return rows.annotate(kr_count=Count("key_results"))
 
 
 def objective_fields(membership: Membership, fields: dict[str, Any]) -> dict[str, Any]:
@@ -201,16 +215,6 @@ def objective_fields(membership: Membership, fields: dict[str, Any]) -> dict[str
     if "parent" in fields:
         fields["parent"] = objective_ref(membership, fields["parent"], "parent")
     return fields
-
-
-def check_placement(membership: Membership, objective: Objective, fields: dict[str, Any]) -> None:
-    """A member may only give an objective an owner and team they could create it with."""
-    if "owner" in fields or "team" in fields:
-        access.check_placement(
-            membership,
-            owner=fields.get("owner", objective.owner),
-            team=fields.get("team", objective.team),
-        )
 
 
 def one_objective(membership: Membership, key: str, as_of: date) -> ObjectiveOut:
@@ -227,7 +231,7 @@ def list_objectives(
 ) -> dict[str, Any]:
     """The objectives the caller can see, by key, with their figures."""
     as_of = day_of(request.auth, day)
-    rows = access.objectives_for(request.auth).select_related(*OBJECTIVE_RELATED)
+    rows = with_kr_count(access.objectives_for(request.auth).select_related(*OBJECTIVE_RELATED))
     for name, lookup in (("cycle", "cycle__key"), ("team", "team__key"), ("parent", "parent__key")):
         if (value := getattr(filters, name)) is not None:
             rows = rows.filter(**{lookup: value})
@@ -247,7 +251,7 @@ def list_objectives(
 def create_objective(request: ApiRequest, payload: ObjectiveIn) -> Status[ObjectiveOut]:
     """Add an objective. Members: one they own or of one of their teams."""
     fields = objective_fields(request.auth, with_owner(request, payload, payload.model_dump()))
-    check_placement(request.auth, Objective(), fields)
+    access.check_write(request.auth, Objective(), fields)
     objective = actions.create_objective(
         request.auth.workspace, actor=request.auth.user, via="api", **fields
     )
@@ -266,7 +270,7 @@ def update_objective(request: ApiRequest, key: PathKey, payload: ObjectivePatch)
     """Change an objective. Members: theirs or their teams'."""
     objective = access.get_objective(request.auth, key, Action.EDIT)
     fields = objective_fields(request.auth, changes_of(payload))
-    check_placement(request.auth, objective, fields)
+    access.check_write(request.auth, objective, fields)
     actions.update_objective(objective, actor=request.auth.user, via="api", **fields)
     return one_objective(request.auth, key, today_in(request.auth.workspace.timezone))
 
@@ -341,14 +345,10 @@ def list_key_results(
 def create_key_result(
     request: ApiRequest, key: PathKey, payload: KeyResultIn
 ) -> Status[KeyResultOut]:
-    """Add a key result. Members: in an objective of theirs or their teams', or owned by them."""
+    """Add a key result (at most 5). Members: to an objective they may edit."""
     objective = access.get_objective(request.auth, key)
     fields = key_result_fields(request.auth, with_owner(request, payload, payload.model_dump()))
-    owner = fields["owner"]
-    relation = access.relation_for_new_under(
-        request.auth, objective, owner_id=owner.pk if owner else None
-    )
-    access.check(request.auth, Action.CREATE, relation)
+    access.check_write(request.auth, KeyResult(objective=objective), fields)
     kr = actions.create_key_result(objective, actor=request.auth.user, via="api", **fields)
     return Status(
         201, one_key_result(request.auth, kr.key, today_in(request.auth.workspace.timezone))
@@ -364,12 +364,7 @@ def get_key_result(request: ApiRequest, key: PathKey, day: Query[AsOfParams]) ->
 def update_key_result(request: ApiRequest, key: PathKey, payload: KeyResultPatch) -> KeyResultOut:
     kr = access.get_key_result(request.auth, key, Action.EDIT)
     fields = key_result_fields(request.auth, changes_of(payload))
-    if "owner" in fields:
-        owner = fields["owner"]
-        relation = access.relation_for_new_under(
-            request.auth, kr.objective, owner_id=owner.pk if owner else None
-        )
-        access.check(request.auth, Action.EDIT, relation)
+    access.check_write(request.auth, kr, fields)
     actions.update_key_result(kr, actor=request.auth.user, via="api", **fields)
     return one_key_result(request.auth, key, today_in(request.auth.workspace.timezone))
 
@@ -446,14 +441,6 @@ def initiative_fields(membership: Membership, fields: dict[str, Any]) -> dict[st
     return fields
 
 
-def check_initiative(membership: Membership, action: Action, fields: dict[str, Any]) -> None:
-    owner = fields["owner"]
-    relation = access.relation_for_new_under(
-        membership, fields["objective"], owner_id=owner.pk if owner else None
-    )
-    access.check(membership, action, relation)
-
-
 @router.get("/initiatives", response=responds(200, InitiativePage), tags=["initiatives"])
 def list_initiatives(request: ApiRequest, page: Query[PageParams]) -> dict[str, Any]:
     """The initiatives of the objectives the caller can see."""
@@ -464,8 +451,9 @@ def list_initiatives(request: ApiRequest, page: Query[PageParams]) -> dict[str, 
 
 @router.post("/initiatives", response=responds(201, InitiativeOut), tags=["initiatives"])
 def create_initiative(request: ApiRequest, payload: InitiativeIn) -> Status[InitiativeOut]:
+    """Add an initiative. Members: to an objective they may edit."""
     fields = initiative_fields(request.auth, with_owner(request, payload, payload.model_dump()))
-    check_initiative(request.auth, Action.CREATE, fields)
+    access.check_write(request.auth, Initiative(), fields)
     initiative = actions.create_initiative(
         request.auth.workspace, actor=request.auth.user, via="api", **fields
     )
@@ -481,9 +469,7 @@ def get_initiative(request: ApiRequest, key: PathKey) -> InitiativeOut:
 def update_initiative(request: ApiRequest, key: PathKey, payload: InitiativePatch) -> InitiativeOut:
     initiative = access.get_initiative(request.auth, key, Action.EDIT)
     fields = initiative_fields(request.auth, changes_of(payload))
-    if "owner" in fields or "objective" in fields:
-        placed = {"owner": initiative.owner, "objective": initiative.objective, **fields}
-        check_initiative(request.auth, Action.EDIT, placed)
+    access.check_write(request.auth, initiative, fields)
     actions.update_initiative(initiative, actor=request.auth.user, via="api", **fields)
     return initiative_out(initiative)
 

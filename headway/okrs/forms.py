@@ -13,12 +13,14 @@ from headway.accounts.models import Membership, User
 from headway.core.forms import DateInput
 from headway.domain.blockers import with_help_request
 from headway.domain.bounds import MAX_NUMBER
+from headway.domain.kr_count import check_key_result_count
 from headway.domain.types import (
     CycleState,
     Direction,
     InitiativeStatus,
     Metric,
     ObjectiveKind,
+    RuleViolation,
     Visibility,
 )
 from headway.kpis.models import KPI
@@ -123,14 +125,16 @@ class KeyResultForm(forms.Form):
 
 
 class BaseKeyResultFormSet(forms.BaseFormSet[KeyResultForm]):
-    """2 to 5 key results: empty rows are ignored."""
+    """Up to 5 key results (domain.kr_count; fewer than 2 is a flagged draft): empty rows are
+    ignored."""
 
     def clean(self) -> None:
         if any(self.errors):
             return
-        filled = filled_forms(self)
-        if not 2 <= len(filled) <= 5:
-            raise forms.ValidationError("Give between 2 and 5 key results.")
+        try:
+            check_key_result_count(len(filled_forms(self)))
+        except RuleViolation as error:
+            raise forms.ValidationError(f"Key results: {error.reason}.") from error
 
 
 def filled_forms(formset: forms.BaseFormSet[KeyResultForm]) -> list[KeyResultForm]:
@@ -235,15 +239,23 @@ class DependencyForm(forms.Form):
         from headway.accounts import access
 
         super().__init__(*args, **kw)
+        # What it already depends on is not offered again (a dependency is stored once).
+        taken = list(
+            objective.dependencies.values_list(
+                "depends_on_objective_id", "depends_on_key_result_id"
+            )
+        )
         objectives = (
             access.objectives_for(membership)
             .exclude(pk=objective.pk)
+            .exclude(pk__in=[o for o, _ in taken if o is not None])
             .select_related("cycle")
             .order_by("-cycle__start", "title")
         )
         krs = (
             access.key_results_for(membership)
             .exclude(objective=objective)
+            .exclude(pk__in=[kr for _, kr in taken if kr is not None])
             .select_related("objective")
             .order_by("objective__title", "position")
         )

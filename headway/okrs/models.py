@@ -240,6 +240,18 @@ class Dependency(Timestamped):
                     "Give exactly one of depends_on_objective and depends_on_key_result."
                 ),
             ),
+            # The same dependency once only: one partial index per pair of columns in use (a
+            # plain unique constraint would let the NULL columns differ on PostgreSQL).
+            *(
+                models.UniqueConstraint(
+                    fields=[source, target],
+                    condition=Q(**{f"{source}__isnull": False, f"{target}__isnull": False}),
+                    name=f"okrs_dependency_unique_{source}_{target}",
+                    violation_error_message="This dependency is already recorded.",
+                )
+                for source in ("objective", "key_result")
+                for target in ("depends_on_objective", "depends_on_key_result")
+            ),
         ]
 
     def __str__(self) -> str:

@@ -124,6 +124,10 @@ class ObjectiveOut(Schema):
     status: str | None = Field(description="Computed: done, on_track, at_risk or off_track.")
     score: float | None = Field(description="Computed: 0.0..1.0, rounded half up to 0.1.")
     expected: float = Field(description="Computed: elapsed share of the cycle, 0..1.")
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What to fix before the objective is ready: 'needs 2 to 5 key results'.",
+    )
 
 
 # Key results -------------------------------------------------------------------------------

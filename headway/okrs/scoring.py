@@ -7,7 +7,7 @@ computed the same way everywhere, and in a fixed number of queries whatever the 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -65,14 +65,20 @@ class Scoreboard:
     objectives: dict[int, ObjectiveFigures] = field(default_factory=dict)
     key_results: dict[int, KRFigures] = field(default_factory=dict)
 
-    def team_progress(self, parents: dict[int, int | None]) -> dict[int, float | None]:
-        """Rollup per team: mean progress of its and its descendants' objectives (not None)."""
+    def team_progress(
+        self, parents: dict[int, int | None], visible: Collection[int] | None = None
+    ) -> dict[int, float | None]:
+        """Rollup per team: mean progress of its and its descendants' objectives (not None).
+
+        `visible`: the ids of the objectives the reader may see; the others are left out, so
+        that team figures never give away a hidden objective's progress (docs/scoring.md §7).
+        """
         rollup = team_rollup(
             parents,
             (
                 (figures.team_id, dec(figures.progress))
-                for figures in self.objectives.values()
-                if figures.team_id is not None
+                for objective_id, figures in self.objectives.items()
+                if figures.team_id is not None and (visible is None or objective_id in visible)
             ),
         )
         return {team: num(value) for team, value in rollup.items()}

@@ -20,6 +20,7 @@ from headway.core.http import AuthenticatedRequest, allowed, today
 from headway.core.middleware import member_required
 from headway.domain.carry import is_unfinished
 from headway.domain.cycles import current_cycle
+from headway.domain.kr_count import MAX_KEY_RESULTS, key_result_warnings
 from headway.domain.policy import Action, Relation
 from headway.history.models import Event
 from headway.kpis.models import KPIValue
@@ -31,7 +32,7 @@ from headway.okrs.forms import (
     RetrospectiveForm,
     TreeFilterForm,
 )
-from headway.okrs.models import CheckIn, Cycle, Initiative, KeyResult, Objective
+from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
 from headway.okrs.scoring import Scoreboard, scoreboard
 from headway.teams.models import Team
 
@@ -190,8 +191,10 @@ def objective_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
         ).select_related("actor", "objective")[:30],
         "can_edit": allowed(membership, Action.EDIT, relation) and not cycle.is_closed,
         "can_check_in": allowed(membership, Action.CHECK_IN, relation) and not cycle.is_closed,
+        "kr_warnings": key_result_warnings(len(krs)),
+        "can_add_key_result": len(krs) < MAX_KEY_RESULTS,
         **initiatives_context(request, objective),
-        **dependencies_context(request, objective),
+        **dependencies_context(request, objective, board=board),
     }
     return render(request, "okrs/objective_detail.html", context)
 
@@ -222,7 +225,8 @@ def initiative_status(request: AuthenticatedRequest, key: str) -> HttpResponse:
 @require_POST
 @member_required
 def initiative_create(request: AuthenticatedRequest, key: str) -> HttpResponse:
-    objective = access.get_objective(request.membership, key, Action.CREATE)
+    objective = access.get_objective(request.membership, key)
+    access.check_write(request.membership, Initiative(objective=objective))
     form = InitiativeForm(request.POST)
     if form.is_valid():
         siblings = Initiative.objects.filter(workspace_id=objective.workspace_id)
@@ -257,22 +261,69 @@ def initiatives_response(request: AuthenticatedRequest, objective: Objective) ->
 
 
 def dependencies_context(
-    request: AuthenticatedRequest, objective: Objective, form: DependencyForm | None = None
+    request: AuthenticatedRequest,
+    objective: Objective,
+    form: DependencyForm | None = None,
+    board: Scoreboard | None = None,
 ) -> dict[str, Any]:
     """What `objective` (or one of its key results) depends on, and the form to add one."""
     membership = request.membership
     can_edit = allowed(membership, Action.EDIT, access.objective_relation(membership, objective))
-    depends_on = (
+    depends_on = list(
         access.dependencies_for(membership)
         .filter(Q(objective=objective) | Q(key_result__objective=objective))
-        .select_related("depends_on_objective", "depends_on_key_result")
+        .select_related(
+            "depends_on_objective__cycle", "depends_on_key_result__objective__cycle", "key_result"
+        )
     )
+    rows = dependency_rows(depends_on, as_of=today(membership), board=board)
     return {
         "objective": objective,
-        "depends_on": depends_on,
+        "depends_on": rows,
+        "blocked_by": [row for row in rows if row["status"] == "off_track"],
         "can_edit_dependencies": can_edit,
         "dependency_form": form or (DependencyForm(membership, objective) if can_edit else None),
     }
+
+
+def dependency_rows(
+    dependencies: list[Dependency], *, as_of: Any, board: Scoreboard | None = None
+) -> list[dict[str, Any]]:
+    """Each dependency with the status and progress of what it depends on.
+
+    `board`: figures already computed (the objective's own cycle); only the cycles it lacks are
+    scored, in one more scoreboard.
+    """
+    board = board or Scoreboard(as_of=as_of)
+    missing = {
+        target.cycle_id: target.cycle
+        for d in dependencies
+        if (d.depends_on_objective_id or 0) not in board.objectives
+        and (d.depends_on_key_result_id or 0) not in board.key_results
+        for target in [d.depends_on_objective or d.depends_on_key_result.objective]  # type: ignore[union-attr]
+    }
+    if missing:
+        extra = scoreboard(missing.values(), as_of=as_of)
+        board = Scoreboard(
+            as_of=as_of,
+            objectives={**board.objectives, **extra.objectives},
+            key_results={**board.key_results, **extra.key_results},
+        )
+    rows = []
+    for d in dependencies:
+        figures: Any = (
+            board.objectives.get(d.depends_on_objective_id)
+            if d.depends_on_objective_id
+            else board.key_results.get(d.depends_on_key_result_id or 0)
+        )
+        rows.append(
+            {
+                "d": d,
+                "status": figures.status if figures else None,
+                "progress": figures.progress if figures else None,
+            }
+        )
+    return rows
 
 
 @require_POST

@@ -1,4 +1,4 @@
-"""Create, edit and delete pages for cycles, objectives (with 2-5 key results), key results
+"""Create, edit and delete pages for cycles, objectives (with up to 5 key results), key results
 and initiatives. Deleting asks on a page of its own first, so it works without JavaScript."""
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ class FromKpiKeyResultFormSet(KeyResultFormSet):  # type: ignore[misc,valid-type
 
 @member_required
 def objective_create(request: AuthenticatedRequest) -> HttpResponse:
-    """An objective with 2 to 5 key results, saved together or not at all."""
+    """An objective with up to 5 key results (2 to 5 once ready), saved together or not at all."""
     membership = request.membership
     access.check(membership, Action.CREATE, Relation(is_owner=True))
     initial: dict[str, Any] = {"owner": request.user, "team": None}
@@ -172,7 +172,7 @@ def save_objective(
 ) -> Objective | None:
     membership = request.membership
     data = dict(form.cleaned_data)
-    access.check_placement(membership, owner=data.get("owner"), team=data.get("team"))
+    access.check_write(membership, Objective(), data)
     workspace = membership.workspace
     try:
         with transaction.atomic():
@@ -222,6 +222,7 @@ def objective_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
     form = ObjectiveForm(membership, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        access.check_write(membership, objective, changed)
         try:
             actions.update_objective(objective, actor=request.user, via="web", **changed)
             return redirect("okrs:objective", key=objective.key)
@@ -279,12 +280,7 @@ def initiative_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        if "owner" in changed:  # a member may not hand it to someone they could not give it to
-            owner = changed["owner"]
-            relation = access.relation_for_new_under(
-                membership, objective, owner_id=owner.pk if owner else None
-            )
-            access.check(membership, Action.EDIT, relation)
+        access.check_write(membership, initiative, changed)
         try:
             actions.update_initiative(initiative, actor=request.user, via="web", **changed)
             return redirect("okrs:objective", key=objective.key)
@@ -326,6 +322,7 @@ def key_result_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        access.check_write(request.membership, kr, changed)
         try:
             actions.update_key_result(kr, actor=request.user, via="web", **changed)
             return redirect("okrs:objective", key=kr.objective.key)
@@ -370,7 +367,8 @@ def key_result_delete(request: AuthenticatedRequest, key: str) -> HttpResponse:
 @member_required
 def key_result_create(request: AuthenticatedRequest, key: str) -> HttpResponse:
     """Add one more key result to an objective."""
-    objective = access.get_objective(request.membership, key, Action.CREATE)
+    objective = access.get_objective(request.membership, key)
+    access.check_write(request.membership, KeyResult(objective=objective))
     form = KeyResultForm(request.POST or None, membership=request.membership)
     if request.method == "POST" and form.is_valid():
         taken = set(objective.key_results.values_list("key", flat=True))

@@ -30,7 +30,8 @@ router = Router()
 
 
 def rollup(membership: Membership, params: AsOfParams | None = None) -> dict[int, float | None]:
-    """Team progress in the current cycle on that date (fixed number of queries)."""
+    """Team progress in the current cycle on that date, over the objectives the caller can see
+    (fixed number of queries)."""
     as_of = (params.as_of if params else None) or today_in(membership.workspace.timezone)
     cycle = access.cycles_for(membership).current(as_of)
     if cycle is None:
@@ -38,7 +39,10 @@ def rollup(membership: Membership, params: AsOfParams | None = None) -> dict[int
     parents: dict[int, int | None] = dict(
         access.teams_for(membership).values_list("id", "parent_id")
     )
-    return scoreboard([cycle], as_of=as_of).team_progress(parents)
+    visible = set(
+        access.objectives_for(membership).filter(cycle=cycle).values_list("id", flat=True)
+    )
+    return scoreboard([cycle], as_of=as_of).team_progress(parents, visible)
 
 
 def team_out(team: Team, progress: dict[int, float | None]) -> TeamOut:

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from headway.accounts import access
+from headway.accounts.models import Membership
 from headway.core.errors import DomainError
 from headway.core.forms import show_error, unique_key
 from headway.core.http import AuthenticatedRequest, allowed, today
@@ -15,6 +16,7 @@ from headway.core.middleware import member_required
 from headway.domain.policy import Action
 from headway.kpis.scoring import kpi_figures
 from headway.okrs.blockers import open_blockers
+from headway.okrs.models import Cycle
 from headway.okrs.scoring import scoreboard
 from headway.okrs.views import pick_cycle
 from headway.teams import actions
@@ -41,13 +43,19 @@ def flatten(teams: list[Team]) -> list[tuple[Team, int]]:
     return out
 
 
+def visible_ids(membership: Membership, cycle: Cycle | None) -> set[int]:
+    """The objectives of `cycle` a team rollup may count for this reader: those they can see."""
+    rows = access.objectives_for(membership).filter(cycle=cycle)
+    return set(rows.values_list("id", flat=True)) if cycle else set()
+
+
 @member_required
 def team_list(request: AuthenticatedRequest) -> HttpResponse:
     membership = request.membership
     cycle, _ = pick_cycle(request, request.GET.get("cycle"))
     teams = list(access.teams_for(membership).select_related("lead"))
     board = scoreboard([cycle] if cycle else [], as_of=today(membership))
-    rollup = board.team_progress({t.pk: t.parent_id for t in teams})
+    rollup = board.team_progress({t.pk: t.parent_id for t in teams}, visible_ids(membership, cycle))
     rows = [{"team": t, "depth": d, "progress": rollup.get(t.pk)} for t, d in flatten(teams)]
     context = {"rows": rows, "cycle": cycle, "can_manage": allowed(membership, Action.MANAGE)}
     return render(request, "teams/list.html", context)
@@ -61,7 +69,7 @@ def detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
     as_of = today(membership)
     teams = list(access.teams_for(membership))
     board = scoreboard([cycle] if cycle else [], as_of=as_of)
-    rollup = board.team_progress({t.pk: t.parent_id for t in teams})
+    rollup = board.team_progress({t.pk: t.parent_id for t in teams}, visible_ids(membership, cycle))
     objectives = (
         access.objectives_for(membership).filter(team=team, cycle=cycle).select_related("owner")
     )

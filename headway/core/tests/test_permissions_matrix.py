@@ -122,7 +122,7 @@ TABLE: list[tuple[str, str, str | None, dict[str, tuple[int, ...]]]] = [
     (
         "post",
         "/dependencies",
-        '{"objective": "{obj}", "depends_on_objective": "O-SHARED"}',
+        '{"objective": "{obj}", "depends_on_objective": "O-SHARED-2"}',
         CREATE_WITH,
     ),
     ("delete", "/dependencies/{dep}", None, REMOVE),
@@ -141,6 +141,8 @@ def places(world):
     CycleFactory(
         workspace=world.workspace, key="2026-q2", start=date(2026, 4, 1), end=date(2026, 6, 30)
     )
+    # Not yet depended on: a dependency is stored once, so the table adds this one.
+    ObjectiveFactory(workspace=world.workspace, cycle=world.cycle, key="O-SHARED-2")
     glx_cycle = CycleFactory(workspace=world.other, key="glx-q1")
     glx_team = TeamFactory(workspace=world.other, key="glx")
     TeamFactory(workspace=world.other, key="glx-empty")
@@ -239,7 +241,7 @@ def test_a_check_in_on_the_day_is_stored_once_for_the_permitted(api_as, places):
 # Account pages (docs/members.md): API tokens are one's own (an admin: any of the workspace);
 # invitations are an admin's. Targets: own = the caller's token, other = a token of someone else
 # in acme (for invitations: an acme invitation), foreign = one of globex. A refusal changes nothing.
-PAGE_TABLE: list[tuple[str, dict[str, str], dict[str, tuple[int, int, int]]]] = [
+ACCOUNT_PAGE_TABLE: list[tuple[str, dict[str, str], dict[str, tuple[int, int, int]]]] = [
     (
         "/settings/tokens/{token}/revoke/",
         {},
@@ -262,7 +264,7 @@ def test_account_pages_follow_the_table(world, persona):
 
     client = Client()
     client.force_login(world.user(persona))
-    for path, data, expected in PAGE_TABLE:
+    for path, data, expected in ACCOUNT_PAGE_TABLE:
         for index, target in enumerate(TARGETS):
             ApiToken.objects.all().delete()
             Invitation.objects.all().delete()
@@ -290,3 +292,212 @@ def test_everyone_creates_a_token_of_their_own_on_the_page(world, persona):
     client.force_login(world.user(persona))
     assert client.post("/settings/tokens/", {"name": "mine"}).status_code == 200
     assert ApiToken.objects.get(name="mine").user == world.user(persona)
+
+
+# Pages ---------------------------------------------------------------------------------------
+# Every write URL of the pages, as the same table: role x own team / other team / other
+# workspace. A success redirects (302) or answers in place (SAVED: 200, written); a refusal
+# is 403 (404 for another workspace's object) and changes nothing at all in the database. A
+# foreign reference in a form (a team of another workspace) is not among the choices: the
+# form is shown again (200) and nothing is written.
+
+SAVED = 0  # 200, and the write is stored
+P_EDIT = {"admin": (302, 302, 404), "member": (302, 403, 404), "viewer": (403, 403, 404)}
+P_MANAGE = {"admin": (302, 302, 404), "member": (403, 403, 404), "viewer": (403, 403, 404)}
+P_MANAGE_NEW = {"admin": (302,) * 3, "member": (403,) * 3, "viewer": (403,) * 3}
+P_CREATE_WITH = {"admin": (302, 302, 200), "member": (302, 403, 200), "viewer": (403,) * 3}
+
+KR_BODY = {"title": "Renamed", "metric": "number", "start": "0", "target": "10",
+           "direction": "auto", "owner": "{me}"}  # fmt: skip
+KPI_BODY = {"name": "Renamed", "direction": "higher_is_better", "target": "1",
+            "cadence": "weekly", "category": "other", "indicator": "lagging", "team": "{team}",
+            "owner": "ada"}  # fmt: skip
+OBJECTIVE_BODY = {"title": "Renamed", "cycle": "2026-q1", "team": "{team}", "owner": "ada",
+                  "kind": "aspirational", "visibility": "workspace"}  # fmt: skip
+NEW_OBJECTIVE = {**OBJECTIVE_BODY, "kr-TOTAL_FORMS": "5", "kr-INITIAL_FORMS": "0",
+                 **{f"kr-{i}-{name}": value for i in range(5)
+                    for name, value in (("metric", "number"), ("direction", "auto"))},
+                 "kr-0-title": "New", "kr-0-start": "0", "kr-0-target": "1",
+                 "kr-1-title": "Two", "kr-1-start": "0", "kr-1-target": "1"}  # fmt: skip
+CYCLE_BODY = {"key": "{cycle}", "name": "Renamed", "start": "2026-01-01", "end": "2026-03-31",
+              "state": "active"}  # fmt: skip
+
+PAGE_TABLE: list[tuple[str, dict[str, str], dict[str, tuple[int, ...]]]] = [
+    ("/okrs/objectives/new/", NEW_OBJECTIVE, P_CREATE_WITH),
+    ("/okrs/objectives/{obj}/edit/", OBJECTIVE_BODY, P_EDIT),
+    ("/okrs/objectives/{obj}/retrospective/", {"retrospective": "Learned"}, P_EDIT),
+    ("/okrs/objectives/{obj}/delete/", {}, P_EDIT),
+    ("/okrs/objectives/{obj}/key-results/new/", KR_BODY, P_EDIT),
+    ("/okrs/objectives/{obj}/initiatives/", {"title": "New"}, P_EDIT),
+    ("/okrs/objectives/{obj}/dependencies/", {"depends_on": "objective:O-SHARED-2"}, P_EDIT),
+    ("/okrs/dependencies/{dep}/delete/", {}, P_EDIT),
+    ("/okrs/key-results/{kr}/edit/", {**KR_BODY, "owner": "ada"}, P_EDIT),
+    ("/okrs/initiatives/{ini}/status/", {"status": "done"}, P_EDIT),
+    ("/okrs/initiatives/{ini}/edit/", {"title": "Renamed", "status": "doing", "owner": "ada"},
+     P_EDIT),
+    ("/okrs/initiatives/{ini}/delete/", {}, P_EDIT),
+    # The check-in page answers in place (200) and lists the caller's own key results only
+    # (ada owns those of own and other): another's reading is ignored.
+    ("/okrs/check-in/", {"{kr}-value": "5", "{kr}-confidence": "7"},
+     {"admin": (SAVED, SAVED, 200), "member": (200,) * 3, "viewer": (403,) * 3}),
+    ("/okrs/cycles/new/", {**CYCLE_BODY, "key": "new", "start": "2026-04-01",
+                           "end": "2026-06-30"}, P_MANAGE_NEW),
+    ("/okrs/cycles/{cycle}/edit/", CYCLE_BODY, P_MANAGE),
+    ("/okrs/cycles/{cycle}/close/", {}, P_MANAGE),
+    ("/okrs/cycles/{cycle}/reopen/", {}, P_MANAGE),  # closed first (CLOSED_FIRST)
+    ("/okrs/cycles/{cycle}/carry-over/",
+     {"objectives": "{obj}", "to_cycle": "2026-q2", "mode": "copy"}, P_EDIT),
+    ("/okrs/key-results/{kr}/delete/", {}, P_EDIT),
+    ("/kpis/new/", KPI_BODY, P_CREATE_WITH),
+    ("/kpis/{kpi}/edit/", KPI_BODY, P_EDIT),
+    ("/kpis/{kpi}/values/", {"at": "2026-02-02", "value": "5"}, P_EDIT),
+    ("/teams/new/", {"name": "New", "kind": "team"}, P_MANAGE_NEW),
+    ("/teams/{team}/edit/", {"name": "Renamed", "kind": "team"}, P_MANAGE),
+]  # fmt: skip
+
+# Pages that only read, and the account pages (sign-in, settings, members, tokens), whose
+# refusals are tested in headway/accounts/tests.
+NOT_PAGE_WRITES = {
+    "home", "okrs:tree", "okrs:review", "okrs:review-cycle", "okrs:objective", "kpis:dashboard",
+    "kpis:detail", "teams:list", "teams:detail",
+}  # fmt: skip
+
+
+@pytest.fixture
+def frozen_mid_quarter(time_machine):
+    from datetime import UTC, datetime
+
+    time_machine.move_to(datetime(2026, 2, 15, 12, tzinfo=UTC), tick=False)
+
+
+def database_state() -> dict[str, list[dict[str, object]]]:
+    """Every row of every table a page may write, to show that a refusal changed nothing."""
+    from django.apps import apps
+
+    labels = ("okrs", "kpis", "teams", "history", "accounts")
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values())
+        for label in labels
+        for model in apps.get_app_config(label).get_models()
+        if model._meta.model_name != "apitoken"  # its last use is written on every call
+    } | {
+        "teams.members": list(
+            apps.get_model("teams", "Team").members.through.objects.order_by("pk").values()
+        )
+    }
+
+
+def fill_body(body: dict[str, str], values: dict[str, str]) -> dict[str, str]:
+    return {fill(name, values): fill(value, values) for name, value in body.items()}
+
+
+PAGE_CASES = [
+    pytest.param(
+        path, body, persona, index, expected[persona][index],
+        id=f"page-{persona}-{path}-{TARGETS[index]}",
+    )
+    for path, body, expected in PAGE_TABLE
+    for persona in ("admin", "member", "viewer")
+    for index in range(3)
+]  # fmt: skip
+
+
+# Pages that act on a closed cycle: the table's cycles are closed before the request.
+CLOSED_FIRST = {"/okrs/cycles/{cycle}/reopen/"}
+
+
+@pytest.mark.parametrize(("path", "body", "persona", "target", "status"), PAGE_CASES)
+def test_page_role_may_or_may_not(
+    client, world, places, frozen_mid_quarter, path, body, persona, target, status
+):
+    from headway.okrs import actions
+    from headway.okrs.models import Cycle
+
+    values = {**places[TARGETS[target]], "me": world.user(persona).username}
+    if path in CLOSED_FIRST:
+        for cycle in Cycle.objects.all():
+            actions.close_cycle(cycle, actor=None)
+    client.force_login(world.user(persona))
+    before = database_state()
+    response = client.post(fill(path, values), fill_body(body, values))
+    assert response.status_code == (status or 200), response.content.decode()[:2000]
+    if status in (302, SAVED):
+        assert database_state() != before, "an allowed write changed nothing"
+    else:
+        assert database_state() == before
+
+
+def test_the_page_table_covers_every_write_url(places):
+    from django.urls import get_resolver, resolve
+
+    def names(resolver, namespace=""):
+        for pattern in resolver.url_patterns:
+            if hasattr(pattern, "url_patterns"):
+                if pattern.namespace in ("okrs", "kpis", "teams"):
+                    yield from names(pattern, f"{pattern.namespace}:")
+            elif pattern.name:
+                yield namespace + pattern.name
+
+    every = {n for n in names(get_resolver()) if ":" in n or n == "home"}
+    covered = {resolve(fill(path, places["own"])).view_name for path, _, _ in PAGE_TABLE}
+    assert every - NOT_PAGE_WRITES == covered
+
+
+# Moves: what the API refused and the pages let through (issue 9, items 3 and 4) ------------
+# The member (max, of team web) may edit the web team's objective O-WEB and KPI kpi-web, and
+# owns KR-MAX, a key result of the ops team's objective O-OPS. Each write below would put an
+# object where they could not have created it. The admin may do all of them.
+
+
+@pytest.fixture
+def moves(world, places):
+    from headway.okrs.models import Objective
+
+    KeyResultFactory(
+        objective=Objective.objects.get(key="O-OPS"), key="KR-MAX", owner=world.user("member")
+    )
+
+
+MOVE_PAGES = [
+    ("/okrs/objectives/O-WEB/edit/",
+     {**OBJECTIVE_BODY, "team": "ops", "owner": "ada", "visibility": "private"}),
+    ("/okrs/objectives/O-WEB/edit/", {**OBJECTIVE_BODY, "team": "ops", "owner": "ada"}),
+    ("/kpis/kpi-web/edit/", {**KPI_BODY, "team": "ops"}),
+    ("/okrs/key-results/KR-MAX/edit/", {**KR_BODY, "owner": "ada"}),
+    ("/okrs/objectives/O-OPS/key-results/new/", {**KR_BODY, "owner": "max"}),
+    ("/okrs/objectives/O-OPS/initiatives/", {"title": "Mine now"}),
+]  # fmt: skip
+MOVE_API = [
+    ("patch", "/objectives/O-WEB", '{"team": "ops", "owner": "ada", "visibility": "private"}'),
+    ("patch", "/kpis/kpi-web", '{"team": "ops"}'),
+    ("patch", "/key-results/KR-MAX", '{"owner": "ada"}'),
+    ("post", "/objectives/O-OPS/key-results",
+     '{"key": "BIG", "title": "Mine", "start": 0, "target": 1, "weight": 1000000, '
+     '"owner": "max"}'),
+    ("post", "/initiatives", '{"key": "MINE", "title": "Mine", "objective": "O-OPS", '
+     '"owner": "max"}'),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "body"), MOVE_PAGES, ids=[p for p, _ in MOVE_PAGES])
+@pytest.mark.parametrize(("persona", "status"), [("member", 403), ("admin", 302)])
+def test_a_page_moves_only_what_the_caller_could_have_created(
+    client, world, moves, frozen_mid_quarter, path, body, persona, status
+):
+    client.force_login(world.user(persona))
+    before = database_state()
+    response = client.post(path, fill_body(body, {"me": world.user(persona).username}))
+    assert response.status_code == status
+    assert (database_state() == before) is (status == 403)
+
+
+@pytest.mark.parametrize(("method", "path", "body"), MOVE_API, ids=[p for _, p, _ in MOVE_API])
+@pytest.mark.parametrize(("persona", "ok"), [("member", False), ("admin", True)])
+def test_the_api_moves_only_what_the_caller_could_have_created(
+    api_as, moves, method, path, body, persona, ok
+):
+    client = api_as(persona)
+    before = database_state()
+    response = client.call(method, path, body)
+    assert response.status == (({"patch": 200, "post": 201}[method]) if ok else 403), response
+    assert (database_state() == before) is not ok

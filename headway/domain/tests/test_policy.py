@@ -4,7 +4,14 @@ from itertools import product
 
 import pytest
 
-from headway.domain.policy import Action, Relation, can_see, may, may_create_workspace
+from headway.domain.policy import (
+    Action,
+    Relation,
+    can_see,
+    may,
+    may_change,
+    may_create_workspace,
+)
 from headway.domain.types import Role, Visibility
 
 STRANGER = Relation()
@@ -116,3 +123,29 @@ class TestAction:
     def test_it_has_a_label(self) -> None:
         assert Action.CHECK_IN.label == "Check in"
         assert Action.POST_VALUE.value == "post_value"
+
+
+# may_change: the one write decision (edit the object as it is, create it where it lands) ----
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("current", [None, *RELATIONS])
+@pytest.mark.parametrize("placed", [None, *RELATIONS])
+def test_a_write_needs_edit_where_it_is_and_create_where_it_lands(role, current, placed):
+    now = RELATIONS[current] if current else None
+    then = RELATIONS[placed] if placed else None
+    expected = (
+        (now is not None or then is not None)
+        and (now is None or may(role, Action.EDIT, now))
+        and (then is None or may(role, Action.CREATE, then))
+    )
+    assert may_change(role, now, then) is expected
+
+
+def test_a_member_may_not_hand_their_objective_to_another_team_and_owner():
+    assert may_change(Role.MEMBER, OWNER, None)  # a rename
+    assert may_change(Role.MEMBER, OWNER, MEMBER_OF_TEAM)  # to someone else in their team
+    assert not may_change(Role.MEMBER, OWNER, STRANGER)  # to another team and owner
+    assert not may_change(Role.MEMBER, None, LEAD_ABOVE)  # leading above gives no write
+    assert may_change(Role.ADMIN, STRANGER, STRANGER)
+    assert not may_change(Role.VIEWER, OWNER, None)

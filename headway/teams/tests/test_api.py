@@ -61,8 +61,9 @@ class TestTeams:
             team.members.add(world.user("member"), world.user("viewer"))
         api = api_as("viewer")
         api.get("/me")
-        # auth 2, count 1, page 1, members 1; progress: cycle 1, tree 1, scoreboard 3
-        with django_assert_num_queries(10):
+        # auth 2, count 1, page 1, members 1; progress: cycle 1, tree 1, scoreboard 3, and the
+        # objectives the viewer can see: team context 2, ids 1
+        with django_assert_num_queries(13):
             page = api.get("/teams", limit=100).json
         assert page["count"] == rows + 3
 
