@@ -15,6 +15,7 @@ from io import StringIO
 from typing import Any
 
 import pytest
+import yaml
 from django.apps import apps
 from django.core.management import call_command
 from django.db import models
@@ -29,10 +30,11 @@ from headway.kpis import actions as kpi_actions
 from headway.kpis.actions import ValueIn
 from headway.kpis.models import KPIValue
 from headway.okrs import actions as okr_actions
-from headway.okrs.models import CheckIn, Dependency, KeyResult, Objective
+from headway.okrs.models import CheckIn, Cycle, Dependency, KeyResult, Objective
 from headway.plans import demo
 from headway.plans.importer import import_plan
-from headway.plans.tests.helpers import SMALL, export
+from headway.plans.schema import PlanError
+from headway.plans.tests.helpers import SMALL, edit, export
 from headway.teams import actions as team_actions
 from headway.teams.models import Team
 
@@ -314,6 +316,11 @@ class TestEveryFieldSurvivesARestore:
         call_command("import", str(backup), "--restore", stdout=StringIO())
         lost = unchanged(before)
         assert not lost, "lost by export + restore:\n" + "\n".join(lost)
+        text = backup.read_text(encoding="utf-8")
+        assert "carried_over: true" in text
+        assert "recorded_by: gone" in text
+        assert "frozen:" in text  # a KPI value was back-filled into the closed cycle
+        assert export_command() == text
 
     def test_every_model_is_carried_or_listed(self):
         labels = {m._meta.label for m in apps.get_models() if m._meta.app_label in APPS}
@@ -334,3 +341,28 @@ def test_fields_at_their_default_are_not_written_so_existing_files_stay_as_they_
         assert "carried_over" not in text
         assert "recorded_by" not in text
         assert "frozen" not in text  # the closed cycles' grades are what a re-grade gives
+
+
+@pytest.mark.django_db
+class TestFrozenGrades:
+    def test_only_a_closed_cycle_has_them(self):
+        text = edit(SMALL, "state: active}", "state: active, frozen: {objectives: {}}}")
+        with pytest.raises(PlanError, match=r"cycles\[1\]\.frozen: only a closed cycle"):
+            import_plan(text)
+
+    def test_they_name_objectives_of_their_own_cycle(self):
+        frozen = "frozen: {objectives: {grow: {progress: 1, status: done, score: 1, expected: 1}}}"
+        text = edit(SMALL, "state: closed}", f"state: closed, {frozen}}}")
+        with pytest.raises(PlanError, match=r"frozen\.objectives\.grow: not an objective"):
+            import_plan(text)
+
+    def test_a_cycle_closed_by_the_import_keeps_the_grades_of_the_file(self):
+        frozen = (
+            "frozen: {objectives: {q4-launch: "
+            "{progress: 0.5, status: at_risk, score: 0.5, expected: 1}}}"
+        )
+        import_plan(edit(SMALL, "state: closed}", f"state: closed, {frozen}}}"))
+        cycle = Cycle.objects.get(key="2025-q4")
+        pk = str(Objective.objects.get(key="q4-launch").pk)
+        assert cycle.frozen_figures["objectives"][pk]["score"] == 0.5
+        assert yaml.safe_load(export())["objectives"][1]["score"] == 0.5
