@@ -40,6 +40,7 @@ from headway.domain.types import (
     ObjectiveKind,
     Role,
     RuleViolation,
+    Status,
     TeamKind,
     Visibility,
 )
@@ -280,12 +281,17 @@ COMPUTED = {
 SECTIONS = ("users", "teams", "cycles", "kpis", "objectives", "dependencies", "history")
 # The figures of one objective / key result in a closed cycle's `frozen` (okrs.scoring).
 FROZEN = {
-    "objectives": {"progress": NUMBER, "status": text(16), "score": NUMBER, "expected": NUMBER},
+    "objectives": {
+        "progress": NUMBER,
+        "status": F("enum", choices=Status),
+        "score": NUMBER,
+        "expected": NUMBER,
+    },
     "key_results": {
         "current": NUMBER,
         "progress": NUMBER,
         "attainment": NUMBER,
-        "status": text(16),
+        "status": F("enum", choices=Status),
         "score": NUMBER,
         "confidence": F("confidence"),
         "expected": NUMBER,

@@ -356,6 +356,17 @@ class TestFrozenGrades:
         with pytest.raises(PlanError, match=r"frozen\.objectives\.grow: not an objective"):
             import_plan(text)
 
+    def test_their_figures_are_checked(self):
+        frozen = (
+            "frozen: {objectives: {q4-launch: "
+            "{progress: .inf, status: great, score: 0.5, expected: 1}}}"
+        )
+        text = edit(SMALL, "state: closed}", f"state: closed, {frozen}}}")
+        with pytest.raises(PlanError) as error:
+            import_plan(text)
+        assert "q4-launch.progress: must be a finite number" in str(error.value)
+        assert "q4-launch.status: must be one of done, on_track" in str(error.value)
+
     def test_a_cycle_closed_by_the_import_keeps_the_grades_of_the_file(self):
         frozen = (
             "frozen: {objectives: {q4-launch: "
