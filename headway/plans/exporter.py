@@ -31,6 +31,9 @@ from headway.okrs.scoring import Scoreboard, compute_into, scoreboard
 from headway.teams.models import Team
 
 FORMATS = ("yaml", "json")
+# The fields of a closed cycle's `frozen` grades, in the order written (docs/plan-file.md).
+OBJECTIVE_FIGURES = ["progress", "status", "score", "expected"]
+KR_FIGURES = ["current", "progress", "attainment", "status", "score", "confidence", "expected"]
 
 
 def reading(kr: KeyResult, value: float) -> float | int | bool:
@@ -321,23 +324,23 @@ def regraded(
         if again_objectives == objectives and again_krs == krs:
             continue
 
-        def figures(values: dict[str, Any]) -> dict[str, Any]:
+        def figures(values: dict[str, Any], names: list[str]) -> dict[str, Any]:
+            # In a fixed order: PostgreSQL's jsonb does not keep the order they were written in.
             return {
-                name: number(value) if isinstance(value, float) else value
-                for name, value in values.items()
-                if name != "team_id"
+                name: number(value) if isinstance(value := values.get(name), float) else value
+                for name in names
             }
 
         out[cycle.pk] = {
             "objectives": {
-                objective_keys[int(pk)]: figures(values)
+                objective_keys[int(pk)]: figures(values, OBJECTIVE_FIGURES)
                 for pk, values in sorted(
                     objectives.items(), key=lambda i: objective_keys[int(i[0])]
                 )
                 if int(pk) in objective_keys
             },
             "key_results": {
-                kr_keys[int(pk)]: figures(values)
+                kr_keys[int(pk)]: figures(values, KR_FIGURES)
                 for pk, values in sorted(krs.items(), key=lambda i: kr_keys.get(int(i[0]), ""))
                 if int(pk) in kr_keys
             },

@@ -32,6 +32,7 @@ from headway.kpis.models import KPIValue
 from headway.okrs import actions as okr_actions
 from headway.okrs.models import CheckIn, Cycle, Dependency, KeyResult, Objective
 from headway.plans import demo
+from headway.plans.exporter import KR_FIGURES
 from headway.plans.importer import import_plan
 from headway.plans.schema import PlanError
 from headway.plans.tests.helpers import SMALL, edit, export
@@ -321,6 +322,9 @@ class TestEveryFieldSurvivesARestore:
         assert "recorded_by: gone" in text
         assert "frozen:" in text  # a KPI value was back-filled into the closed cycle
         assert export_command() == text
+        (past,) = [c for c in yaml.safe_load(text)["cycles"] if c["key"] == "past"]
+        assert list(past["frozen"]["key_results"]["old-nps"]) == KR_FIGURES  # in a fixed order
+        assert past["frozen"]["objectives"]["old"]["score"] == 0.1  # graded before the back-fill
 
     def test_every_model_is_carried_or_listed(self):
         labels = {m._meta.label for m in apps.get_models() if m._meta.app_label in APPS}
