@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import asdict
 from datetime import UTC, date
 from typing import Any
 
@@ -26,10 +27,13 @@ from headway.history.models import Event
 from headway.kpis.models import KPI, KPIValue
 from headway.kpis.scoring import kpi_figures
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
-from headway.okrs.scoring import Scoreboard, scoreboard
+from headway.okrs.scoring import Scoreboard, compute_into, scoreboard
 from headway.teams.models import Team
 
 FORMATS = ("yaml", "json")
+# The fields of a closed cycle's `frozen` grades, in the order written (docs/plan-file.md).
+OBJECTIVE_FIGURES = ["progress", "status", "score", "expected"]
+KR_FIGURES = ["current", "progress", "attainment", "status", "score", "confidence", "expected"]
 
 
 def reading(kr: KeyResult, value: float) -> float | int | bool:
@@ -101,6 +105,7 @@ def export_workspace(
         *(i.owner_id for group in initiatives.values() for i in group),
         *(u for group in members.values() for u in group),
         *(e.actor_id for e in events),
+        *(v.recorded_by_id for group in values.values() for v in group),
     } - {None, *usernames}
     # People who left the workspace but still own, wrote or did something in it: listed with
     # `member: false`, so that a restore can refer to them (username and name only).
@@ -117,6 +122,7 @@ def export_workspace(
         return None if user_id is None else usernames[user_id]
 
     board = scoreboard(cycles, as_of=as_of)
+    frozen = regraded(cycles, objective_keys, kr_keys)
     kpi_numbers = kpi_figures(kpis, as_of=as_of)
     team_progress = rollup(board, current_cycle(cycles, as_of), objectives, teams)
 
@@ -150,6 +156,7 @@ def export_workspace(
                 {"at": v.at, "value": number(v.value)}
                 | ({"note": v.note} if v.note else {})
                 | ({"source": v.source} if v.source else {})
+                | ({"recorded_by": user(v.recorded_by_id)} if v.recorded_by_id else {})
                 for v in values[kpi.pk]
             ],
         }
@@ -192,6 +199,7 @@ def export_workspace(
             "cycle": cycle_keys[objective.cycle_id],
             "parent": objective_keys.get(objective.parent_id or 0),
             "carried_from": objective_keys.get(objective.carried_from_id or 0),
+            **({"carried_over": True} if objective.carried_over else {}),
             "kind": objective.kind,
             "visibility": objective.visibility,
             **({"retrospective": objective.retrospective} if objective.retrospective else {}),
@@ -269,6 +277,7 @@ def export_workspace(
         ],
         "cycles": [
             {"key": c.key, "name": c.name, "start": c.start, "end": c.end, "state": c.state}
+            | ({"frozen": frozen[c.pk]} if c.pk in frozen else {})
             for c in cycles
         ],
         "kpis": [kpi_out(kpi) for kpi in kpis],
@@ -281,6 +290,62 @@ def export_workspace(
     if complete:
         plan["history"] = [event_out(e) for e in events]
     return plan
+
+
+def regraded(
+    cycles: list[Cycle], objective_keys: dict[int, str], kr_keys: dict[int, str]
+) -> dict[int, dict[str, Any]]:
+    """The frozen figures of each closed cycle that grading it again today would change.
+
+    A closed cycle keeps the grades it was closed with, even when KPI values dated within it
+    were written or changed afterwards. A restore closes the cycle again, so the export carries
+    those grades (by key) whenever they differ from a re-grade; otherwise it leaves them out,
+    and files stay as they were. One computation for all closed cycles (a fixed number of
+    queries).
+    """
+    closed = [c for c in cycles if c.is_closed and c.frozen_figures]
+    if not closed:
+        return {}
+    board = Scoreboard(as_of=max(c.end for c in closed))
+    compute_into(board, closed, as_of=board.as_of)
+    out = {}
+    for cycle in closed:
+        stored = cycle.frozen_figures or {}
+        objectives = stored.get("objectives", {})
+        krs = stored.get("key_results", {})
+        again_objectives = {
+            str(pk): asdict(board.objectives[pk]) for pk in map(int, objectives)
+            if pk in board.objectives
+        }  # fmt: skip
+        again_krs = {
+            str(pk): asdict(board.key_results[pk]) for pk in map(int, krs)
+            if pk in board.key_results
+        }  # fmt: skip
+        if again_objectives == objectives and again_krs == krs:
+            continue
+
+        def figures(values: dict[str, Any], names: list[str]) -> dict[str, Any]:
+            # In a fixed order: PostgreSQL's jsonb does not keep the order they were written in.
+            return {
+                name: number(value) if isinstance(value := values.get(name), float) else value
+                for name in names
+            }
+
+        out[cycle.pk] = {
+            "objectives": {
+                objective_keys[int(pk)]: figures(values, OBJECTIVE_FIGURES)
+                for pk, values in sorted(
+                    objectives.items(), key=lambda i: objective_keys[int(i[0])]
+                )
+                if int(pk) in objective_keys
+            },
+            "key_results": {
+                kr_keys[int(pk)]: figures(values, KR_FIGURES)
+                for pk, values in sorted(krs.items(), key=lambda i: kr_keys.get(int(i[0]), ""))
+                if int(pk) in kr_keys
+            },
+        }
+    return out
 
 
 def rollup(

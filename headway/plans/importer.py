@@ -64,6 +64,7 @@ REFS: dict[str, dict[str, str]] = {
     },
     "key_result": {"owner": "user", "kpi": "kpi", "objective": "objective"},
     "check_in": {"author": "user"},
+    "kpi_value": {"recorded_by": "user"},
     "initiative": {"owner": "user", "objective": "objective", "key_result": "key_result"},
 }
 
@@ -142,6 +143,7 @@ class Importer:
         self.load()
         self.check_users()
         self.check_references()
+        self.check_frozen()
         self.source.check()
         self.write_users()
         self.write_teams()
@@ -161,11 +163,43 @@ class Importer:
             Event.objects.bulk_create(self.events, batch_size=BATCH)
         for cycle in self.to_close:
             okr_actions.close_cycle(cycle, actor=self.actor, via=VIA)
+            self.keep_grades(cycle)
             self.result.closed.append(cycle.key)
         if restoring:
             Event.objects.filter(workspace=self.workspace).delete()  # close_cycle's
         self.write_history()
         return self.result
+
+    def keep_grades(self, cycle: Cycle) -> None:
+        """A cycle closed with the file's `frozen` grades keeps those, not a re-grade of today's
+        values (docs/plan-file.md, "cycles")."""
+        frozen = self.frozen.get(cycle.key)
+        if not frozen:
+            return
+        figures = cycle.frozen_figures or {}
+        for key, values in frozen["objectives"].items():
+            pk = self.ids["objective"][key]
+            figures["objectives"][str(pk)] = {**values, "team_id": self.team_of.get(pk)}
+        for key, values in frozen["key_results"].items():
+            figures["key_results"][str(self.ids["key_result"][key])] = values
+        cycle.frozen_figures = figures
+        cycle.save(update_fields=["frozen_figures"])
+
+    def check_frozen(self) -> None:
+        """`frozen` names objectives and key results of its own cycle in the file."""
+        self.frozen = {c["key"]: c["frozen"] for c in self.plan.cycles if c["frozen"]}
+        in_cycle: dict[str, set[str]] = defaultdict(set)
+        for objective in self.plan.objectives:
+            in_cycle[objective["cycle"]].add(objective["key"])
+            in_cycle[objective["cycle"]] |= {kr["key"] for kr in objective.children["key_results"]}
+        for cycle in self.plan.cycles:
+            for section, entries in (cycle["frozen"] or {}).items():
+                for key in entries:
+                    if key not in in_cycle[cycle["key"]]:
+                        self.source.problem(
+                            (*cycle.at("frozen"), section, key),
+                            f"not an objective or key result of cycle {cycle['key']!r} in the file",
+                        )
 
     def workspace_row(self) -> None:
         values = self.plan.workspace.values
@@ -335,6 +369,8 @@ class Importer:
                     )
         for kpi in plan.kpis:
             check(kpi, "kpi")
+            for value in kpi.children["values"]:
+                check(value, "kpi_value")
         objective_of_kr = {
             kr.key: self.names["objective"].get(kr.objective_id) for kr in self.key_results.values()
         }
@@ -677,6 +713,7 @@ class Importer:
                     "kind": o["kind"],
                     "visibility": o["visibility"],
                     "retrospective": o["retrospective"],
+                    "carried_over": o["carried_over"],
                 },
             )
             for o in self.plan.objectives
@@ -686,7 +723,7 @@ class Importer:
 
         def locked(item: Item, row: Objective | None, changes: dict[str, Any]) -> None:
             # The retrospective is written at review, once the cycle is closed (as on the page).
-            changed = set(changes) - {"retrospective"}
+            changed = set(changes) - {"retrospective", "carried_over"}
             for cycle_id in {old_cycle.get(item["key"]), self.ids["cycle"][item["cycle"]]}:
                 if cycle_id in self.locked_cycles and changed:
                     self.closed_problem(item.path, self.names["cycle"][cycle_id])
@@ -813,13 +850,17 @@ class Importer:
             kpi = self.kpis[kpi_item["key"]]
             for item in kpi_item.children["values"]:
                 values = {"value": item["value"], "note": item["note"], "source": item["source"]}
+                # Who recorded it: the file's (a backup), else whoever runs the import.
+                recorded_by = self.ref("user", item["recorded_by"]) or (
+                    self.actor.pk if self.actor is not None else None
+                )
                 row = self.kpi_values.get((kpi.pk, item["at"]))
                 if row is None:
                     new.append(
                         KPIValue(
                             kpi_id=kpi.pk,
                             at=item["at"],
-                            recorded_by=self.actor,
+                            recorded_by_id=recorded_by,
                             recorded_at=self.now,
                             **values,
                         )
@@ -829,7 +870,7 @@ class Importer:
                     changes = self.assign(row, values, {})
                     if not changes:
                         continue
-                    row.recorded_by = self.actor
+                    row.recorded_by_id = recorded_by
                     row.recorded_at = self.now
                     changed.append(row)
                     fields.update(changes)

@@ -40,6 +40,7 @@ from headway.domain.types import (
     ObjectiveKind,
     Role,
     RuleViolation,
+    Status,
     TeamKind,
     Visibility,
 )
@@ -174,6 +175,7 @@ CYCLE = {
     "start": F("date", required=True),
     "end": F("date", required=True),
     "state": enum(CycleState, CycleState.PLANNING),
+    "frozen": LIST,  # a closed cycle's grades, when a re-grade would differ (checked below)
 }
 KPI = {
     "key": key(),
@@ -200,6 +202,7 @@ KPI_VALUE = {
     "value": F("number", required=True),
     "note": text(),
     "source": text(64),
+    "recorded_by": REF,
 }
 OBJECTIVE = {
     "key": key(),
@@ -210,6 +213,7 @@ OBJECTIVE = {
     "cycle": F("ref", required=True),
     "parent": REF,
     "carried_from": REF,
+    "carried_over": F("flag", default=False),
     "kind": enum(ObjectiveKind, ObjectiveKind.ASPIRATIONAL),
     "visibility": enum(Visibility, Visibility.WORKSPACE),
     "retrospective": text(),
@@ -275,6 +279,24 @@ COMPUTED = {
     "key_result": {"current", "progress", "attainment", "status", "score"},
 }
 SECTIONS = ("users", "teams", "cycles", "kpis", "objectives", "dependencies", "history")
+# The figures of one objective / key result in a closed cycle's `frozen` (okrs.scoring).
+FROZEN = {
+    "objectives": {
+        "progress": NUMBER,
+        "status": F("enum", choices=Status),
+        "score": NUMBER,
+        "expected": NUMBER,
+    },
+    "key_results": {
+        "current": NUMBER,
+        "progress": NUMBER,
+        "attainment": NUMBER,
+        "status": F("enum", choices=Status),
+        "score": NUMBER,
+        "confidence": F("confidence"),
+        "expected": NUMBER,
+    },
+}
 
 
 @dataclass(slots=True)
@@ -675,6 +697,7 @@ def parse_plan(
     for cycle in cycles:
         if cycle["end"] < cycle["start"]:
             source.problem(cycle.at("end"), "must be on or after start")
+        cycle.values["frozen"] = read_frozen(source, cycle)
     # Readings dated after today in the workspace's time zone are refused (docs/plan-file.md).
     today = today_in(workspace["timezone"]) if workspace is not None and not restore else None
     cycle_by_key = {cycle["key"]: cycle for cycle in cycles}
@@ -769,6 +792,41 @@ def parse_plan(
     source.check()
     assert workspace is not None
     return Plan(workspace, users, teams, cycles, kpis, objectives, dependencies, history)
+
+
+def read_frozen(source: Source, cycle: Item) -> dict[str, dict[str, dict[str, Any]]] | None:
+    """A closed cycle's `frozen` grades: {objectives: {key: figures}, key_results: {...}}."""
+    raw = cycle.children.pop("frozen")
+    if raw is None:
+        return None
+    if cycle["state"] != CycleState.CLOSED.value:
+        source.problem(cycle.at("frozen"), "only a closed cycle has frozen figures")
+        return None
+    if not isinstance(raw, dict) or set(raw) - set(FROZEN):
+        source.problem(cycle.at("frozen"), "must be a mapping with objectives and key_results")
+        return None
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for section, spec in FROZEN.items():
+        path = (*cycle.at("frozen"), section)
+        entries = raw.get(section) or {}
+        if not isinstance(entries, dict):
+            source.problem(path, "must be a mapping of key: figures")
+            continue
+        out[section] = {}
+        for name, figures in entries.items():
+            if not isinstance(figures, dict) or set(figures) != set(spec):
+                source.problem((*path, str(name)), f"must give {', '.join(spec)}")
+                continue
+            checked = {}
+            for field_name, value in figures.items():
+                if value is None:
+                    checked[field_name] = None
+                    continue
+                checked[field_name], error = convert(spec[field_name], value)
+                if error:
+                    source.problem((*path, str(name), field_name), error)
+            out[section][str(name)] = checked
+    return out
 
 
 def kr_input(values: dict[str, Any]) -> KRInput:
