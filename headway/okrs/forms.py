@@ -11,6 +11,7 @@ from django.forms import formset_factory
 
 from headway.accounts.models import Membership, User
 from headway.core.forms import DateInput
+from headway.core.models import choices
 from headway.domain.blockers import with_help_request
 from headway.domain.bounds import MAX_NUMBER
 from headway.domain.kr_count import check_key_result_count
@@ -24,7 +25,7 @@ from headway.domain.types import (
     Visibility,
 )
 from headway.kpis.models import KPI
-from headway.okrs.models import Cycle, KeyResult, Objective, choices
+from headway.okrs.models import Cycle, KeyResult, Objective
 from headway.teams.models import Team
 
 

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 
 from headway.accounts.models import Membership, User
+from headway.core.models import choices
 from headway.domain.types import TeamKind
-from headway.okrs.models import choices
 from headway.teams.models import Team
 
 
