@@ -16,7 +16,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
-from headway.accounts import access, actions, tokens
+from headway import access
+from headway.accounts import actions, tokens
 from headway.accounts.forms import (
     AddMemberForm,
     InviteForm,

@@ -1,7 +1,7 @@
 """How API callers prove who they are: a personal access token, or the web session.
 
 Both answer with the caller's `Membership` (user + workspace + role), which ninja puts on
-`request.auth`; every endpoint hands it to `headway.accounts.access`.
+`request.auth`; every endpoint hands it to `headway.access`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 `request.membership` is the caller's current membership, chosen by `current_membership`: the
 one rule that the API's session auth follows too. Pages get every object through
-headway.accounts.access with it.
+headway.access with it.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from django.db.models import Max, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from headway.accounts import access
+from headway import access
 from headway.accounts.models import Membership
 from headway.core.http import AuthenticatedRequest, allowed, today
 from headway.core.middleware import member_required

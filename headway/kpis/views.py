@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from headway.accounts import access
+from headway import access
 from headway.core import charts
 from headway.core.errors import DomainError
 from headway.core.forms import show_error, unique_key

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from ninja import Query, Router, Status
 
-from headway.accounts import access
+from headway import access
 from headway.accounts.models import Membership
 from headway.core.api_auth import ApiRequest
 from headway.core.api_refs import (

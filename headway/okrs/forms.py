@@ -73,7 +73,7 @@ class ObjectiveForm(forms.Form):
     visibility = forms.ChoiceField(choices=choices(Visibility), initial=Visibility.WORKSPACE)
 
     def __init__(self, membership: Membership, *args: Any, **kwargs: Any) -> None:
-        from headway.accounts import access
+        from headway import access
 
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
@@ -107,7 +107,7 @@ class KeyResultForm(forms.Form):
     )
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
-        from headway.accounts import access
+        from headway import access
 
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
@@ -237,7 +237,7 @@ class DependencyForm(forms.Form):
     note = forms.CharField(max_length=300, required=False)
 
     def __init__(self, membership: Membership, objective: Objective, *args: Any, **kw: Any):
-        from headway.accounts import access
+        from headway import access
 
         super().__init__(*args, **kw)
         # What it already depends on is not offered again (a dependency is stored once).

@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from headway.accounts import access
+from headway import access
 from headway.core import charts
 from headway.core.errors import Conflict, DomainError, Invalid, NotFound
 from headway.core.forms import show_error, unique_key

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 
-from headway.accounts import access
+from headway import access
 from headway.core.errors import DomainError
 from headway.core.forms import show_error
 from headway.core.htmx import render_page_or_partial

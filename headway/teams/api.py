@@ -6,7 +6,7 @@ from typing import Any
 
 from ninja import Query, Router, Status
 
-from headway.accounts import access
+from headway import access
 from headway.accounts.models import Membership, User
 from headway.core.api_auth import ApiRequest
 from headway.core.api_refs import team_ref, user_ref
