@@ -6,8 +6,8 @@ from ninja import Router
 
 from headway.access import team_context
 from headway.accounts.schemas import MeOut
-from headway.core.api_auth import ApiRequest
-from headway.core.api_schemas import responds
+from headway.api_auth import ApiRequest
+from headway.api_schemas import responds
 from headway.teams.models import Team
 
 router = Router()

@@ -17,7 +17,7 @@ from django.shortcuts import render
 
 from headway.accounts.models import Membership
 from headway.core.errors import Forbidden, NotFound
-from headway.core.http import AuthenticatedRequest
+from headway.pages.http import AuthenticatedRequest
 
 SESSION_KEY = "workspace"
 
