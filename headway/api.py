@@ -24,8 +24,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from headway.accounts.api import router as accounts_router
+from headway.api_auth import TokenAuth, WorkspaceSessionAuth
 from headway.core import database
-from headway.core.api_auth import TokenAuth, WorkspaceSessionAuth
 from headway.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from headway.kpis.api import router as kpis_router
 from headway.okrs.api import router as okrs_router

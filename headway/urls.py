@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from headway.api import api
-from headway.core import views
+from headway.pages import views
 
 urlpatterns = [
     path("", views.home, name="home"),

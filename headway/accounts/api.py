@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from ninja import Router
 
-from headway.accounts.access import team_context
+from headway.access import team_context
 from headway.accounts.schemas import MeOut
-from headway.core.api_auth import ApiRequest
-from headway.core.api_schemas import responds
+from headway.api_auth import ApiRequest
+from headway.api_schemas import responds
 from headway.teams.models import Team
 
 router = Router()

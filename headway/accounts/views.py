@@ -16,7 +16,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
-from headway.accounts import access, actions, tokens
+from headway import access
+from headway.accounts import actions, tokens
 from headway.accounts.forms import (
     AddMemberForm,
     InviteForm,
@@ -29,10 +30,10 @@ from headway.accounts.forms import (
 from headway.accounts.models import Invitation, Membership, User
 from headway.core.errors import DomainError, NotFound
 from headway.core.forms import show_error
-from headway.core.http import AuthenticatedRequest
-from headway.core.middleware import SESSION_KEY, member_required
 from headway.domain.policy import Action, Relation, may_create_workspace
 from headway.domain.types import Role
+from headway.pages.http import AuthenticatedRequest
+from headway.pages.middleware import SESSION_KEY, member_required
 
 OWN = Relation(is_owner=True)
 

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from django.db import models
 
+from headway.domain.types import Choice
+
+
+def choices(enum: type[Choice]) -> list[tuple[str, str]]:
+    return [(member.value, member.label) for member in enum]
+
 
 class Timestamped(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,6 +1,6 @@
 """Who may do what: the whole permission matrix as pure rules (docs/api.md, "Who may do what").
 
-`headway.accounts.access` applies these rules to database objects; pages, the API, exports and
+`headway.access` applies these rules to database objects; pages, the API, exports and
 commands all go through it, so this table is the one place where authorization is decided.
 """
 

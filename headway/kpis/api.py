@@ -6,11 +6,11 @@ from typing import Any
 
 from ninja import Query, Router, Status
 
-from headway.accounts import access
+from headway import access
 from headway.accounts.models import Membership
-from headway.core.api_auth import ApiRequest
-from headway.core.api_refs import team_ref, user_ref
-from headway.core.api_schemas import (
+from headway.api_auth import ApiRequest
+from headway.api_refs import team_ref, user_ref
+from headway.api_schemas import (
     AsOfParams,
     PageParams,
     PathKey,

@@ -65,7 +65,7 @@ class KPIForm(forms.ModelForm[KPI]):
         }
 
     def __init__(self, membership: Membership, *args: Any, **kwargs: Any) -> None:
-        from headway.accounts import access
+        from headway import access
 
         super().__init__(*args, **kwargs)
         fields: Any = self.fields

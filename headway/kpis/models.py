@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from headway.core.models import WorkspaceScoped
+from headway.core.models import WorkspaceScoped, choices
 from headway.domain.types import Cadence, Category, Indicator, KPIDirection
-from headway.okrs.models import choices
 
 
 class KPI(WorkspaceScoped):

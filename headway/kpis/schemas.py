@@ -9,7 +9,7 @@ from ninja import Field, Schema
 from ninja.params.functions import Body
 from pydantic import BaseModel, ConfigDict
 
-from headway.core.api_schemas import (
+from headway.api_schemas import (
     Day,
     InputSchema,
     Key,

@@ -9,9 +9,9 @@ from datetime import date
 from decimal import Decimal
 
 from headway.domain.kpi import evaluate_kpi
+from headway.domain.numbers import dec, num
 from headway.domain.types import Cadence, KPIDirection, KPIInput, Point
 from headway.kpis.models import KPI, KPIValue
-from headway.okrs.scoring import dec, num
 
 
 @dataclass(frozen=True, slots=True)

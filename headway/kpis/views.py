@@ -9,19 +9,19 @@ from typing import Any
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from headway.accounts import access
+from headway import access
 from headway.core import charts
 from headway.core.errors import DomainError
 from headway.core.forms import show_error, unique_key
-from headway.core.htmx import render_page_or_partial
-from headway.core.http import AuthenticatedRequest, allowed, today
-from headway.core.middleware import member_required
 from headway.domain.policy import Action, Relation
 from headway.domain.types import KPIDirection
 from headway.kpis import actions
 from headway.kpis.forms import DashboardFilterForm, KPIForm, KPIValueForm
 from headway.kpis.models import KPI, KPIValue
 from headway.kpis.scoring import KPIFigures, kpi_figures
+from headway.pages.htmx import render_page_or_partial
+from headway.pages.http import AuthenticatedRequest, allowed, today
+from headway.pages.middleware import member_required
 
 SPARK_POINTS = 12
 

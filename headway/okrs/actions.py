@@ -2,7 +2,7 @@
 
 Pages, the API, the plan importer and commands call these; each runs in one transaction,
 checks the domain rules, and records who changed what in the history. Callers have already
-checked permissions through headway.accounts.access.
+checked permissions through headway.access.
 """
 
 from __future__ import annotations

@@ -13,10 +13,10 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from ninja import Query, Router, Status
 
-from headway.accounts import access
+from headway import access
 from headway.accounts.models import Membership
-from headway.core.api_auth import ApiRequest
-from headway.core.api_refs import (
+from headway.api_auth import ApiRequest
+from headway.api_refs import (
     cycle_ref,
     key_result_ref,
     kpi_ref,
@@ -24,7 +24,7 @@ from headway.core.api_refs import (
     team_ref,
     user_ref,
 )
-from headway.core.api_schemas import (
+from headway.api_schemas import (
     AsOfParams,
     PageParams,
     PathKey,

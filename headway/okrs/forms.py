@@ -11,6 +11,7 @@ from django.forms import formset_factory
 
 from headway.accounts.models import Membership, User
 from headway.core.forms import DateInput
+from headway.core.models import choices
 from headway.domain.blockers import with_help_request
 from headway.domain.bounds import MAX_NUMBER
 from headway.domain.kr_count import check_key_result_count
@@ -24,7 +25,7 @@ from headway.domain.types import (
     Visibility,
 )
 from headway.kpis.models import KPI
-from headway.okrs.models import Cycle, KeyResult, Objective, choices
+from headway.okrs.models import Cycle, KeyResult, Objective
 from headway.teams.models import Team
 
 
@@ -72,7 +73,7 @@ class ObjectiveForm(forms.Form):
     visibility = forms.ChoiceField(choices=choices(Visibility), initial=Visibility.WORKSPACE)
 
     def __init__(self, membership: Membership, *args: Any, **kwargs: Any) -> None:
-        from headway.accounts import access
+        from headway import access
 
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
@@ -106,7 +107,7 @@ class KeyResultForm(forms.Form):
     )
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
-        from headway.accounts import access
+        from headway import access
 
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
@@ -236,7 +237,7 @@ class DependencyForm(forms.Form):
     note = forms.CharField(max_length=300, required=False)
 
     def __init__(self, membership: Membership, objective: Objective, *args: Any, **kw: Any):
-        from headway.accounts import access
+        from headway import access
 
         super().__init__(*args, **kw)
         # What it already depends on is not offered again (a dependency is stored once).

@@ -8,10 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from headway.core.models import Timestamped, WorkspaceScoped
+from headway.core.models import Timestamped, WorkspaceScoped, choices
 from headway.domain.cycles import cycle_state
 from headway.domain.types import (
-    Choice,
     CycleState,
     Direction,
     InitiativeStatus,
@@ -20,10 +19,6 @@ from headway.domain.types import (
     Visibility,
 )
 from headway.okrs.querysets import CycleQuerySet
-
-
-def choices(enum: type[Choice]) -> list[tuple[str, str]]:
-    return [(member.value, member.label) for member in enum]
 
 
 class Cycle(WorkspaceScoped):

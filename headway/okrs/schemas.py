@@ -11,7 +11,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from headway.core.api_schemas import (
+from headway.api_schemas import (
     Confidence,
     Day,
     InputSchema,

@@ -14,27 +14,13 @@ from decimal import Decimal
 from typing import Any
 
 from headway.domain.evaluate import evaluate_kr, evaluate_objective
+from headway.domain.numbers import dec, num
 from headway.domain.progress import objective_progresses, validate_kr, weighted_progress
 from headway.domain.rollup import team_rollup
 from headway.domain.status import elapsed_fraction
 from headway.domain.types import Direction, KRInput, Metric, Point, RuleViolation
 from headway.kpis.models import KPIValue
 from headway.okrs.models import CheckIn, Cycle, KeyResult, Objective
-
-FIGURE_DECIMALS = 4
-
-
-def dec(value: float | None) -> Decimal | None:
-    """A stored float as the Decimal a person typed (str() gives the shortest round-trip form)."""
-    return None if value is None else Decimal(str(value))
-
-
-def num(value: Decimal | None, places: int = FIGURE_DECIMALS) -> float | None:
-    """A Decimal figure as a float rounded for display and export; never -0.0."""
-    if value is None:
-        return None
-    rounded = round(float(value), places)
-    return rounded if rounded != 0 else 0.0  # -0.0001 rounds to -0.0, which would print
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,13 +11,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from headway.accounts import access
+from headway import access
 from headway.core import charts
 from headway.core.errors import Conflict, DomainError, Invalid, NotFound
 from headway.core.forms import show_error, unique_key
-from headway.core.htmx import render_page_or_partial
-from headway.core.http import AuthenticatedRequest, allowed, today
-from headway.core.middleware import member_required
 from headway.domain.carry import is_unfinished
 from headway.domain.cycles import current_cycle
 from headway.domain.kr_count import MAX_KEY_RESULTS, key_result_warnings
@@ -34,6 +31,9 @@ from headway.okrs.forms import (
 )
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
 from headway.okrs.scoring import Scoreboard, scoreboard
+from headway.pages.htmx import render_page_or_partial
+from headway.pages.http import AuthenticatedRequest, allowed, today
+from headway.pages.middleware import member_required
 from headway.teams.models import Team
 
 

@@ -8,18 +8,18 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 
-from headway.accounts import access
+from headway import access
 from headway.core.errors import DomainError
 from headway.core.forms import show_error
-from headway.core.htmx import render_page_or_partial
-from headway.core.http import AuthenticatedRequest, today
-from headway.core.middleware import member_required
 from headway.domain.policy import Action, Relation
 from headway.domain.types import CycleState, Metric
 from headway.okrs import actions
 from headway.okrs.forms import CheckInForm
 from headway.okrs.models import KeyResult
 from headway.okrs.scoring import Scoreboard, scoreboard
+from headway.pages.htmx import render_page_or_partial
+from headway.pages.http import AuthenticatedRequest, today
+from headway.pages.middleware import member_required
 
 
 def my_key_results(request: AuthenticatedRequest) -> list[KeyResult]:

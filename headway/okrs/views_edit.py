@@ -12,12 +12,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from headway.accounts import access
+from headway import access
 from headway.core import charts
 from headway.core.errors import DomainError
 from headway.core.forms import show_error, unique_key
-from headway.core.http import AuthenticatedRequest, today
-from headway.core.middleware import member_required
 from headway.domain.kpi_okr import direction_from_kpi
 from headway.domain.policy import Action, Relation
 from headway.domain.types import Direction, KPIDirection, Metric
@@ -33,6 +31,8 @@ from headway.okrs.forms import (
 )
 from headway.okrs.models import Cycle, KeyResult, Objective
 from headway.okrs.views import pick_cycle
+from headway.pages.http import AuthenticatedRequest, today
+from headway.pages.middleware import member_required
 
 
 def form_page(request: AuthenticatedRequest, title: str, form: Any, **extra: Any) -> HttpResponse:

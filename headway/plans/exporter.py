@@ -7,7 +7,7 @@ integers. Every figure comes from the scoring adapters (okrs.scoring, kpis.scori
 the number the pages show. The rows are read in a fixed number of queries whatever the size.
 
 This is an admin tool: it reads the whole workspace through plain querysets filtered by the
-workspace (private objectives included), not through headway.accounts.access.
+workspace (private objectives included), not through headway.access.
 """
 
 from __future__ import annotations

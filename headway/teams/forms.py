@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 
 from headway.accounts.models import Membership, User
+from headway.core.models import choices
 from headway.domain.types import TeamKind
-from headway.okrs.models import choices
 from headway.teams.models import Team
 
 
@@ -26,7 +26,7 @@ class TeamForm(forms.Form):
     )
 
     def __init__(self, membership: Membership, *args: Any, **kwargs: Any) -> None:
-        from headway.accounts import access
+        from headway import access
 
         super().__init__(*args, **kwargs)
         people = User.objects.filter(memberships__workspace_id=membership.workspace_id).order_by(

@@ -6,7 +6,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from headway.core.api_schemas import InputSchema, Key, Name, RefKey, Username, page_schema, patch_of
+from headway.api_schemas import InputSchema, Key, Name, RefKey, Username, page_schema, patch_of
 
 TeamKindIn = Literal["company", "department", "team"]
 

@@ -7,18 +7,18 @@ from typing import Any
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from headway.accounts import access
+from headway import access
 from headway.accounts.models import Membership
 from headway.core.errors import DomainError
 from headway.core.forms import show_error, unique_key
-from headway.core.http import AuthenticatedRequest, allowed, today
-from headway.core.middleware import member_required
 from headway.domain.policy import Action
 from headway.kpis.scoring import kpi_figures
 from headway.okrs.blockers import open_blockers
 from headway.okrs.models import Cycle
 from headway.okrs.scoring import scoreboard
 from headway.okrs.views import pick_cycle
+from headway.pages.http import AuthenticatedRequest, allowed, today
+from headway.pages.middleware import member_required
 from headway.teams import actions
 from headway.teams.forms import TeamForm
 from headway.teams.models import Team

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from headway.accounts import access
+from headway import access
 from headway.accounts.models import Membership
 from headway.core.timeutil import today_in
 from headway.kpis.actions import ValueIn, record_kpi_values

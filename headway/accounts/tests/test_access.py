@@ -2,7 +2,7 @@
 
 import pytest
 
-from headway.accounts import access
+from headway import access
 from headway.core.errors import Forbidden, NotFound
 from headway.core.tests.factories import (
     KeyResultFactory,

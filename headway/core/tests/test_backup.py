@@ -18,8 +18,8 @@ from django.db import connection
 
 from headway.core import backup
 from headway.core.backup import BackupError, backup_sqlite, check_copy, restore_sqlite
-from headway.core.management.commands import backup as backup_command
 from headway.plans.importer import import_plan
+from headway.plans.management.commands import backup as backup_command
 from headway.plans.tests.helpers import SMALL
 
 sqlite_only = pytest.mark.skipif(

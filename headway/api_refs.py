@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from django.db.models import Model, QuerySet
 
-from headway.accounts import access
+from headway import access
 from headway.accounts.models import Membership, User
 from headway.core.errors import Invalid
 from headway.kpis.models import KPI

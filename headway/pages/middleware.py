@@ -2,7 +2,7 @@
 
 `request.membership` is the caller's current membership, chosen by `current_membership`: the
 one rule that the API's session auth follows too. Pages get every object through
-headway.accounts.access with it.
+headway.access with it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.shortcuts import render
 
 from headway.accounts.models import Membership
 from headway.core.errors import Forbidden, NotFound
-from headway.core.http import AuthenticatedRequest
+from headway.pages.http import AuthenticatedRequest
 
 SESSION_KEY = "workspace"
 

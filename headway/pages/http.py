@@ -24,7 +24,7 @@ class HtmxRequest(HttpRequest):
 
 
 class AuthenticatedRequest(HtmxRequest):
-    """A signed-in member of a workspace (see core.middleware.WorkspaceMiddleware)."""
+    """A signed-in member of a workspace (see pages.middleware.WorkspaceMiddleware)."""
 
     user: User
     membership: Membership

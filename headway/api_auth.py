@@ -1,7 +1,7 @@
 """How API callers prove who they are: a personal access token, or the web session.
 
 Both answer with the caller's `Membership` (user + workspace + role), which ninja puts on
-`request.auth`; every endpoint hands it to `headway.accounts.access`.
+`request.auth`; every endpoint hands it to `headway.access`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from headway.accounts.models import ApiToken, Membership, hash_token
 from headway.accounts.tokens import note_use
-from headway.core.middleware import current_membership
+from headway.pages.middleware import current_membership
 
 if TYPE_CHECKING:
 
@@ -53,7 +53,7 @@ class TokenAuth(HttpBearer):
 class WorkspaceSessionAuth(SessionAuth):
     """The web pages' own calls: the signed-in user's membership in the session's workspace.
 
-    The workspace is the pages' own (`headway.core.middleware.current_membership`), so a call
+    The workspace is the pages' own (`headway.pages.middleware.current_membership`), so a call
     made from a page acts where the page does. CSRF is enforced whenever a session cookie is sent.
     """
 

@@ -9,10 +9,8 @@ from django.db.models import Max, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from headway.accounts import access
+from headway import access
 from headway.accounts.models import Membership
-from headway.core.http import AuthenticatedRequest, allowed, today
-from headway.core.middleware import member_required
 from headway.domain.policy import Action, Relation
 from headway.domain.types import InitiativeStatus, KPIStatus, TeamKind
 from headway.history.models import Event
@@ -21,6 +19,8 @@ from headway.kpis.scoring import kpi_figures
 from headway.okrs.blockers import open_blockers
 from headway.okrs.models import Cycle
 from headway.okrs.scoring import Scoreboard, scoreboard
+from headway.pages.http import AuthenticatedRequest, allowed, today
+from headway.pages.middleware import member_required
 
 SOON_DAYS = 14
 

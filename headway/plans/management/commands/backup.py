@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from headway.core.backup import BackupError, backup_name, backup_postgresql, backup_sqlite
-from headway.core.management.commands import backup as current
+from headway.plans.management.commands import backup as current
 
 
 def database() -> dict[str, Any]:

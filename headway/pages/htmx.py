@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from headway.core.http import HtmxRequest
+from headway.pages.http import HtmxRequest
 
 
 def render_page_or_partial(

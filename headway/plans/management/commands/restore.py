@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from headway.accounts.models import User, Workspace
 from headway.core.backup import BackupError, restore_postgresql, restore_sqlite
-from headway.core.management.commands import backup as backup_command
-from headway.core.management.commands.backup import secret_key_from_environment
+from headway.plans.management.commands import backup as backup_command
+from headway.plans.management.commands.backup import secret_key_from_environment
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""The pages' plumbing (typed requests, workspace middleware, HTMX) and the home page."""
