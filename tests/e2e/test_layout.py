@@ -170,3 +170,16 @@ def test_the_phone_navigation_shows_every_item(browser, live_server):
         assert box["x"] >= 0, link.inner_text()
         assert box["x"] + box["width"] <= 390, link.inner_text()
     page.context.close()
+
+
+def test_a_check_in_cards_title_sits_inside_the_card_on_a_phone(browser, live_server):
+    page = sign_in_at(browser, live_server, "liam", 390)
+    page.goto(f"{live_server.url}/okrs/check-in/")
+    rows = page.locator("fieldset.checkin-row")
+    assert rows.count() > 0
+    for n in range(rows.count()):
+        card, title = rows.nth(n).bounding_box(), rows.nth(n).locator("legend").bounding_box()
+        assert card is not None
+        assert title is not None
+        assert title["y"] >= card["y"] + 1, "the title straddles the card's top border"
+    page.context.close()
