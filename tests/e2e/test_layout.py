@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from headway.accounts.models import Membership, User, Workspace
 from headway.core.timeutil import today_in
@@ -182,4 +183,16 @@ def test_a_check_in_cards_title_sits_inside_the_card_on_a_phone(browser, live_se
         assert card is not None
         assert title is not None
         assert title["y"] >= card["y"] + 1, "the title straddles the card's top border"
+    page.context.close()
+
+
+def test_the_members_table_reads_on_a_phone(browser, live_server):
+    page = sign_in_at(browser, live_server, "olivia", 390)
+    page.goto(f"{live_server.url}/settings/")
+    olivia = page.locator("tr", has_text="olivia@northwind.example")
+    expect(olivia.locator("td").first).to_have_text("Olivia Chen")
+    name = olivia.locator("td").first.bounding_box()
+    assert name is not None
+    assert name["height"] < 40, "the name is broken over several lines, a few letters wide"
+    expect(olivia.get_by_role("button", name="Remove Olivia Chen")).to_be_visible()
     page.context.close()
