@@ -196,3 +196,12 @@ def test_the_members_table_reads_on_a_phone(browser, live_server):
     assert name["height"] < 40, "the name is broken over several lines, a few letters wide"
     expect(olivia.get_by_role("button", name="Remove Olivia Chen")).to_be_visible()
     page.context.close()
+
+
+def test_the_cycle_review_names_each_figure_on_a_phone(browser, live_server):
+    page = sign_in_at(browser, live_server, "olivia", 390)
+    page.goto(f"{live_server.url}/okrs/review/")
+    cell = page.locator("table.review tbody tr").first.locator("td").nth(2)
+    label = cell.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"Progress"'  # the header row is hidden on a phone: each figure says what it is
+    page.context.close()
