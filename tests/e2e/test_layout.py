@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from headway.accounts import tokens
 from headway.accounts.models import Membership, User, Workspace
 from headway.core.timeutil import today_in
 from headway.kpis.models import KPI, KPIValue
@@ -66,6 +67,8 @@ def make_it_awkward() -> dict[str, str]:
     assert team is not None
     team.name = LONG
     team.save()
+    olivia = Membership.objects.get(workspace=workspace, user__username="olivia")
+    tokens.create_token(olivia, actor=olivia, name=LONG[:100], via="test")
     for n in range(80):  # 80 people: the owner and member selects get 80 options
         user = User.objects.create(username=f"person{n:02d}", first_name=LONG[:150])
         Membership.objects.create(user=user, workspace=workspace, role="member")
@@ -92,6 +95,8 @@ def pages(keys: dict[str, str]) -> list[str]:
         f"/teams/{keys['team']}/",
         f"/teams/{keys['team']}/edit/",
         "/settings/",
+        "/settings/tokens/",
+        "/invitations/",
     ]
     if initiative is not None:
         paths.append(f"/okrs/initiatives/{initiative.key}/edit/")
@@ -154,7 +159,7 @@ def test_the_viewers_pages_fit_too(browser, live_server, width):
     make_it_awkward()
     page = sign_in_at(browser, live_server, "vera", width)
     overflowing = {}
-    for path in ("/", "/okrs/", "/kpis/", "/teams/"):
+    for path in ("/", "/okrs/", "/kpis/", "/teams/", "/okrs/review/", "/settings/tokens/"):
         page.goto(f"{live_server.url}{path}")
         extra = too_wide(page)
         if extra:
