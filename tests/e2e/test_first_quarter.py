@@ -219,3 +219,21 @@ def test_a_viewers_visit(page, live_server):
     page.goto(f"{live_server.url}/okrs/check-in/")  # typed in: nothing to save
     expect(page.get_by_role("button", name="Save check-ins")).to_have_count(0)
     assert page.console_errors == []
+
+
+def test_the_first_run_pages_fit_a_phone_and_lead_home_and_out(browser, live_server):
+    User.objects.create_superuser("ada", "ada@acme.example", PASSWORD, name="Ada Lovelace")
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    sign_in(page, live_server, "ada")
+    for path in ("/", "/workspaces/new/", "/invitations/"):
+        page.goto(f"{live_server.url}{path}")
+        expect(page.locator("main h1")).to_be_visible()
+        # No dead end: the way home and out are on every page, in a workspace or not.
+        expect(page.get_by_role("link", name="Headway")).to_have_attribute("href", "/")
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width} px wide on a phone"
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/login/"))
+    context.close()
