@@ -210,3 +210,14 @@ def test_the_cycle_review_names_each_figure_on_a_phone(browser, live_server):
     label = cell.evaluate("td => getComputedStyle(td, '::before').content")
     assert label == '"Progress"'  # the header row is hidden on a phone: each figure says what it is
     page.context.close()
+
+
+def test_kpi_cards_take_the_phones_width(browser, live_server):
+    page = sign_in_at(browser, live_server, "liam", 390)
+    page.goto(f"{live_server.url}/kpis/")
+    filters = page.locator("form.filters").bounding_box()
+    card = page.locator("li.kpi-card").first.bounding_box()
+    assert filters is not None
+    assert card is not None
+    assert card["width"] >= filters["width"] - 2, "a narrow card leaves a third of the screen empty"
+    page.context.close()
