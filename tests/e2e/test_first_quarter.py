@@ -108,6 +108,13 @@ def test_first_quarter_of_a_new_install(page, live_server):
     page.goto(f"{live_server.url}/okrs/objectives/{objective.key}/")
     expect(page.locator(f"#kr-{runbook.key}")).to_contain_text("Yes")
     expect(page.locator(f"#kr-{uptime.key}")).to_contain_text("99.5")
+    # Ada leads Platform: the blocker is on her focus page and on the team's page.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My focus").click()
+    blockers = page.locator("ul.blockers")
+    expect(blockers).to_contain_text("Waiting for the new load balancer")
+    expect(blockers.get_by_role("link", name="Uptime from 99 % to 99.9 %")).to_be_visible()
+    page.goto(f"{live_server.url}/teams/{objective.team.key}/")
+    expect(page.locator("ul.blockers")).to_contain_text("Waiting for the new load balancer")
 
     # A KPI and its first value.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="KPIs").click()
