@@ -245,3 +245,28 @@ def test_the_first_run_pages_fit_a_phone_and_lead_home_and_out(browser, live_ser
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/login/"))
     context.close()
+
+
+def test_without_a_cycle_the_pages_say_create_one_first(page, live_server):
+    ada = User.objects.create_superuser("ada", "ada@acme.example", PASSWORD, name="Ada Lovelace")
+    day = today_in("UTC")
+    account_actions.create_workspace(
+        ada, name="Acme", timezone_name="UTC", cycle_name="Old",
+        cycle_start=day - timedelta(days=30), cycle_end=day + timedelta(days=60), via="test",
+    )  # fmt: skip
+    Cycle.objects.filter(workspace__name="Acme").delete()  # e.g. a plan file without cycles
+    sign_in(page, live_server, "ada")
+    expect(page.get_by_role("heading", name="No open cycle yet")).to_be_visible()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="OKRs").click()
+    expect(page.get_by_text("No cycle yet")).to_be_visible()
+    page.get_by_role("link", name="Create a cycle").click()
+    page.get_by_label("Key").fill("next")
+    page.get_by_label("Name").fill("Next quarter")
+    page.get_by_label("Start").fill(day.isoformat())
+    page.get_by_label("End").fill((day + timedelta(days=90)).isoformat())
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="OKRs").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Next quarter")
+    expect(page.get_by_role("link", name="Create an objective")).to_be_visible()
+    assert Cycle.objects.get(workspace__name="Acme").state_on(day).value == "active"
+    assert page.console_errors == []
