@@ -133,7 +133,9 @@ def member_required(
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if getattr(request, "membership", None) is None:
-            return render(request, "core/no_workspace.html", status=403)
+            # Where sign-in lands (the first run's welcome) is a page, not a refusal.
+            home = request.resolver_match is not None and request.resolver_match.url_name == "home"
+            return render(request, "core/no_workspace.html", status=200 if home else 403)
         return view(request, *args, **kwargs)  # type: ignore[arg-type]
 
     return cast("Callable[Concatenate[HttpRequest, P], HttpResponse]", wrapper)

@@ -192,3 +192,36 @@ def test_a_title_with_markup_shows_as_text(page, live_server):
     page.goto(f"{live_server.url}/okrs/objectives/{objective.key}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("<script>alert(1)</script>")
     assert dialogs == []
+
+
+def test_a_busy_database_during_a_check_in_says_nothing_was_saved(page, live_server, monkeypatch):
+    from django.db import OperationalError
+
+    from headway.okrs import actions
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    sign_in(page, live_server, "liam")
+    page.get_by_role("link", name="Check-in", exact=True).click()
+    row = page.locator("fieldset.checkin-row").first
+    row.get_by_label("New value").fill("1")
+    before = CheckIn.objects.count()
+    monkeypatch.setattr(actions, "record_check_in", locked)
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Save check-ins").click()
+    assert answer.value.status == 503
+    alert = page.locator("#check-in > .htmx-error")
+    expect(alert).to_have_attribute("role", "alert")
+    expect(alert).to_contain_text("The database is busy")
+    expect(alert).to_contain_text("was not saved")
+    expect(alert).to_be_focused()
+    expect(row.get_by_label("New value")).to_have_value("1")  # what was typed is kept
+    assert CheckIn.objects.count() == before
+    monkeypatch.undo()  # the database is free again: the retry saves and the message goes
+    page.get_by_role("button", name="Save check-ins").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved 1 check-in")
+    expect(page.locator(".htmx-error")).to_have_count(0)
+    # The browser reports the refused request and htmx logs it; nothing else went wrong.
+    unexpected = [e for e in page.console_errors if "503" not in e]
+    assert unexpected == []

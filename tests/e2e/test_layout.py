@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
+from headway.accounts import tokens
 from headway.accounts.models import Membership, User, Workspace
 from headway.core.timeutil import today_in
 from headway.kpis.models import KPI, KPIValue
@@ -65,6 +67,8 @@ def make_it_awkward() -> dict[str, str]:
     assert team is not None
     team.name = LONG
     team.save()
+    olivia = Membership.objects.get(workspace=workspace, user__username="olivia")
+    tokens.create_token(olivia, actor=olivia, name=LONG[:100], via="test")
     for n in range(80):  # 80 people: the owner and member selects get 80 options
         user = User.objects.create(username=f"person{n:02d}", first_name=LONG[:150])
         Membership.objects.create(user=user, workspace=workspace, role="member")
@@ -91,6 +95,8 @@ def pages(keys: dict[str, str]) -> list[str]:
         f"/teams/{keys['team']}/",
         f"/teams/{keys['team']}/edit/",
         "/settings/",
+        "/settings/tokens/",
+        "/invitations/",
     ]
     if initiative is not None:
         paths.append(f"/okrs/initiatives/{initiative.key}/edit/")
@@ -153,7 +159,7 @@ def test_the_viewers_pages_fit_too(browser, live_server, width):
     make_it_awkward()
     page = sign_in_at(browser, live_server, "vera", width)
     overflowing = {}
-    for path in ("/", "/okrs/", "/kpis/", "/teams/"):
+    for path in ("/", "/okrs/", "/kpis/", "/teams/", "/okrs/review/", "/settings/tokens/"):
         page.goto(f"{live_server.url}{path}")
         extra = too_wide(page)
         if extra:
@@ -169,4 +175,49 @@ def test_the_phone_navigation_shows_every_item(browser, live_server):
         assert box is not None, link.inner_text()
         assert box["x"] >= 0, link.inner_text()
         assert box["x"] + box["width"] <= 390, link.inner_text()
+    page.context.close()
+
+
+def test_a_check_in_cards_title_sits_inside_the_card_on_a_phone(browser, live_server):
+    page = sign_in_at(browser, live_server, "liam", 390)
+    page.goto(f"{live_server.url}/okrs/check-in/")
+    rows = page.locator("fieldset.checkin-row")
+    assert rows.count() > 0
+    for n in range(rows.count()):
+        card, title = rows.nth(n).bounding_box(), rows.nth(n).locator("legend").bounding_box()
+        assert card is not None
+        assert title is not None
+        assert title["y"] >= card["y"] + 1, "the title straddles the card's top border"
+    page.context.close()
+
+
+def test_the_members_table_reads_on_a_phone(browser, live_server):
+    page = sign_in_at(browser, live_server, "olivia", 390)
+    page.goto(f"{live_server.url}/settings/")
+    olivia = page.locator("tr", has_text="olivia@northwind.example")
+    expect(olivia.locator("td").first).to_have_text("Olivia Chen")
+    name = olivia.locator("td").first.bounding_box()
+    assert name is not None
+    assert name["height"] < 40, "the name is broken over several lines, a few letters wide"
+    expect(olivia.get_by_role("button", name="Remove Olivia Chen")).to_be_visible()
+    page.context.close()
+
+
+def test_the_cycle_review_names_each_figure_on_a_phone(browser, live_server):
+    page = sign_in_at(browser, live_server, "olivia", 390)
+    page.goto(f"{live_server.url}/okrs/review/")
+    cell = page.locator("table.review tbody tr").first.locator("td").nth(2)
+    label = cell.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"Progress"'  # the header row is hidden on a phone: each figure says what it is
+    page.context.close()
+
+
+def test_kpi_cards_take_the_phones_width(browser, live_server):
+    page = sign_in_at(browser, live_server, "liam", 390)
+    page.goto(f"{live_server.url}/kpis/")
+    filters = page.locator("form.filters").bounding_box()
+    card = page.locator("li.kpi-card").first.bounding_box()
+    assert filters is not None
+    assert card is not None
+    assert card["width"] >= filters["width"] - 2, "a narrow card leaves a third of the screen empty"
     page.context.close()

@@ -52,6 +52,12 @@ def test_screenshots_on_a_phone(browser, live_server):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "the focus page scrolls sideways on a phone"
     shoot(page, "phone-my-focus")
-    page.goto(f"{live_server.url}/okrs/")
-    shoot(page, "phone-okr-tree")
+    for name, path in {
+        "phone-okr-tree": "/okrs/",
+        "phone-check-in": "/okrs/check-in/",
+        "phone-kpi-dashboard": "/kpis/",
+    }.items():
+        page.goto(f"{live_server.url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        shoot(page, name)
     context.close()

@@ -51,6 +51,9 @@ class TestWorkspaces:
         client = Client()
         client.force_login(UserFactory(username="nobody"))
         response = client.get("/")
+        assert response.status_code == 200  # where sign-in lands: a page, not a refusal
+        assert "You are not in a workspace yet" in response.content.decode()
+        response = client.get("/okrs/")
         assert response.status_code == 403
         assert "You are not in a workspace yet" in response.content.decode()
 
