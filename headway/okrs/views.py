@@ -33,7 +33,7 @@ from headway.okrs.forms import (
     TreeFilterForm,
 )
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
-from headway.okrs.scoring import Scoreboard, scoreboard
+from headway.okrs.scoring import Scoreboard, hidden_in_figures, scoreboard
 from headway.teams.models import Team
 
 
@@ -165,6 +165,9 @@ def objective_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
     context = {
         "objective": objective,
         "figures": board.objectives.get(objective.pk),
+        "hidden_children": hidden_in_figures(
+            [objective.cycle_id], access.hidden_objectives_q(membership)
+        ).get(objective.pk, 0),
         "key_results": [
             {
                 "kr": kr,
