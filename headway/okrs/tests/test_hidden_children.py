@@ -68,6 +68,15 @@ def test_the_objective_page_says_so(client, world, company):
     assert "you cannot see" not in client.get("/okrs/objectives/CO/").content.decode()
 
 
+def test_the_okr_tree_says_so_on_the_parents_row(client, world, company):
+    client.force_login(world.user("viewer"))
+    page = client.get("/okrs/").content.decode()
+    assert "includes 1 hidden" in page
+    assert "secret" not in page
+    client.force_login(world.user("admin"))
+    assert "hidden</span>" not in client.get("/okrs/").content.decode()
+
+
 def test_a_parent_with_key_results_of_its_own_includes_no_child(api_as, company):
     KeyResultFactory(objective=company, key="CO-kr", start=0, target=100)
     assert api_as("viewer").get("/objectives/CO").json["hidden_children"] == 0
