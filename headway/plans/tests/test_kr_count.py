@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 LAST_KR = "        kpi: latency\n"
 
 
-def with_extra_key_results(n: int) -> str:
+def with_extra_key_results(n: int, prefix: str = "web-extra") -> str:
     extra = "".join(
-        f"      - key: web-extra-{i}\n        title: Extra {i}\n        start: 0\n"
+        f"      - key: {prefix}-{i}\n        title: Extra {i}\n        start: 0\n"
         f"        target: 10\n"
         for i in range(n)
     )
@@ -45,3 +45,19 @@ def test_five_are_taken_and_one_is_a_flagged_draft():
 def test_a_backup_restores_an_objective_stored_with_six_before_the_rule():
     import_plan(with_extra_key_results(4), restore=True)
     assert Objective.objects.get(key="web-fast").key_results.count() == 6
+
+
+def test_key_results_already_stored_that_the_file_leaves_out_count_too():
+    import_plan(with_extra_key_results(3))  # web-fast: 5, kept by any later import
+    before = counts()
+    with pytest.raises(PlanError) as raised:
+        import_plan(with_extra_key_results(1, prefix="web-more"), filename="plan.yaml")
+    assert "at most 5 key results: with 3 already stored" in str(raised.value)
+    assert "objectives[1].key_results" in str(raised.value)
+    assert counts() == before
+
+
+def test_a_file_that_lists_the_stored_ones_again_is_taken():
+    import_plan(with_extra_key_results(3))
+    import_plan(with_extra_key_results(3))
+    assert Objective.objects.get(key="web-fast").key_results.count() == 5
