@@ -20,7 +20,7 @@ from headway.kpis.models import KPI
 from headway.kpis.scoring import kpi_figures
 from headway.okrs.blockers import open_blockers
 from headway.okrs.models import Cycle
-from headway.okrs.scoring import Scoreboard, scoreboard
+from headway.okrs.scoring import Scoreboard, hidden_in_figures, scoreboard
 
 SOON_DAYS = 14
 
@@ -89,10 +89,14 @@ def viewer_home(request: AuthenticatedRequest) -> HttpResponse:
         .order_by("title")
     )
     kpis = list(access.kpis_for(membership).select_related("team").order_by("name"))
+    hidden = hidden_in_figures([cycle.pk] if cycle else [], access.hidden_objectives_q(membership))
     context = {
         "day": day,
         "cycle": cycle,
-        "objectives": [{"objective": o, "f": board.objectives.get(o.pk)} for o in objectives],
+        "objectives": [
+            {"objective": o, "f": board.objectives.get(o.pk), "hidden": hidden.get(o.pk, 0)}
+            for o in objectives
+        ],
         "kpis": needs_attention(kpis, day),
         "kpi_count": len(kpis),
     }

@@ -77,6 +77,15 @@ def test_the_okr_tree_says_so_on_the_parents_row(client, world, company):
     assert "hidden</span>" not in client.get("/okrs/").content.decode()
 
 
+def test_the_viewers_home_and_the_team_page_say_so(client, world, company):
+    client.force_login(world.user("viewer"))
+    for path in ("/", "/teams/company/"):
+        page = client.get(path).content.decode()
+        assert "includes 1 hidden" in page, path
+    client.force_login(world.user("admin"))
+    assert "includes 1 hidden" not in client.get("/teams/company/").content.decode()
+
+
 def test_a_parent_with_key_results_of_its_own_includes_no_child(api_as, company):
     KeyResultFactory(objective=company, key="CO-kr", start=0, target=100)
     assert api_as("viewer").get("/objectives/CO").json["hidden_children"] == 0
