@@ -134,10 +134,14 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         .filter(Q(objective__isnull=True) | Q(objective__in=access.objectives_for(membership)))
         .select_related("actor", "objective")[:12]
     )
+    hidden = hidden_in_figures([c.pk for c in cycles], access.hidden_objectives_q(membership))
     context = {
         "day": day,
         "due": due_for_check_in(request, cycles, board, day),
-        "objectives": [{"objective": o, "f": board.objectives.get(o.pk)} for o in objectives],
+        "objectives": [
+            {"objective": o, "f": board.objectives.get(o.pk), "hidden": hidden.get(o.pk, 0)}
+            for o in objectives
+        ],
         "kpis": needs_attention(kpis, day),
         "has_kpis": bool(kpis),
         "initiatives": initiatives,

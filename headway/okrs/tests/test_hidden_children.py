@@ -86,6 +86,19 @@ def test_the_viewers_home_and_the_team_page_say_so(client, world, company):
     assert "includes 1 hidden" not in client.get("/teams/company/").content.decode()
 
 
+def test_my_focus_says_so_to_the_owner_of_such_a_parent(client, world):
+    parent = ObjectiveFactory(
+        workspace=world.workspace, cycle=world.cycle, key="LEA", team=world.product,
+        owner=world.user("lead"), visibility="workspace",
+    )  # fmt: skip
+    hidden = child(world, parent, "ops-secret", 80, "private")
+    hidden.owner = world.user("admin")
+    hidden.team = None
+    hidden.save()
+    client.force_login(world.user("lead"))
+    assert "includes 1 hidden" in client.get("/").content.decode()
+
+
 def test_a_parent_with_key_results_of_its_own_includes_no_child(api_as, company):
     KeyResultFactory(objective=company, key="CO-kr", start=0, target=100)
     assert api_as("viewer").get("/objectives/CO").json["hidden_children"] == 0
