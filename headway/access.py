@@ -96,6 +96,11 @@ def visible_objectives_q(membership: Membership, prefix: str = "") -> Q:
     )
 
 
+def hidden_objectives_q(membership: Membership) -> Q | None:
+    """The visibility filter of someone who may not see every objective; None for an admin."""
+    return None if role_of(membership) is Role.ADMIN else visible_objectives_q(membership)
+
+
 def objectives_for(membership: Membership) -> QuerySet[Objective]:
     return Objective.objects.filter(workspace_id=membership.workspace_id).filter(
         visible_objectives_q(membership)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -140,4 +140,36 @@ def objective_progresses(
 
     for node in own:
         resolve(node)
+    return result
+
+
+def hidden_in_progress(
+    children: Mapping[int, Sequence[int]], has_own: Collection[int], visible: Collection[int]
+) -> dict[int, int]:
+    """How many objectives the reader cannot see went into each objective's progress.
+
+    An objective with key results of its own (`has_own`) takes nothing from its children, so
+    it counts 0. Otherwise its progress is the mean of its children's (objective_progresses):
+    every child not in `visible` counts, and so does every hidden objective feeding a child
+    that itself has no key results, all the way down. A page or the API says "includes N
+    objectives you cannot see" rather than leave a reader to take the figure for theirs.
+    """
+    result: dict[int, int] = {}
+
+    def count(node: int, path: frozenset[int]) -> int:
+        if node in result:
+            return result[node]
+        if node in path:
+            return 0
+        total = 0
+        if node in has_own:
+            result[node] = total
+            return total
+        for child in children.get(node, ()):
+            total += (child not in visible) + count(child, path | {node})
+        result[node] = total
+        return total
+
+    for node in children:
+        count(node, frozenset())
     return result

@@ -65,7 +65,7 @@ from headway.okrs.schemas import (
     ObjectivePage,
     ObjectivePatch,
 )
-from headway.okrs.scoring import Scoreboard, scoreboard
+from headway.okrs.scoring import Scoreboard, hidden_in_figures, scoreboard
 
 router = Router()
 
@@ -170,7 +170,9 @@ def carry_over(request: ApiRequest, key: PathKey, payload: CarryOverIn) -> Statu
 OBJECTIVE_RELATED = ("cycle", "team", "owner", "parent", "carried_from")
 
 
-def objective_out(objective: Objective, board: Scoreboard) -> ObjectiveOut:
+def objective_out(
+    objective: Objective, board: Scoreboard, hidden: dict[int, int] | None = None
+) -> ObjectiveOut:
     figures = board.objectives.get(objective.pk)
     return ObjectiveOut(
         key=objective.key,
@@ -190,6 +192,7 @@ def objective_out(objective: Objective, board: Scoreboard) -> ObjectiveOut:
         score=figures.score if figures else None,
         expected=figures.expected if figures else 0.0,
         warnings=key_result_warnings(kr_count(objective)),
+        hidden_children=(hidden or {}).get(objective.pk, 0),
     )
 
 
@@ -219,7 +222,8 @@ def objective_fields(membership: Membership, fields: dict[str, Any]) -> dict[str
 
 def one_objective(membership: Membership, key: str, as_of: date) -> ObjectiveOut:
     objective = access.get_objective(membership, key)
-    return objective_out(objective, board_for([objective.cycle], as_of))
+    hidden = hidden_in_figures([objective.cycle_id], access.hidden_objectives_q(membership))
+    return objective_out(objective, board_for([objective.cycle], as_of), hidden)
 
 
 @router.get("/objectives", response=responds(200, ObjectivePage), tags=["objectives"])
@@ -244,7 +248,10 @@ def list_objectives(
         rows = rows.filter(id__in=wanted)
     count, objectives = page_of(rows, page)
     board = board or board_for((o.cycle for o in objectives), as_of)
-    return paged(count, objectives, lambda o: objective_out(o, board))
+    hidden = hidden_in_figures(
+        {o.cycle_id for o in objectives}, access.hidden_objectives_q(request.auth)
+    )
+    return paged(count, objectives, lambda o: objective_out(o, board, hidden))
 
 
 @router.post("/objectives", response=responds(201, ObjectiveOut), tags=["objectives"])

@@ -128,6 +128,11 @@ class ObjectiveOut(Schema):
         default_factory=list,
         description="What to fix before the objective is ready: 'needs 2 to 5 key results'.",
     )
+    hidden_children: int = Field(
+        0,
+        description="Computed: how many objectives the caller cannot see its progress includes "
+        "(an objective without key results takes its children's mean).",
+    )
 
 
 # Key results -------------------------------------------------------------------------------

@@ -13,9 +13,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+
 from headway.domain.evaluate import evaluate_kr, evaluate_objective
 from headway.domain.numbers import dec, num
-from headway.domain.progress import objective_progresses, validate_kr, weighted_progress
+from headway.domain.progress import (
+    hidden_in_progress,
+    objective_progresses,
+    validate_kr,
+    weighted_progress,
+)
 from headway.domain.rollup import team_rollup
 from headway.domain.status import elapsed_fraction
 from headway.domain.types import Direction, KRInput, Metric, Point, RuleViolation
@@ -212,3 +219,34 @@ def compute_into(board: Scoreboard, cycles: list[Cycle], *, as_of: date) -> None
             expected=num(elapsed_of[cycle_id]) or 0.0,
             team_id=team_id,
         )
+
+
+def hidden_in_figures(cycle_ids: Collection[int], seen: Q | None) -> dict[int, int]:
+    """Per objective of the cycles: how many objectives the reader cannot see its progress takes in.
+
+    `seen` is the reader's visibility filter (access.visible_objectives_q), None for
+    someone who sees everything. One query. docs/scoring.md §3, "Hidden children".
+    """
+    if seen is None or not cycle_ids:
+        return {}
+    rows = Objective.objects.filter(cycle_id__in=list(cycle_ids)).annotate(
+        own=Exists(KeyResult.objects.filter(objective_id=OuterRef("pk"), weight__gt=0)),
+        seen=ExpressionWrapper(seen, output_field=BooleanField()),
+    )
+    children: dict[int, list[int]] = defaultdict(list)
+    has_own: set[int] = set()
+    visible: set[int] = set()
+    cycle_of: dict[int, int] = {}
+    parent_of: dict[int, int | None] = {}
+    for obj_id, cycle_id, parent_id, own, is_seen in rows.values_list(
+        "id", "cycle_id", "parent_id", "own", "seen"
+    ):
+        cycle_of[obj_id], parent_of[obj_id] = cycle_id, parent_id
+        if own:
+            has_own.add(obj_id)
+        if is_seen:
+            visible.add(obj_id)
+    for obj_id, parent in parent_of.items():
+        if parent is not None and cycle_of.get(parent) == cycle_of[obj_id]:
+            children[parent].append(obj_id)  # the same-cycle rule of compute_into
+    return {k: v for k, v in hidden_in_progress(children, has_own, visible).items() if v}

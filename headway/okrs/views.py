@@ -30,7 +30,7 @@ from headway.okrs.forms import (
     TreeFilterForm,
 )
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
-from headway.okrs.scoring import Scoreboard, scoreboard
+from headway.okrs.scoring import Scoreboard, hidden_in_figures, scoreboard
 from headway.pages.htmx import render_page_or_partial
 from headway.pages.http import AuthenticatedRequest, allowed, today
 from headway.pages.middleware import member_required
@@ -59,8 +59,14 @@ def team_depths(teams: list[Team]) -> dict[int, int]:
     return depths
 
 
-def build_tree(objectives: list[Objective], board: Scoreboard, teams: list[Team]) -> list[Any]:
-    """Nodes {objective, figures, children}: company objectives first, then departments, teams."""
+def build_tree(
+    objectives: list[Objective],
+    board: Scoreboard,
+    teams: list[Team],
+    hidden: dict[int, int] | None = None,
+) -> list[Any]:
+    """Nodes {objective, figures, hidden, children}: company objectives first, then departments,
+    teams. `hidden`: how many objectives the reader cannot see each figure includes."""
     visible = {o.pk for o in objectives}
     children: dict[int | None, list[Objective]] = defaultdict(list)
     for o in objectives:
@@ -72,6 +78,7 @@ def build_tree(objectives: list[Objective], board: Scoreboard, teams: list[Team]
         return {
             "objective": o,
             "figures": board.objectives.get(o.pk),
+            "hidden": (hidden or {}).get(o.pk, 0),
             "children": [node(k, level + 1) for k in kids] if level < 20 else [],
         }
 
@@ -88,6 +95,7 @@ def tree(request: AuthenticatedRequest) -> HttpResponse:
     form = TreeFilterForm(membership, teams, request.GET or None)
     objectives: list[Objective] = []
     board = Scoreboard(as_of=today(membership))
+    hidden: dict[int, int] = {}
     if cycle is not None:
         objectives = list(
             access.objectives_for(membership)
@@ -96,6 +104,7 @@ def tree(request: AuthenticatedRequest) -> HttpResponse:
             .prefetch_related("key_results")
         )
         board = scoreboard([cycle], as_of=today(membership))
+        hidden = hidden_in_figures([cycle.pk], access.hidden_objectives_q(membership))
     matches: list[Objective] = []
     if form.is_valid() and form.active:
         data = form.cleaned_data
@@ -114,8 +123,11 @@ def tree(request: AuthenticatedRequest) -> HttpResponse:
         "cycles": cycles,
         "form": form,
         "filtering": form.is_bound and form.active,
-        "nodes": build_tree(objectives, board, teams),
-        "matches": [{"objective": o, "figures": board.objectives.get(o.pk)} for o in matches],
+        "nodes": build_tree(objectives, board, teams, hidden),
+        "matches": [
+            {"objective": o, "figures": board.objectives.get(o.pk), "hidden": hidden.get(o.pk, 0)}
+            for o in matches
+        ],
         "count": len(objectives),
         "can_create": allowed(membership, Action.CREATE, Relation(is_owner=True)),
     }
@@ -165,6 +177,9 @@ def objective_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
     context = {
         "objective": objective,
         "figures": board.objectives.get(objective.pk),
+        "hidden_children": hidden_in_figures(
+            [objective.cycle_id], access.hidden_objectives_q(membership)
+        ).get(objective.pk, 0),
         "key_results": [
             {
                 "kr": kr,

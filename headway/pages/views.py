@@ -18,7 +18,7 @@ from headway.kpis.models import KPI
 from headway.kpis.scoring import kpi_figures
 from headway.okrs.blockers import open_blockers
 from headway.okrs.models import Cycle
-from headway.okrs.scoring import Scoreboard, scoreboard
+from headway.okrs.scoring import Scoreboard, hidden_in_figures, scoreboard
 from headway.pages.http import AuthenticatedRequest, allowed, today
 from headway.pages.middleware import member_required
 
@@ -89,10 +89,14 @@ def viewer_home(request: AuthenticatedRequest) -> HttpResponse:
         .order_by("title")
     )
     kpis = list(access.kpis_for(membership).select_related("team").order_by("name"))
+    hidden = hidden_in_figures([cycle.pk] if cycle else [], access.hidden_objectives_q(membership))
     context = {
         "day": day,
         "cycle": cycle,
-        "objectives": [{"objective": o, "f": board.objectives.get(o.pk)} for o in objectives],
+        "objectives": [
+            {"objective": o, "f": board.objectives.get(o.pk), "hidden": hidden.get(o.pk, 0)}
+            for o in objectives
+        ],
         "kpis": needs_attention(kpis, day),
         "kpi_count": len(kpis),
     }
@@ -130,10 +134,14 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         .filter(Q(objective__isnull=True) | Q(objective__in=access.objectives_for(membership)))
         .select_related("actor", "objective")[:12]
     )
+    hidden = hidden_in_figures([c.pk for c in cycles], access.hidden_objectives_q(membership))
     context = {
         "day": day,
         "due": due_for_check_in(request, cycles, board, day),
-        "objectives": [{"objective": o, "f": board.objectives.get(o.pk)} for o in objectives],
+        "objectives": [
+            {"objective": o, "f": board.objectives.get(o.pk), "hidden": hidden.get(o.pk, 0)}
+            for o in objectives
+        ],
         "kpis": needs_attention(kpis, day),
         "has_kpis": bool(kpis),
         "initiatives": initiatives,

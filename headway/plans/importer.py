@@ -27,7 +27,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from headway.accounts.models import Membership, User, Workspace
-from headway.domain.types import CycleState, Role
+from headway.domain.kr_count import MAX_KEY_RESULTS, check_key_result_count
+from headway.domain.types import CycleState, Role, RuleViolation
 from headway.history.actions import event, plain
 from headway.history.models import Event
 from headway.kpis.models import KPI, KPIValue
@@ -116,7 +117,7 @@ def import_plan(
     check_size(len(text.encode("utf-8")), filename)
     plan = parse_plan(text, filename, max_rows=settings.HEADWAY_PLAN_MAX_ROWS, restore=restore)
     with transaction.atomic():
-        return Importer(plan, Source(text, filename), actor).run()
+        return Importer(plan, Source(text, filename), actor, restore=restore).run()
 
 
 def by_key(rows: Iterable[M]) -> dict[str, M]:
@@ -126,8 +127,11 @@ def by_key(rows: Iterable[M]) -> dict[str, M]:
 class Importer:
     """One import: the existing rows, the references between them, and the writes."""
 
-    def __init__(self, plan: Plan, source: Source, actor: User | None) -> None:
+    def __init__(
+        self, plan: Plan, source: Source, actor: User | None, *, restore: bool = False
+    ) -> None:
         self.plan = plan
+        self.restore = restore
         self.source = source
         self.actor = actor
         self.now = timezone.now()
@@ -380,6 +384,7 @@ class Importer:
                 self.source.problem(objective.at("carried_from"), "cannot be the objective itself")
             for kr in objective.children["key_results"]:
                 objective_of_kr[kr["key"]] = objective["key"]
+        self.check_key_result_counts(objective_of_kr)
         for objective in plan.objectives:
             for kr in objective.children["key_results"]:
                 check(kr, "key_result")
@@ -402,6 +407,26 @@ class Importer:
                     self.source.problem(dep.at(name), f"unknown key result {shown(dep[name])}")
         self.check_tree(plan.teams, self.teams, "team")
         self.check_tree(plan.objectives, self.objectives, "objective")
+
+    def check_key_result_counts(self, objective_of_kr: dict[str, str | None]) -> None:
+        """At most 5 key results, counting those already stored that the file leaves out (the
+        import keeps them); the file's own count is checked by parse_plan. Not on a restore."""
+        if self.restore:
+            return
+        total = Counter(objective_of_kr.values())
+        for objective in self.plan.objectives:
+            listed = len(objective.children["key_results"])
+            count = total[objective["key"]]
+            if listed > MAX_KEY_RESULTS or count == listed:
+                continue  # parse_plan reported it, or nothing stored adds to it
+            try:
+                check_key_result_count(count)
+            except RuleViolation as error:
+                self.source.problem(
+                    objective.at(error.field),
+                    f"{error.reason}: with {count - listed} already stored that the file does "
+                    f"not list, it would have {count}",
+                )
 
     def check_tree(self, items: Sequence[Item], rows: dict[str, Any], kind: str) -> None:
         """A parent chain must not come back to where it started."""

@@ -24,6 +24,7 @@ import yaml
 from headway.core.timeutil import today_in
 from headway.domain.bounds import MAX_NUMBER, check_date, check_reading_date, reading_value
 from headway.domain.kpi import validate_kpi
+from headway.domain.kr_count import check_key_result_count
 from headway.domain.progress import validate_kr
 from headway.domain.types import (
     Cadence,
@@ -743,6 +744,8 @@ def parse_plan(
                 "initiative",
             )
         )
+        if not restore:  # a backup restores what was stored before the rule, as it was
+            rule(source, objective, lambda krs=krs: check_key_result_count(len(krs)))
         objective.children["key_results"] = krs
         objective.children["initiatives"] = initiatives
         all_krs += krs

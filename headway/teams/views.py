@@ -15,7 +15,7 @@ from headway.domain.policy import Action
 from headway.kpis.scoring import kpi_figures
 from headway.okrs.blockers import open_blockers
 from headway.okrs.models import Cycle
-from headway.okrs.scoring import scoreboard
+from headway.okrs.scoring import hidden_in_figures, scoreboard
 from headway.okrs.views import pick_cycle
 from headway.pages.http import AuthenticatedRequest, allowed, today
 from headway.pages.middleware import member_required
@@ -75,11 +75,15 @@ def detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
     )
     kpis = list(access.kpis_for(membership).filter(team=team).select_related("owner"))
     figures = kpi_figures(kpis, as_of=as_of)
+    hidden = hidden_in_figures([cycle.pk] if cycle else [], access.hidden_objectives_q(membership))
     context: dict[str, Any] = {
         "team": team,
         "cycle": cycle,
         "progress": rollup.get(team.pk),
-        "objectives": [{"objective": o, "f": board.objectives.get(o.pk)} for o in objectives],
+        "objectives": [
+            {"objective": o, "f": board.objectives.get(o.pk), "hidden": hidden.get(o.pk, 0)}
+            for o in objectives
+        ],
         "kpis": [{"kpi": k, "f": figures[k.pk]} for k in kpis],
         "members": team.members.order_by("username"),
         "children": [

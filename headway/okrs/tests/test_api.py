@@ -209,8 +209,9 @@ class TestQueryCounts:
             CheckInFactory(key_result=kr)
         api = api_as("member")
         api.get("/me")  # the token's last_used_at is written on first use only
-        # auth 2, team context 2, count 1, page 1, scoreboard 3 (no KPI-fed results)
-        with django_assert_num_queries(9):
+        # auth 2, team context 2, count 1, page 1, scoreboard 3 (no KPI-fed results),
+        # hidden children 1
+        with django_assert_num_queries(10):
             page = api.get("/objectives", limit=100, as_of="2026-02-15").json
         assert len(page["items"]) == rows
 
