@@ -144,13 +144,19 @@ def key_results_for(membership: Membership) -> QuerySet[KeyResult]:
     )
 
 
-def key_result_relation(membership: Membership, kr: KeyResult) -> Relation:
-    base = objective_relation(membership, kr.objective)
+def part_relation(membership: Membership, objective: Objective, owner_id: int | None) -> Relation:
+    """How the caller stands to a part of `objective` (a key result, an initiative) owned by
+    `owner_id`: as to the objective, and its owner too."""
+    base = objective_relation(membership, objective)
     return Relation(
-        is_owner=base.is_owner or kr.owner_id == membership.user_id,
+        is_owner=base.is_owner or owner_id == membership.user_id,
         in_team=base.in_team,
         leads_above=base.leads_above,
     )
+
+
+def key_result_relation(membership: Membership, kr: KeyResult) -> Relation:
+    return part_relation(membership, kr.objective, kr.owner_id)
 
 
 def get_key_result(membership: Membership, key: str, action: Action = Action.VIEW) -> KeyResult:
@@ -186,12 +192,7 @@ def get_initiative(membership: Membership, key: str, action: Action = Action.VIE
 
 
 def initiative_relation(membership: Membership, initiative: Initiative) -> Relation:
-    base = objective_relation(membership, initiative.objective)
-    return Relation(
-        is_owner=base.is_owner or initiative.owner_id == membership.user_id,
-        in_team=base.in_team,
-        leads_above=base.leads_above,
-    )
+    return part_relation(membership, initiative.objective, initiative.owner_id)
 
 
 def dependencies_for(membership: Membership) -> QuerySet[Dependency]:
