@@ -3,6 +3,7 @@ and initiatives. Deleting asks on a page of its own first, so it works without J
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -45,6 +46,41 @@ def confirm_page(
     """The question before a deletion; `refused` says why it cannot be done instead."""
     context = {"title": title, "message": message, "cancel": cancel, "refused": refused}
     return render(request, "core/confirm.html", context)
+
+
+def delete_after_asking(
+    request: AuthenticatedRequest,
+    *,
+    what: str,
+    title: str,
+    delete: Callable[[], object],
+    message: str,
+    back: str,
+    done: str,
+    cycle: Cycle | None = None,
+) -> HttpResponse:
+    """GET asks (or says why not, in a closed `cycle`); POST deletes, then goes to `done`."""
+    if request.method == "POST":
+        try:
+            delete()
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(back)
+        messages.success(request, f"The {what} “{title}” is deleted.")
+        return redirect(done)
+    refused = ""
+    if cycle is not None and cycle.is_closed:
+        refused = (
+            f"It cannot be deleted: the {cycle.name} cycle is closed and its scores are final. "
+            "An admin may reopen the cycle."
+        )
+    return confirm_page(
+        request,
+        title=f"Delete the {what} “{title}”?",
+        message=message,
+        cancel=back,
+        refused=refused,
+    )
 
 
 # Cycles ------------------------------------------------------------------------------------
@@ -241,25 +277,16 @@ def objective_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
 def objective_delete(request: AuthenticatedRequest, key: str) -> HttpResponse:
     """Delete an objective with its key results, check-ins and initiatives, after asking."""
     objective = access.get_objective(request.membership, key, Action.EDIT)
-    back = reverse("okrs:objective", args=[objective.key])
-    if request.method == "POST":
-        try:
-            actions.delete_objective(objective, actor=request.user, via="web")
-        except DomainError as error:
-            messages.error(request, error.message)
-            return redirect(back)
-        messages.success(request, f"The objective “{objective.title}” is deleted.")
-        return redirect(f"{reverse('okrs:tree')}?cycle={objective.cycle.key}")
-    return confirm_page(
+    return delete_after_asking(
         request,
-        title=f"Delete the objective “{objective.title}”?",
+        what="objective",
+        title=objective.title,
+        delete=lambda: actions.delete_objective(objective, actor=request.user, via="web"),
         message="Its key results, check-ins, initiatives and dependencies are deleted with it; "
         "its child objectives stay, without a parent. This cannot be undone.",
-        cancel=back,
-        refused=f"It cannot be deleted: the {objective.cycle.name} cycle is closed and its "
-        "scores are final. An admin may reopen the cycle."
-        if objective.cycle.is_closed
-        else "",
+        back=reverse("okrs:objective", args=[objective.key]),
+        done=f"{reverse('okrs:tree')}?cycle={objective.cycle.key}",
+        cycle=objective.cycle,
     )
 
 
@@ -299,15 +326,14 @@ def initiative_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
 def initiative_delete(request: AuthenticatedRequest, key: str) -> HttpResponse:
     initiative = access.get_initiative(request.membership, key, Action.EDIT)
     back = reverse("okrs:objective", args=[initiative.objective.key])
-    if request.method == "POST":
-        actions.delete_initiative(initiative, actor=request.user, via="web")
-        messages.success(request, f"The initiative “{initiative.title}” is deleted.")
-        return redirect(back)
-    return confirm_page(
+    return delete_after_asking(
         request,
-        title=f"Delete the initiative “{initiative.title}”?",
+        what="initiative",
+        title=initiative.title,
+        delete=lambda: actions.delete_initiative(initiative, actor=request.user, via="web"),
         message="This cannot be undone.",
-        cancel=back,
+        back=back,
+        done=back,
     )
 
 
@@ -341,26 +367,17 @@ def key_result_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
 def key_result_delete(request: AuthenticatedRequest, key: str) -> HttpResponse:
     """Delete a key result with its check-ins, after asking; refused in a closed cycle."""
     kr = access.get_key_result(request.membership, key, Action.EDIT)
-    objective = kr.objective
-    back = reverse("okrs:objective", args=[objective.key])
-    if request.method == "POST":
-        try:
-            actions.delete_key_result(kr, actor=request.user, via="web")
-        except DomainError as error:
-            messages.error(request, error.message)
-            return redirect(back)
-        messages.success(request, f"The key result “{kr.title}” is deleted.")
-        return redirect(back)
-    return confirm_page(
+    back = reverse("okrs:objective", args=[kr.objective.key])
+    return delete_after_asking(
         request,
-        title=f"Delete the key result “{kr.title}”?",
+        what="key result",
+        title=kr.title,
+        delete=lambda: actions.delete_key_result(kr, actor=request.user, via="web"),
         message="Its check-ins are deleted with it, and the objective's progress is computed "
         "from the key results that remain. This cannot be undone.",
-        cancel=back,
-        refused=f"It cannot be deleted: the {objective.cycle.name} cycle is closed and its "
-        "scores are final. An admin may reopen the cycle."
-        if objective.cycle.is_closed
-        else "",
+        back=back,
+        done=back,
+        cycle=kr.objective.cycle,
     )
 
 
