@@ -18,7 +18,7 @@ from headway.domain.types import (
     ObjectiveKind,
     Visibility,
 )
-from headway.okrs.querysets import CycleQuerySet
+from headway.okrs.querysets import CycleQuerySet, KeyResultQuerySet
 
 
 class Cycle(WorkspaceScoped):
@@ -125,6 +125,8 @@ class KeyResult(WorkspaceScoped):
         "kpis.KPI", null=True, blank=True, on_delete=models.SET_NULL, related_name="key_results"
     )
     position = models.PositiveIntegerField(default=0)
+
+    objects = KeyResultQuerySet.as_manager()
 
     class Meta(WorkspaceScoped.Meta):
         ordering = ["objective_id", "position", "key"]

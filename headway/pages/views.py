@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from django.db.models import Max, Q
 from django.http import HttpResponse
 from django.shortcuts import render
+from django_stubs_ext import WithAnnotations
 
 from headway import access
 from headway.accounts.models import Membership
@@ -17,12 +18,16 @@ from headway.history.models import Event
 from headway.kpis.models import KPI
 from headway.kpis.scoring import kpi_figures
 from headway.okrs.blockers import open_blockers
-from headway.okrs.models import Cycle
+from headway.okrs.models import Cycle, KeyResult
 from headway.okrs.scoring import Scoreboard, hidden_in_figures, scoreboard
 from headway.pages.http import AuthenticatedRequest, allowed, today
 from headway.pages.middleware import member_required
 
 SOON_DAYS = 14
+
+
+class LastCheckIn(TypedDict):
+    last_check_in: date | None
 
 
 def needs_attention(kpis: list[KPI], day: date) -> list[dict[str, Any]]:
@@ -40,15 +45,17 @@ def due_for_check_in(
 ) -> list[dict[str, Any]]:
     """My key results without a check-in this week. One driven by a KPI is due only while its
     KPI is stale or has no value: a fresh KPI keeps it up to date (docs/scoring.md)."""
-    user = request.user
     week_start = day - timedelta(days=day.weekday())
-    krs = list(
-        access.key_results_for(request.membership)
-        .filter(Q(owner=user) | Q(owner__isnull=True, objective__owner=user))
-        .filter(objective__cycle__in=cycles)
-        .select_related("objective", "kpi")
-        .annotate(last_check_in=Max("check_ins__at"))
-        .order_by("objective__title", "position")
+    krs = cast(
+        "list[WithAnnotations[KeyResult, LastCheckIn]]",
+        list(
+            access.key_results_for(request.membership)
+            .checked_in_by(request.user)
+            .filter(objective__cycle__in=cycles)
+            .select_related("objective", "kpi")
+            .annotate(last_check_in=Max("check_ins__at"))
+            .order_by("objective__title", "position")
+        ),
     )
     kpis = {kr.kpi.pk: kr.kpi for kr in krs if kr.kpi is not None}
     kpi_f = kpi_figures(list(kpis.values()), as_of=day)
