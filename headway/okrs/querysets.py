@@ -10,11 +10,11 @@ from django.db import models
 from django.db.models import Q
 
 from headway.domain.cycles import current_cycle
-from headway.domain.types import CycleState
+from headway.domain.types import CycleState, InitiativeStatus
 
 if TYPE_CHECKING:
     from headway.accounts.models import User
-    from headway.okrs.models import Cycle, KeyResult  # noqa: F401 (the QuerySet bases name them)
+    from headway.okrs.models import Cycle, Initiative, KeyResult  # noqa: F401 (the QuerySet bases name them)
 
 
 class CycleQuerySet(models.QuerySet["Cycle"]):
@@ -38,3 +38,12 @@ class KeyResultQuerySet(models.QuerySet["KeyResult"]):
     def checked_in_by(self, user: User) -> KeyResultQuerySet:
         """Key results `user` checks in on: theirs, or unowned ones of their objectives."""
         return self.filter(answered_by_q(user))
+
+
+class InitiativeQuerySet(models.QuerySet["Initiative"]):
+    def due_for(self, user: User, until: date) -> InitiativeQuerySet:
+        """Initiatives `user` answers for, still to do or under way, due on or before `until`."""
+        return self.filter(answered_by_q(user)).filter(
+            due__lte=until,
+            status__in=[InitiativeStatus.TODO.value, InitiativeStatus.DOING.value],
+        )

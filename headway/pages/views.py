@@ -13,7 +13,7 @@ from django_stubs_ext import WithAnnotations
 from headway import access
 from headway.accounts.models import Membership
 from headway.domain.policy import Action, Relation
-from headway.domain.types import InitiativeStatus, KPIStatus, TeamKind
+from headway.domain.types import KPIStatus, TeamKind
 from headway.history.models import Event
 from headway.kpis.models import KPI
 from headway.kpis.scoring import kpi_figures
@@ -129,9 +129,8 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     kpis = list(access.kpis_for(membership).filter(owner=user).select_related("team"))
     initiatives = (
         access.initiatives_for(membership)
-        .filter(Q(owner=user) | Q(owner__isnull=True, objective__owner=user))
-        .filter(due__lte=day + timedelta(days=SOON_DAYS), objective__cycle__in=cycles)
-        .filter(status__in=[InitiativeStatus.TODO.value, InitiativeStatus.DOING.value])
+        .due_for(user, until=day + timedelta(days=SOON_DAYS))
+        .filter(objective__cycle__in=cycles)
         .select_related("objective")
         .order_by("due")
     )
