@@ -12,6 +12,7 @@ from django_stubs_ext import WithAnnotations
 
 from headway import access
 from headway.accounts.models import Membership
+from headway.domain.kpi import needs_attention as needs_kpi_attention
 from headway.domain.policy import Action, Relation
 from headway.domain.types import KPIStatus, TeamKind
 from headway.history.models import Event
@@ -35,8 +36,7 @@ def needs_attention(kpis: list[KPI], day: date) -> list[dict[str, Any]]:
     return [
         {"kpi": k, "f": figures[k.pk]}
         for k in kpis
-        if figures[k.pk].stale
-        or figures[k.pk].status in (KPIStatus.RED.value, KPIStatus.AMBER.value)
+        if needs_kpi_attention(KPIStatus(figures[k.pk].status), stale=figures[k.pk].stale)
     ]
 
 
