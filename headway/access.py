@@ -20,7 +20,7 @@ from headway.domain.policy import Action, Relation, can_see, may, may_change
 from headway.domain.types import Role, Visibility
 from headway.kpis.models import KPI
 from headway.okrs.models import Cycle, Dependency, Initiative, KeyResult, Objective
-from headway.okrs.querysets import CycleQuerySet
+from headway.okrs.querysets import CycleQuerySet, InitiativeQuerySet, KeyResultQuerySet
 from headway.teams.models import Team
 
 
@@ -138,7 +138,7 @@ def get_objective(membership: Membership, key: str, action: Action = Action.VIEW
 # Key results, initiatives -------------------------------------------------------------------
 
 
-def key_results_for(membership: Membership) -> QuerySet[KeyResult]:
+def key_results_for(membership: Membership) -> KeyResultQuerySet:
     return KeyResult.objects.filter(workspace_id=membership.workspace_id).filter(
         visible_objectives_q(membership, "objective__")
     )
@@ -172,7 +172,7 @@ def get_key_result(membership: Membership, key: str, action: Action = Action.VIE
     return kr
 
 
-def initiatives_for(membership: Membership) -> QuerySet[Initiative]:
+def initiatives_for(membership: Membership) -> InitiativeQuerySet:
     return Initiative.objects.filter(workspace_id=membership.workspace_id).filter(
         visible_objectives_q(membership, "objective__")
     )

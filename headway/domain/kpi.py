@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from headway.domain.bounds import check_number
 from headway.domain.progress import latest_point
@@ -88,3 +90,68 @@ def evaluate_kpi(kpi: KPIInput, values: Iterable[Point], *, as_of: date) -> KPIR
         status=kpi_status(kpi, latest),
         stale=is_stale(kpi.cadence, latest, as_of=as_of),
     )
+
+
+def needs_attention(status: KPIStatus, *, stale: bool) -> bool:
+    """A KPI a reader should look at: red or amber, or stale whatever its colour."""
+    return stale or status in (KPIStatus.RED, KPIStatus.AMBER)
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdBand:
+    """The values from `low` to `high` that get `status`; None is unbounded on that side."""
+
+    low: Decimal | None
+    high: Decimal | None
+    status: KPIStatus
+
+
+def threshold_bands(kpi: KPIInput) -> list[ThresholdBand]:
+    """The red / amber / green regions of the value axis, lowest first, as `kpi_status` colours
+    them (missing green and red default to the target); none without thresholds."""
+    red, amber, green = KPIStatus.RED, KPIStatus.AMBER, KPIStatus.GREEN
+    if kpi.direction is KPIDirection.WITHIN_RANGE and kpi.low is not None and kpi.high is not None:
+        tolerance = kpi.tolerance or ZERO
+        low, high = kpi.low, kpi.high
+        return [
+            ThresholdBand(None, low - tolerance, red),
+            ThresholdBand(low - tolerance, low, amber),
+            ThresholdBand(low, high, green),
+            ThresholdBand(high, high + tolerance, amber),
+            ThresholdBand(high + tolerance, None, red),
+        ]
+    good = kpi.green if kpi.green is not None else kpi.target
+    bad = kpi.red if kpi.red is not None else kpi.target
+    if good is None or bad is None:
+        return []
+    if kpi.direction is KPIDirection.LOWER_IS_BETTER:
+        return [ThresholdBand(None, good, green), ThresholdBand(good, bad, amber),
+                ThresholdBand(bad, None, red)]  # fmt: skip
+    return [ThresholdBand(None, bad, red), ThresholdBand(bad, good, amber),
+            ThresholdBand(good, None, green)]  # fmt: skip
+
+
+Move = Literal["up", "down", "flat"]
+Mood = Literal["good", "bad", "flat"]
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    """The last move of a KPI's series and whether it was good, bad or neither."""
+
+    move: Move
+    mood: Mood
+
+
+def trend(direction: KPIDirection, values: Sequence[float]) -> Trend:
+    """Flat with fewer than two values or an unchanged last one; a move within a range is neither
+    good nor bad."""
+    if len(values) < 2 or values[-1] == values[-2]:
+        return Trend("flat", "flat")
+    up = values[-1] > values[-2]
+    mood: Mood
+    if direction is KPIDirection.WITHIN_RANGE:
+        mood = "flat"
+    else:
+        mood = "good" if up == (direction is KPIDirection.HIGHER_IS_BETTER) else "bad"
+    return Trend("up" if up else "down", mood)

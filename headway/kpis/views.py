@@ -13,29 +13,27 @@ from headway import access
 from headway.core import charts
 from headway.core.errors import DomainError
 from headway.core.forms import show_error, unique_key
+from headway.domain.kpi import threshold_bands
+from headway.domain.kpi import trend as kpi_trend
 from headway.domain.policy import Action, Relation
 from headway.domain.types import KPIDirection
 from headway.kpis import actions
 from headway.kpis.forms import DashboardFilterForm, KPIForm, KPIValueForm
 from headway.kpis.models import KPI, KPIValue
-from headway.kpis.scoring import KPIFigures, kpi_figures
+from headway.kpis.scoring import KPIFigures, kpi_figures, kpi_input
 from headway.pages.htmx import render_page_or_partial
 from headway.pages.http import AuthenticatedRequest, allowed, today
 from headway.pages.middleware import member_required
 
 SPARK_POINTS = 12
+ARROWS = {"up": "↑", "down": "↓", "flat": "→"}
 
 
 def trend(kpi: KPI, values: list[float]) -> tuple[str, str, str]:
-    """An arrow, its words, and whether the last move of a series was good, bad or neither."""
-    if len(values) < 2 or values[-1] == values[-2]:
-        return "→", "flat", "flat"
-    up = values[-1] > values[-2]
-    if kpi.direction == KPIDirection.WITHIN_RANGE.value:
-        mood = "flat"
-    else:
-        mood = "good" if up == (kpi.direction == KPIDirection.HIGHER_IS_BETTER.value) else "bad"
-    return ("↑", "up", mood) if up else ("↓", "down", mood)
+    """An arrow, its words, and whether the last move of a series was good, bad or neither
+    (`headway.domain.kpi.trend`)."""
+    t = kpi_trend(KPIDirection(kpi.direction), values)
+    return ARROWS[t.move], t.move, t.mood
 
 
 @member_required
@@ -89,30 +87,17 @@ def matches(figures: KPIFigures, status: str | None) -> bool:
 
 
 def bands(kpi: KPI) -> list[charts.Band]:
-    """The red/amber/green regions of the KPI's thresholds, for the chart."""
+    """The red/amber/green regions of the KPI's thresholds, for the chart
+    (`headway.domain.kpi.threshold_bands`)."""
     big = 1e12
-    if (
-        kpi.direction == KPIDirection.WITHIN_RANGE.value
-        and kpi.low is not None
-        and kpi.high is not None
-    ):
-        tol = kpi.tolerance or 0.0
-        return [
-            charts.Band(-big, kpi.low - tol, "red"),
-            charts.Band(kpi.low - tol, kpi.low, "amber"),
-            charts.Band(kpi.low, kpi.high, "green"),
-            charts.Band(kpi.high, kpi.high + tol, "amber"),
-            charts.Band(kpi.high + tol, big, "red"),
-        ]
-    green = kpi.green if kpi.green is not None else kpi.target
-    red = kpi.red if kpi.red is not None else kpi.target
-    if green is None or red is None:
-        return []
-    if kpi.direction == KPIDirection.LOWER_IS_BETTER.value:
-        return [charts.Band(-big, green, "green"), charts.Band(green, red, "amber"),
-                charts.Band(red, big, "red")]  # fmt: skip
-    return [charts.Band(-big, red, "red"), charts.Band(red, green, "amber"),
-            charts.Band(green, big, "green")]  # fmt: skip
+    return [
+        charts.Band(
+            -big if b.low is None else float(b.low),
+            big if b.high is None else float(b.high),
+            b.status.value,
+        )
+        for b in threshold_bands(kpi_input(kpi))
+    ]
 
 
 def kpi_context(

@@ -18,7 +18,7 @@ from headway.domain.types import (
     ObjectiveKind,
     Visibility,
 )
-from headway.okrs.querysets import CycleQuerySet
+from headway.okrs.querysets import CycleQuerySet, InitiativeQuerySet, KeyResultQuerySet
 
 
 class Cycle(WorkspaceScoped):
@@ -126,6 +126,8 @@ class KeyResult(WorkspaceScoped):
     )
     position = models.PositiveIntegerField(default=0)
 
+    objects = KeyResultQuerySet.as_manager()
+
     class Meta(WorkspaceScoped.Meta):
         ordering = ["objective_id", "position", "key"]
 
@@ -188,6 +190,8 @@ class Initiative(WorkspaceScoped):
     key_result = models.ForeignKey(
         KeyResult, null=True, blank=True, on_delete=models.SET_NULL, related_name="initiatives"
     )
+
+    objects = InitiativeQuerySet.as_manager()
 
     class Meta(WorkspaceScoped.Meta):
         ordering = ["due", "key"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpResponse
 
 from headway import access
@@ -24,10 +23,9 @@ from headway.pages.middleware import member_required
 
 def my_key_results(request: AuthenticatedRequest) -> list[KeyResult]:
     """Key results the caller checks in on: theirs, or unowned ones of their objectives."""
-    user = request.user
     return list(
         access.key_results_for(request.membership)
-        .filter(Q(owner=user) | Q(owner__isnull=True, objective__owner=user))
+        .checked_in_by(request.user)
         .exclude(objective__cycle__state=CycleState.CLOSED.value)
         .select_related("objective", "objective__cycle", "objective__team", "owner", "kpi")
         .order_by("objective__title", "position", "key")

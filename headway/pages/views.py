@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from django.db.models import Max, Q
 from django.http import HttpResponse
 from django.shortcuts import render
+from django_stubs_ext import WithAnnotations
 
 from headway import access
 from headway.accounts.models import Membership
+from headway.domain.kpi import needs_attention as needs_kpi_attention
 from headway.domain.policy import Action, Relation
-from headway.domain.types import InitiativeStatus, KPIStatus, TeamKind
+from headway.domain.types import KPIStatus, TeamKind
 from headway.history.models import Event
 from headway.kpis.models import KPI
 from headway.kpis.scoring import kpi_figures
 from headway.okrs.blockers import open_blockers
-from headway.okrs.models import Cycle
+from headway.okrs.models import Cycle, KeyResult
 from headway.okrs.scoring import Scoreboard, hidden_in_figures, scoreboard
 from headway.pages.http import AuthenticatedRequest, allowed, today
 from headway.pages.middleware import member_required
@@ -25,13 +27,16 @@ from headway.pages.middleware import member_required
 SOON_DAYS = 14
 
 
+class LastCheckIn(TypedDict):
+    last_check_in: date | None
+
+
 def needs_attention(kpis: list[KPI], day: date) -> list[dict[str, Any]]:
     figures = kpi_figures(kpis, as_of=day)
     return [
         {"kpi": k, "f": figures[k.pk]}
         for k in kpis
-        if figures[k.pk].stale
-        or figures[k.pk].status in (KPIStatus.RED.value, KPIStatus.AMBER.value)
+        if needs_kpi_attention(KPIStatus(figures[k.pk].status), stale=figures[k.pk].stale)
     ]
 
 
@@ -40,15 +45,17 @@ def due_for_check_in(
 ) -> list[dict[str, Any]]:
     """My key results without a check-in this week. One driven by a KPI is due only while its
     KPI is stale or has no value: a fresh KPI keeps it up to date (docs/scoring.md)."""
-    user = request.user
     week_start = day - timedelta(days=day.weekday())
-    krs = list(
-        access.key_results_for(request.membership)
-        .filter(Q(owner=user) | Q(owner__isnull=True, objective__owner=user))
-        .filter(objective__cycle__in=cycles)
-        .select_related("objective", "kpi")
-        .annotate(last_check_in=Max("check_ins__at"))
-        .order_by("objective__title", "position")
+    krs = cast(
+        "list[WithAnnotations[KeyResult, LastCheckIn]]",
+        list(
+            access.key_results_for(request.membership)
+            .checked_in_by(request.user)
+            .filter(objective__cycle__in=cycles)
+            .select_related("objective", "kpi")
+            .annotate(last_check_in=Max("check_ins__at"))
+            .order_by("objective__title", "position")
+        ),
     )
     kpis = {kr.kpi.pk: kr.kpi for kr in krs if kr.kpi is not None}
     kpi_f = kpi_figures(list(kpis.values()), as_of=day)
@@ -122,9 +129,8 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     kpis = list(access.kpis_for(membership).filter(owner=user).select_related("team"))
     initiatives = (
         access.initiatives_for(membership)
-        .filter(Q(owner=user) | Q(owner__isnull=True, objective__owner=user))
-        .filter(due__lte=day + timedelta(days=SOON_DAYS), objective__cycle__in=cycles)
-        .filter(status__in=[InitiativeStatus.TODO.value, InitiativeStatus.DOING.value])
+        .due_for(user, until=day + timedelta(days=SOON_DAYS))
+        .filter(objective__cycle__in=cycles)
         .select_related("objective")
         .order_by("due")
     )
