@@ -16,7 +16,7 @@ from headway.kpis.scoring import kpi_figures
 from headway.okrs.blockers import open_blockers
 from headway.okrs.models import Cycle
 from headway.okrs.scoring import hidden_in_figures, scoreboard
-from headway.okrs.views import pick_cycle
+from headway.okrs.views.common import pick_cycle
 from headway.pages.http import AuthenticatedRequest, allowed, today
 from headway.pages.middleware import member_required
 from headway.teams import actions

@@ -1,0 +1,1 @@
+"""The okrs pages, one module per resource; `common` holds what they share."""

@@ -1,0 +1,127 @@
+"""Initiatives: the objective's checklist (add, tick), and the edit and delete pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from headway import access
+from headway.core.errors import DomainError
+from headway.core.forms import show_error, unique_key
+from headway.domain.policy import Action
+from headway.okrs import actions
+from headway.okrs.forms import (
+    InitiativeEditForm,
+    InitiativeForm,
+    InitiativeStatusForm,
+)
+from headway.okrs.models import Initiative, Objective
+from headway.okrs.views.common import delete_after_asking, form_page
+from headway.pages.http import AuthenticatedRequest, allowed
+from headway.pages.middleware import member_required
+
+
+def initiatives_context(request: AuthenticatedRequest, objective: Objective) -> dict[str, Any]:
+    relation = access.objective_relation(request.membership, objective)
+    return {
+        "objective": objective,
+        "initiatives": objective.initiatives.select_related("owner"),
+        "can_edit_initiatives": allowed(request.membership, Action.EDIT, relation),
+        "initiative_form": InitiativeForm(),
+    }
+
+
+@require_POST
+@member_required
+def initiative_status(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    """Tick an initiative done (or back to do) on the objective's checklist."""
+    initiative = access.get_initiative(request.membership, key, Action.EDIT)
+    form = InitiativeStatusForm(request.POST)
+    if form.is_valid():
+        actions.update_initiative(
+            initiative, actor=request.user, via="web", status=form.cleaned_data["status"]
+        )
+    return initiatives_response(request, initiative.objective)
+
+
+@require_POST
+@member_required
+def initiative_create(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    objective = access.get_objective(request.membership, key)
+    access.check_write(request.membership, Initiative(objective=objective))
+    form = InitiativeForm(request.POST)
+    if form.is_valid():
+        siblings = Initiative.objects.filter(workspace_id=objective.workspace_id)
+        actions.create_initiative(
+            objective.workspace,
+            actor=request.user,
+            via="web",
+            objective=objective,
+            owner=request.user,
+            key=unique_key(siblings, form.cleaned_data["title"], fallback="initiative"),
+            **form.cleaned_data,
+        )
+    if not request.htmx:
+        return redirect("okrs:objective", key=objective.key)
+    context = initiatives_context(request, objective)
+    if not form.is_valid():
+        context["initiative_form"] = form
+    return render(request, "okrs/objective_detail.html#initiatives", context)
+
+
+def initiatives_response(request: AuthenticatedRequest, objective: Objective) -> HttpResponse:
+    if not request.htmx:
+        return redirect("okrs:objective", key=objective.key)
+    return render(
+        request,
+        "okrs/objective_detail.html#initiatives",
+        initiatives_context(request, objective),
+    )
+
+
+@member_required
+def initiative_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    membership = request.membership
+    initiative = access.get_initiative(membership, key, Action.EDIT)
+    objective = initiative.objective
+    fields = ["title", "owner", "status", "due", "key_result"]
+    form = InitiativeEditForm(
+        membership,
+        objective,
+        request.POST or None,
+        initial={name: getattr(initiative, name) for name in fields},
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        access.check_write(membership, initiative, changed)
+        try:
+            actions.update_initiative(initiative, actor=request.user, via="web", **changed)
+            return redirect("okrs:objective", key=objective.key)
+        except DomainError as error:
+            show_error(form, error)
+    return form_page(
+        request,
+        f"Edit initiative: {initiative.title}",
+        form,
+        objective=objective,
+        delete_url=reverse("okrs:initiative-delete", args=[initiative.key]),
+    )
+
+
+@member_required
+def initiative_delete(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    initiative = access.get_initiative(request.membership, key, Action.EDIT)
+    back = reverse("okrs:objective", args=[initiative.objective.key])
+    return delete_after_asking(
+        request,
+        what="initiative",
+        title=initiative.title,
+        delete=lambda: actions.delete_initiative(initiative, actor=request.user, via="web"),
+        message="This cannot be undone.",
+        back=back,
+        done=back,
+    )
