@@ -1,0 +1,40 @@
+"""What the okrs endpoints share: the day asked about, one scoreboard, the default owner."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from headway.accounts.models import Membership
+from headway.api_auth import ApiRequest
+from headway.api_schemas import (
+    AsOfParams,
+)
+from headway.core.timeutil import today_in
+from headway.okrs.models import Cycle
+from headway.okrs.scoring import Scoreboard, scoreboard
+
+
+def day_of(membership: Membership, params: AsOfParams) -> date:
+    return params.as_of or today_in(membership.workspace.timezone)
+
+
+def board_for(cycles: Iterable[Cycle], as_of: date) -> Scoreboard:
+    unique = {cycle.pk: cycle for cycle in cycles}
+    return scoreboard(unique.values(), as_of=as_of)
+
+
+def with_owner(request: ApiRequest, payload: Any, fields: dict[str, Any]) -> dict[str, Any]:
+    """An owner left out of a new object's body is the caller."""
+    if "owner" not in payload.model_fields_set:
+        fields["owner"] = request.auth.user.username
+    return fields
+
+
+def username(user: Any) -> str | None:
+    return user.username if user is not None else None
+
+
+def key_of(obj: Any) -> str | None:
+    return obj.key if obj is not None else None

@@ -1,0 +1,166 @@
+"""API: objectives, with their figures."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from ninja import Query, Router, Status
+
+from headway import access
+from headway.accounts.models import Membership
+from headway.api_auth import ApiRequest
+from headway.api_refs import (
+    cycle_ref,
+    objective_ref,
+    team_ref,
+    user_ref,
+)
+from headway.api_schemas import (
+    AsOfParams,
+    PageParams,
+    PathKey,
+    changes_of,
+    page_of,
+    paged,
+    responds,
+)
+from headway.core.timeutil import today_in
+from headway.domain.kr_count import key_result_warnings
+from headway.domain.policy import Action
+from headway.okrs import actions
+from headway.okrs.api.common import board_for, day_of, key_of, username, with_owner
+from headway.okrs.models import Cycle, Objective
+from headway.okrs.schemas import (
+    ObjectiveFilters,
+    ObjectiveIn,
+    ObjectiveOut,
+    ObjectivePage,
+    ObjectivePatch,
+)
+from headway.okrs.scoring import Scoreboard, hidden_in_figures
+
+router = Router()
+
+OBJECTIVE_RELATED = ("cycle", "team", "owner", "parent", "carried_from")
+
+
+def objective_out(
+    objective: Objective, board: Scoreboard, hidden: dict[int, int] | None = None
+) -> ObjectiveOut:
+    figures = board.objectives.get(objective.pk)
+    return ObjectiveOut(
+        key=objective.key,
+        title=objective.title,
+        description=objective.description,
+        owner=username(objective.owner),
+        team=key_of(objective.team),
+        cycle=objective.cycle.key,
+        parent=key_of(objective.parent),
+        kind=objective.kind,
+        visibility=objective.visibility,
+        retrospective=objective.retrospective,
+        carried_from=key_of(objective.carried_from),
+        carried_over=objective.carried_over,
+        progress=figures.progress if figures else None,
+        status=figures.status if figures else None,
+        score=figures.score if figures else None,
+        expected=figures.expected if figures else 0.0,
+        warnings=key_result_warnings(kr_count(objective)),
+        hidden_children=(hidden or {}).get(objective.pk, 0),
+    )
+
+
+def kr_count(objective: Objective) -> int:
+    """The number of key results, annotated by `with_kr_count` on lists (one query otherwise)."""
+    count: int | None = getattr(objective, "kr_count", None)
+    return objective.key_results.count() if count is None else count
+
+
+def with_kr_count(rows: QuerySet[Objective]) -> QuerySet[Objective]:
+    """Each objective with the number of its key results (`kr_count`), in the same query."""
+    return rows.annotate(kr_count=Count("key_results"))
+
+
+def objective_fields(membership: Membership, fields: dict[str, Any]) -> dict[str, Any]:
+    """Resolve the references of an objective body; a new owner or team must be allowed."""
+    if "owner" in fields:
+        fields["owner"] = user_ref(membership, fields["owner"])
+    if "team" in fields:
+        fields["team"] = team_ref(membership, fields["team"])
+    if "cycle" in fields:
+        fields["cycle"] = cycle_ref(membership, fields["cycle"])
+    if "parent" in fields:
+        fields["parent"] = objective_ref(membership, fields["parent"], "parent")
+    return fields
+
+
+def one_objective(membership: Membership, key: str, as_of: date) -> ObjectiveOut:
+    objective = access.get_objective(membership, key)
+    hidden = hidden_in_figures([objective.cycle_id], access.hidden_objectives_q(membership))
+    return objective_out(objective, board_for([objective.cycle], as_of), hidden)
+
+
+@router.get("/objectives", response=responds(200, ObjectivePage), tags=["objectives"])
+def list_objectives(
+    request: ApiRequest,
+    filters: Query[ObjectiveFilters],
+    day: Query[AsOfParams],
+    page: Query[PageParams],
+) -> dict[str, Any]:
+    """The objectives the caller can see, by key, with their figures."""
+    as_of = day_of(request.auth, day)
+    rows = with_kr_count(access.objectives_for(request.auth).select_related(*OBJECTIVE_RELATED))
+    for name, lookup in (("cycle", "cycle__key"), ("team", "team__key"), ("parent", "parent__key")):
+        if (value := getattr(filters, name)) is not None:
+            rows = rows.filter(**{lookup: value})
+    if filters.owner is not None:
+        rows = rows.filter(owner__username=filters.owner)
+    board = None
+    if filters.status is not None:
+        board = board_for(Cycle.objects.filter(id__in=rows.values("cycle_id")), as_of)
+        wanted = [pk for pk, f in board.objectives.items() if f.status == filters.status]
+        rows = rows.filter(id__in=wanted)
+    count, objectives = page_of(rows, page)
+    board = board or board_for((o.cycle for o in objectives), as_of)
+    hidden = hidden_in_figures(
+        {o.cycle_id for o in objectives}, access.hidden_objectives_q(request.auth)
+    )
+    return paged(count, objectives, lambda o: objective_out(o, board, hidden))
+
+
+@router.post("/objectives", response=responds(201, ObjectiveOut), tags=["objectives"])
+def create_objective(request: ApiRequest, payload: ObjectiveIn) -> Status[ObjectiveOut]:
+    """Add an objective. Members: one they own or of one of their teams."""
+    fields = objective_fields(request.auth, with_owner(request, payload, payload.model_dump()))
+    access.check_write(request.auth, Objective(), fields)
+    objective = actions.create_objective(
+        request.auth.workspace, actor=request.auth.user, via="api", **fields
+    )
+    return Status(
+        201, one_objective(request.auth, objective.key, today_in(objective.workspace.timezone))
+    )
+
+
+@router.get("/objectives/{key}", response=responds(200, ObjectiveOut), tags=["objectives"])
+def get_objective(request: ApiRequest, key: PathKey, day: Query[AsOfParams]) -> ObjectiveOut:
+    return one_objective(request.auth, key, day_of(request.auth, day))
+
+
+@router.patch("/objectives/{key}", response=responds(200, ObjectiveOut), tags=["objectives"])
+def update_objective(request: ApiRequest, key: PathKey, payload: ObjectivePatch) -> ObjectiveOut:
+    """Change an objective. Members: theirs or their teams'."""
+    objective = access.get_objective(request.auth, key, Action.EDIT)
+    fields = objective_fields(request.auth, changes_of(payload))
+    access.check_write(request.auth, objective, fields)
+    actions.update_objective(objective, actor=request.auth.user, via="api", **fields)
+    return one_objective(request.auth, key, today_in(request.auth.workspace.timezone))
+
+
+@router.delete("/objectives/{key}", response=responds(204, None), tags=["objectives"])
+def delete_objective(request: ApiRequest, key: PathKey) -> Status[None]:
+    """Delete an objective with its key results and initiatives."""
+    objective = access.get_objective(request.auth, key, Action.EDIT)
+    actions.delete_objective(objective, actor=request.auth.user, via="api")
+    return Status(204, None)
