@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from headway import access
+from headway.accounts.models import Membership
 from headway.core import charts
 from headway.core.errors import DomainError
 from headway.core.forms import show_error, unique_key
@@ -31,7 +32,7 @@ from headway.okrs.forms import (
     filled_forms,
 )
 from headway.okrs.models import CheckIn, Cycle, KeyResult, Objective
-from headway.okrs.scoring import hidden_in_figures, scoreboard
+from headway.okrs.scoring import Scoreboard, hidden_in_figures, scoreboard
 from headway.okrs.views.common import delete_after_asking, form_page, pick_cycle
 from headway.okrs.views.dependencies import dependencies_context
 from headway.okrs.views.initiatives import initiatives_context
@@ -57,13 +58,9 @@ def kr_chart(kr: KeyResult, cycle: Cycle, points: list[tuple[Any, float]]) -> st
     )
 
 
-@member_required
-def objective_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
-    membership = request.membership
-    objective = access.get_objective(membership, key)
-    cycle = objective.cycle
-    board = scoreboard([cycle], as_of=today(membership))
-    krs = list(objective.key_results.select_related("owner", "kpi"))
+def key_result_rows(krs: list[KeyResult], cycle: Cycle, board: Scoreboard) -> list[dict[str, Any]]:
+    """Each key result with its figures and its chart: its check-ins, or, when a KPI drives it,
+    the KPI's values within the cycle."""
     points: dict[int, list[tuple[Any, float]]] = defaultdict(list)
     for kr_id, at, value in CheckIn.objects.filter(key_result__in=krs).values_list(
         "key_result_id", "at", "value"
@@ -74,31 +71,31 @@ def objective_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
         kpi_id__in=[kr.kpi_id for kr in krs if kr.kpi_id], at__range=(cycle.start, cycle.end)
     ).values_list("kpi_id", "at", "value"):
         kpi_points[kpi_id].append((at, value))
+    return [
+        {
+            "kr": kr,
+            "figures": board.key_results.get(kr.pk),
+            "chart": kr_chart(kr, cycle, kpi_points[kr.kpi_id] if kr.kpi_id else points[kr.pk]),
+        }
+        for kr in krs
+    ]
+
+
+def surroundings_context(
+    membership: Membership, objective: Objective, board: Scoreboard
+) -> dict[str, Any]:
+    """The visible objectives around this one (parent, carried from and to, children), the
+    dependencies it blocks, and its latest history."""
     visible = access.objectives_for(membership)
     deps = access.dependencies_for(membership).select_related(
         "objective", "key_result", "depends_on_objective", "depends_on_key_result"
     )
-    relation = access.objective_relation(membership, objective)
-    context = {
-        "objective": objective,
-        "figures": board.objectives.get(objective.pk),
-        "hidden_children": hidden_in_figures(
-            [objective.cycle_id], access.hidden_objectives_q(membership)
-        ).get(objective.pk, 0),
-        "key_results": [
-            {
-                "kr": kr,
-                "figures": board.key_results.get(kr.pk),
-                "chart": kr_chart(kr, cycle, kpi_points[kr.kpi_id] if kr.kpi_id else points[kr.pk]),
-            }
-            for kr in krs
-        ],
+    return {
         "parent": visible.filter(pk=objective.parent_id).first() if objective.parent_id else None,
         "carried_from": visible.filter(pk=objective.carried_from_id).select_related("cycle").first()
         if objective.carried_from_id
         else None,
         "carried_to": visible.filter(carried_from=objective).select_related("cycle"),
-        "weight_total": sum(kr.weight for kr in krs),
         "children": [
             {"objective": o, "figures": board.objectives.get(o.pk)}
             for o in visible.filter(parent=objective).select_related("owner", "team")
@@ -109,10 +106,30 @@ def objective_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
         "events": Event.objects.filter(
             workspace_id=membership.workspace_id, objective=objective
         ).select_related("actor", "objective")[:30],
+    }
+
+
+@member_required
+def objective_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    membership = request.membership
+    objective = access.get_objective(membership, key)
+    cycle = objective.cycle
+    board = scoreboard([cycle], as_of=today(membership))
+    krs = list(objective.key_results.select_related("owner", "kpi"))
+    relation = access.objective_relation(membership, objective)
+    context = {
+        "objective": objective,
+        "figures": board.objectives.get(objective.pk),
+        "hidden_children": hidden_in_figures(
+            [objective.cycle_id], access.hidden_objectives_q(membership)
+        ).get(objective.pk, 0),
+        "key_results": key_result_rows(krs, cycle, board),
+        "weight_total": sum(kr.weight for kr in krs),
         "can_edit": allowed(membership, Action.EDIT, relation) and not cycle.is_closed,
         "can_check_in": allowed(membership, Action.CHECK_IN, relation) and not cycle.is_closed,
         "kr_warnings": key_result_warnings(len(krs)),
         "can_add_key_result": len(krs) < MAX_KEY_RESULTS,
+        **surroundings_context(membership, objective, board),
         **initiatives_context(request, objective),
         **dependencies_context(request, objective, board=board),
     }

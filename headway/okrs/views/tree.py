@@ -8,11 +8,12 @@ from typing import Any
 from django.http import HttpResponse
 
 from headway import access
+from headway.accounts.models import Membership
 from headway.domain.policy import Action, Relation
 from headway.okrs.forms import (
     TreeFilterForm,
 )
-from headway.okrs.models import Objective
+from headway.okrs.models import Cycle, Objective
 from headway.okrs.scoring import Scoreboard, hidden_in_figures, scoreboard
 from headway.okrs.views.common import pick_cycle
 from headway.pages.htmx import render_page_or_partial
@@ -59,6 +60,41 @@ def build_tree(
     return [node(o, 0) for o in roots]
 
 
+def cycle_objectives(
+    membership: Membership, cycle: Cycle | None
+) -> tuple[list[Objective], Scoreboard, dict[int, int]]:
+    """The objectives of `cycle` the reader can see, their figures, and how many objectives the
+    reader cannot see each figure includes."""
+    if cycle is None:
+        return [], Scoreboard(as_of=today(membership)), {}
+    objectives = list(
+        access.objectives_for(membership)
+        .filter(cycle=cycle)
+        .select_related("owner", "team")
+        .prefetch_related("key_results")
+    )
+    board = scoreboard([cycle], as_of=today(membership))
+    hidden = hidden_in_figures([cycle.pk], access.hidden_objectives_q(membership))
+    return objectives, board, hidden
+
+
+def search(form: TreeFilterForm, objectives: list[Objective], board: Scoreboard) -> list[Objective]:
+    """The objectives that match the filters and the search text, if any are given."""
+    if not (form.is_valid() and form.active):
+        return []
+    data = form.cleaned_data
+    q = data["q"].lower()
+    return [
+        o
+        for o in objectives
+        if (not q or q in o.title.lower() or q in o.description.lower())
+        and (not data["team"] or o.team_id == data["team"].pk)
+        and (not data["owner"] or o.owner_id == data["owner"].pk)
+        and (not data["kind"] or o.kind == data["kind"])
+        and (not data["status"] or board.objectives[o.pk].status == data["status"])
+    ]
+
+
 @member_required
 def tree(request: AuthenticatedRequest) -> HttpResponse:
     """The alignment tree of a cycle, with filters and search."""
@@ -66,31 +102,8 @@ def tree(request: AuthenticatedRequest) -> HttpResponse:
     cycle, cycles = pick_cycle(request, request.GET.get("cycle"))
     teams = list(access.teams_for(membership))
     form = TreeFilterForm(membership, teams, request.GET or None)
-    objectives: list[Objective] = []
-    board = Scoreboard(as_of=today(membership))
-    hidden: dict[int, int] = {}
-    if cycle is not None:
-        objectives = list(
-            access.objectives_for(membership)
-            .filter(cycle=cycle)
-            .select_related("owner", "team")
-            .prefetch_related("key_results")
-        )
-        board = scoreboard([cycle], as_of=today(membership))
-        hidden = hidden_in_figures([cycle.pk], access.hidden_objectives_q(membership))
-    matches: list[Objective] = []
-    if form.is_valid() and form.active:
-        data = form.cleaned_data
-        q = data["q"].lower()
-        matches = [
-            o
-            for o in objectives
-            if (not q or q in o.title.lower() or q in o.description.lower())
-            and (not data["team"] or o.team_id == data["team"].pk)
-            and (not data["owner"] or o.owner_id == data["owner"].pk)
-            and (not data["kind"] or o.kind == data["kind"])
-            and (not data["status"] or board.objectives[o.pk].status == data["status"])
-        ]
+    objectives, board, hidden = cycle_objectives(membership, cycle)
+    matches = search(form, objectives, board)
     context = {
         "cycle": cycle,
         "cycles": cycles,
