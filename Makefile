@@ -35,8 +35,8 @@ lint: install  ## ruff, mypy, import contracts, Django checks, migrations up to 
 	HEADWAY_DEV=1 $(BIN)/headway check --fail-level WARNING
 	HEADWAY_DEV=1 $(BIN)/headway makemigrations --check --dry-run
 
-unit: install  ## the test suite (browser tests excluded)
-	$(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
+unit: install  ## the test suite, slow tests included (browser tests excluded)
+	$(BIN)/pytest -n 2 -q -m "not e2e" $(PYTEST_ARGS)
 
 e2e: install  ## browser tests in Chromium (skipped without /usr/bin/chromium)
 	$(BIN)/pytest -q -m e2e -p no:xdist tests/e2e $(PYTEST_ARGS)

@@ -23,7 +23,7 @@ import pytest
 
 from tests.live.test_concurrent_writers import BIN, free_port, request
 
-pytestmark = pytest.mark.live
+pytestmark = [pytest.mark.live, pytest.mark.slow]
 
 PROCESSES = 8
 MAX_CHECK_INS = 300  # per process; each stops soon after the cycle is closed

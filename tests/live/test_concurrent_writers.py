@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.live
+pytestmark = [pytest.mark.live, pytest.mark.slow]
 
 PROCESSES = 8
 REQUESTS = 30  # per process: half check-ins, half KPI values

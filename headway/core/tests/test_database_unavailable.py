@@ -90,6 +90,7 @@ def assert_503(answer: dict[str, Any], *, api: bool, words: str) -> None:
 
 
 class TestMigrate:
+    @pytest.mark.slow
     def test_migrate_puts_the_database_in_wal_mode_once(self, seeded):
         db = sqlite3.connect(seeded[0])
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -100,6 +101,7 @@ class TestMigrate:
         assert "journal_mode" not in options.get("init_command", "").lower()
 
 
+@pytest.mark.slow
 class TestWhileAnotherConnectionHoldsTheWriteLock:
     """Item 14: a long import holds SQLite's write lock; a token's last use must not fail reads."""
 
@@ -128,6 +130,7 @@ class TestWhileAnotherConnectionHoldsTheWriteLock:
         assert answers["last used recorded after the lock"] is True
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("vacuum", [False, True], ids=["wal", "rollback-journal"])
 class TestReadOnlyDatabase:
     """Item 15: a read-only database (file, directory or disk) serves reads, refuses writes."""

@@ -76,6 +76,9 @@ def api_schema(world):
         request_finished.connect(close_old_connections)
 
 
+# about two minutes: run by `make unit` and CI, not by a plain `pytest`
+pytestmark = pytest.mark.slow
+
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
