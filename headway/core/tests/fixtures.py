@@ -8,8 +8,11 @@ workspace "globex" that holds objects with the same keys.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from django.test import Client
 
 from headway.accounts.models import Membership, User, Workspace
 from headway.core.tests.factories import (
@@ -76,3 +79,16 @@ def world(db: None) -> World:
         web=web,
         cycle=cycle,
     )
+
+
+@pytest.fixture
+def mid_quarter(time_machine: Any) -> None:
+    """The clock stands at noon on 15 February 2026, half-way through the world's Q1 cycle."""
+    time_machine.move_to(datetime(2026, 2, 15, 12, tzinfo=UTC), tick=False)
+
+
+def signed_in(world: World, persona: str) -> Client:
+    """A test client signed in as one of the world's personas."""
+    client = Client()
+    client.force_login(world.user(persona))
+    return client

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from django.test import Client
 
 from headway.core.tests.factories import (
     CheckInFactory,
@@ -15,6 +14,7 @@ from headway.core.tests.factories import (
     KPIValueFactory,
     ObjectiveFactory,
 )
+from headway.core.tests.fixtures import signed_in
 from headway.history.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +23,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _mid_quarter(time_machine):
     time_machine.move_to(datetime(2026, 2, 18, 12, tzinfo=UTC), tick=False)  # a Wednesday
-
-
-def signed_in(world, persona: str) -> Client:
-    client = Client()
-    client.force_login(world.user(persona))
-    return client
 
 
 def test_my_focus_shows_what_needs_me_this_week(world):

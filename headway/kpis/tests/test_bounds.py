@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
-from django.test import Client
 
 from headway.core.tests.factories import KPIFactory
+from headway.core.tests.fixtures import signed_in
 from headway.kpis.models import KPI, KPIValue
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _mid_quarter(time_machine):
-    time_machine.move_to(datetime(2026, 2, 15, 12, tzinfo=UTC), tick=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_quarter")]
 
 
 @pytest.fixture
@@ -23,12 +18,6 @@ def kpi(world):
     return KPIFactory(
         workspace=world.workspace, key="mrr", team=world.web, owner=world.user("member")
     )
-
-
-def signed_in(world, persona: str) -> Client:
-    client = Client()
-    client.force_login(world.user(persona))
-    return client
 
 
 class TestValues:

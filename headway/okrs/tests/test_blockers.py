@@ -9,13 +9,9 @@ import pytest
 from django.test import Client
 
 from headway.core.tests.factories import KeyResultFactory, ObjectiveFactory
+from headway.core.tests.fixtures import signed_in
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _mid_quarter(time_machine):
-    time_machine.move_to(datetime(2026, 2, 15, 12, tzinfo=UTC), tick=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_quarter")]
 
 
 @pytest.fixture
@@ -26,12 +22,6 @@ def kr(world):
                                  owner=world.user("member"))  # fmt: skip
     return KeyResultFactory(objective=objective, key="p95", title="p95 below 300 ms",
                             owner=world.user("member"))  # fmt: skip
-
-
-def signed_in(world, persona: str) -> Client:
-    client = Client()
-    client.force_login(world.user(persona))
-    return client
 
 
 def check_in(client: Client, **fields: str) -> None:

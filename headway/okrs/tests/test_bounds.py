@@ -8,7 +8,6 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
-from django.test import Client
 
 from headway.core.tests.factories import (
     CheckInFactory,
@@ -17,6 +16,7 @@ from headway.core.tests.factories import (
     KPIValueFactory,
     ObjectiveFactory,
 )
+from headway.core.tests.fixtures import signed_in
 from headway.okrs import actions
 from headway.okrs.models import CheckIn, Cycle, KeyResult
 from headway.okrs.scoring import scoreboard
@@ -52,12 +52,6 @@ def done(objective):
 def raw_get(api, path: str) -> bytes:
     """The body as sent: Python's json would read Infinity and -0.0 without a complaint."""
     return api.client.get(f"/api/v1{path}", headers=api.headers).content
-
-
-def signed_in(world, persona: str) -> Client:
-    client = Client()
-    client.force_login(world.user(persona))
-    return client
 
 
 class TestNumbers:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from django.test import Client
 
 from headway.core.errors import Conflict, Invalid
 from headway.core.tests.factories import (
@@ -15,6 +14,7 @@ from headway.core.tests.factories import (
     ObjectiveFactory,
     TeamFactory,
 )
+from headway.core.tests.fixtures import signed_in
 from headway.history.models import Event
 from headway.okrs import actions
 from headway.okrs.models import KeyResult, Objective
@@ -265,12 +265,6 @@ class TestCarryOverApi:
             "/cycles/2026-q1/carry-over", {"objectives": "all_unfinished", "to_cycle": "2026-q2"}
         )
         assert response.json["carried"] == {"FAST": "FAST-2"}
-
-
-def signed_in(world, persona: str) -> Client:
-    client = Client()
-    client.force_login(world.user(persona))
-    return client
 
 
 CARRY_URL = "/okrs/cycles/2026-q1/carry-over/"

@@ -6,18 +6,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from django.test import Client
 
 from headway.core.tests.factories import CycleFactory, InitiativeFactory, ObjectiveFactory
+from headway.core.tests.fixtures import signed_in
 from headway.okrs.models import Cycle
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(world, persona: str) -> Client:
-    client = Client()
-    client.force_login(world.user(persona))
-    return client
 
 
 def at(time_machine, day: date) -> None:

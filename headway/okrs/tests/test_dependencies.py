@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from django.db import IntegrityError
-from django.test import Client
 
 from headway.core.tests.factories import (
     CheckInFactory,
@@ -14,14 +13,10 @@ from headway.core.tests.factories import (
     KeyResultFactory,
     ObjectiveFactory,
 )
+from headway.core.tests.fixtures import signed_in
 from headway.okrs.models import Dependency
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _mid_quarter(time_machine):
-    time_machine.move_to(datetime(2026, 2, 15, 12, tzinfo=UTC), tick=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_quarter")]
 
 
 @pytest.fixture
@@ -36,12 +31,6 @@ def two(world):
     )
     KeyResultFactory(objective=infra, key="budget", title="Budget approved", start=0, target=10)
     return fast, infra
-
-
-def signed_in(world, persona: str) -> Client:
-    client = Client()
-    client.force_login(world.user(persona))
-    return client
 
 
 class TestOnce:

@@ -7,19 +7,14 @@ and the API tell a reader how many of the objectives behind it they cannot see.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
 from headway.core.tests.factories import CheckInFactory, KeyResultFactory, ObjectiveFactory
 from headway.okrs.models import Objective
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _mid_quarter(time_machine):
-    time_machine.move_to(datetime(2026, 2, 15, 12, tzinfo=UTC), tick=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_quarter")]
 
 
 def child(world, parent: Objective, key: str, progress: int, visibility: str) -> Objective:

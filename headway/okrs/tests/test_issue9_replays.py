@@ -7,10 +7,9 @@ end 9999-12-31 (before the bounds) gave a 500 on the objective page.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
-from django.test import Client
 
 from headway.core.tests.factories import (
     CheckInFactory,
@@ -18,14 +17,10 @@ from headway.core.tests.factories import (
     KeyResultFactory,
     ObjectiveFactory,
 )
+from headway.core.tests.fixtures import signed_in
 from headway.okrs.models import CheckIn, Initiative, KeyResult
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _mid_quarter(time_machine):
-    time_machine.move_to(datetime(2026, 2, 15, 12, tzinfo=UTC), tick=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_quarter")]
 
 
 @pytest.fixture
@@ -38,12 +33,6 @@ def ceo_objective(world):
     kr = KeyResultFactory(objective=objective, key="CEO-1", owner=world.user("admin"))
     CheckInFactory(key_result=kr, at=date(2026, 2, 1), value=10)
     return objective
-
-
-def signed_in(world, persona: str) -> Client:
-    client = Client()
-    client.force_login(world.user(persona))
-    return client
 
 
 class TestItem4AddingToSomeoneElsesObjective:

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
-from django.test import Client
 
 from headway.core.tests.factories import KeyResultFactory, ObjectiveFactory
+from headway.core.tests.fixtures import signed_in
 from headway.okrs.models import KeyResult, Objective
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _mid_quarter(time_machine):
-    time_machine.move_to(datetime(2026, 2, 15, 12, tzinfo=UTC), tick=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_quarter")]
 
 
 def objective_with(world, count: int) -> Objective:
@@ -26,12 +19,6 @@ def objective_with(world, count: int) -> Objective:
     for i in range(count):
         KeyResultFactory(objective=objective, key=f"fast-kr{i + 1}", position=i)
     return objective
-
-
-def signed_in(world, persona: str) -> Client:
-    client = Client()
-    client.force_login(world.user(persona))
-    return client
 
 
 KR = {"key": "fast-new", "title": "One more", "start": 0, "target": 10}

@@ -3,7 +3,7 @@ moves as the KPI does, and a form that can be submitted with that one key result
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from django.test import Client
@@ -12,12 +12,7 @@ from headway.core.tests.factories import KPIFactory, KPIValueFactory
 from headway.okrs.models import KeyResult, Objective
 from headway.okrs.scoring import scoreboard
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _mid_quarter(time_machine):
-    time_machine.move_to(datetime(2026, 2, 15, 12, tzinfo=UTC), tick=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_quarter")]
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from django.test import Client
@@ -14,25 +14,14 @@ from headway.core.tests.factories import (
     KeyResultFactory,
     ObjectiveFactory,
 )
+from headway.core.tests.fixtures import signed_in
 from headway.history.models import Event
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _mid_quarter(time_machine):
-    """Half-way through the fixture's 2026-q1 cycle."""
-    time_machine.move_to(datetime(2026, 2, 15, 12, tzinfo=UTC), tick=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_quarter")]
 
 
 HX = {"HTTP_HX_REQUEST": "true"}
-
-
-def signed_in(world, persona: str) -> Client:
-    client = Client()
-    client.force_login(world.user(persona))
-    return client
 
 
 @pytest.fixture

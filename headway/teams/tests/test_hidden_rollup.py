@@ -5,7 +5,7 @@ Otherwise a viewer could work out a private objective's progress from two team f
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from django.test import Client
@@ -13,12 +13,7 @@ from django.test import Client
 from headway.core.tests.factories import CheckInFactory, KeyResultFactory, ObjectiveFactory
 from headway.okrs.models import Objective
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _mid_quarter(time_machine):
-    time_machine.move_to(datetime(2026, 2, 15, 12, tzinfo=UTC), tick=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_quarter")]
 
 
 def objective_at(world, key: str, progress: int, visibility: str) -> Objective:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
-from django.test import Client
 
 from headway.core.tests.factories import (
     CheckInFactory,
@@ -13,20 +12,10 @@ from headway.core.tests.factories import (
     KPIFactory,
     ObjectiveFactory,
 )
+from headway.core.tests.fixtures import signed_in
 from headway.teams.models import Team
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _mid_quarter(time_machine):
-    time_machine.move_to(datetime(2026, 2, 15, 12, tzinfo=UTC), tick=False)
-
-
-def signed_in(world, persona: str) -> Client:
-    client = Client()
-    client.force_login(world.user(persona))
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_quarter")]
 
 
 def test_the_tree_rolls_progress_up_to_parent_teams(world):
