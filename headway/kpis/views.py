@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.http import HttpResponse
@@ -21,6 +22,7 @@ from headway.kpis import actions
 from headway.kpis.forms import DashboardFilterForm, KPIForm, KPIValueForm
 from headway.kpis.models import KPI, KPIValue
 from headway.kpis.scoring import KPIFigures, kpi_figures, kpi_input
+from headway.pages.edit import save_changes
 from headway.pages.htmx import render_page_or_partial
 from headway.pages.http import AuthenticatedRequest, allowed, today
 from headway.pages.middleware import member_required
@@ -198,12 +200,11 @@ def kpi_create(request: AuthenticatedRequest) -> HttpResponse:
 def kpi_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
     kpi = access.get_kpi(request.membership, key, Action.EDIT)
     form = KPIForm(request.membership, request.POST or None, instance=KPI.objects.get(pk=kpi.pk))
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        access.check_write(request.membership, kpi, changed)
-        try:
-            actions.update_kpi(kpi, actor=request.user, via="web", **changed)
-            return redirect("kpis:detail", key=kpi.key)
-        except DomainError as error:
-            show_error(form, error)
+    update = partial(actions.update_kpi, kpi, actor=request.user, via="web")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_changes(request.membership, kpi, form, update)
+    ):
+        return redirect("kpis:detail", key=kpi.key)
     return render(request, "okrs/form.html", {"title": f"Edit {kpi.name}", "form": form})

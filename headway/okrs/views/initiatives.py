@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.http import HttpResponse
@@ -10,8 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from headway import access
-from headway.core.errors import DomainError
-from headway.core.forms import show_error, unique_key
+from headway.core.forms import unique_key
 from headway.domain.policy import Action
 from headway.okrs import actions
 from headway.okrs.forms import (
@@ -21,6 +21,7 @@ from headway.okrs.forms import (
 )
 from headway.okrs.models import Initiative, Objective
 from headway.okrs.views.common import delete_after_asking, form_page
+from headway.pages.edit import save_changes
 from headway.pages.http import AuthenticatedRequest, allowed
 from headway.pages.middleware import member_required
 
@@ -95,14 +96,13 @@ def initiative_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
         request.POST or None,
         initial={name: getattr(initiative, name) for name in fields},
     )
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        access.check_write(membership, initiative, changed)
-        try:
-            actions.update_initiative(initiative, actor=request.user, via="web", **changed)
-            return redirect("okrs:objective", key=objective.key)
-        except DomainError as error:
-            show_error(form, error)
+    update = partial(actions.update_initiative, initiative, actor=request.user, via="web")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_changes(membership, initiative, form, update)
+    ):
+        return redirect("okrs:objective", key=objective.key)
     return form_page(
         request,
         f"Edit initiative: {initiative.title}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,6 +18,7 @@ from headway.okrs.forms import (
 )
 from headway.okrs.models import KeyResult
 from headway.okrs.views.common import delete_after_asking, form_page
+from headway.pages.edit import save_changes
 from headway.pages.http import AuthenticatedRequest
 from headway.pages.middleware import member_required
 
@@ -29,14 +32,13 @@ def key_result_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
         membership=request.membership,
         initial={name: getattr(kr, name) for name in fields},
     )
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        access.check_write(request.membership, kr, changed)
-        try:
-            actions.update_key_result(kr, actor=request.user, via="web", **changed)
-            return redirect("okrs:objective", key=kr.objective.key)
-        except DomainError as error:
-            show_error(form, error)
+    update = partial(actions.update_key_result, kr, actor=request.user, via="web")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_changes(request.membership, kr, form, update)
+    ):
+        return redirect("okrs:objective", key=kr.objective.key)
     return form_page(
         request,
         f"Edit key result: {kr.title}",

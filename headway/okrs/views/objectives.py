@@ -4,6 +4,7 @@ or started from a KPI), editing and deleting it."""
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -36,6 +37,7 @@ from headway.okrs.scoring import Scoreboard, hidden_in_figures, scoreboard
 from headway.okrs.views.common import delete_after_asking, form_page, pick_cycle
 from headway.okrs.views.dependencies import dependencies_context
 from headway.okrs.views.initiatives import initiatives_context
+from headway.pages.edit import save_changes
 from headway.pages.http import AuthenticatedRequest, allowed, today
 from headway.pages.middleware import member_required
 
@@ -272,14 +274,13 @@ def objective_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
         "visibility": objective.visibility,
     }
     form = ObjectiveForm(membership, request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        access.check_write(membership, objective, changed)
-        try:
-            actions.update_objective(objective, actor=request.user, via="web", **changed)
-            return redirect("okrs:objective", key=objective.key)
-        except DomainError as error:
-            show_error(form, error)
+    update = partial(actions.update_objective, objective, actor=request.user, via="web")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_changes(membership, objective, form, update)
+    ):
+        return redirect("okrs:objective", key=objective.key)
     return form_page(
         request,
         f"Edit objective: {objective.title}",
