@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from headway.accounts.models import ApiToken, Invitation, Membership, User
 from headway.core.errors import Forbidden, Invalid, NotFound
@@ -22,6 +22,8 @@ from headway.kpis.models import KPI
 from headway.okrs.models import Cycle, Dependency, Initiative, KeyResult, Objective
 from headway.okrs.querysets import CycleQuerySet, InitiativeQuerySet, KeyResultQuerySet
 from headway.teams.models import Team
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,12 @@ def role_of(membership: Membership) -> Role:
 
 
 NO_RELATION = Relation()
+
+
+def by_id(rows: QuerySet[M], pk: int) -> M | None:
+    """The row of `rows` with this id, or None. An id past the database's integers finds nothing
+    rather than overflowing in the query."""
+    return rows.filter(pk=pk).first() if 0 < pk < 2**62 else None
 
 
 def check(membership: Membership, action: Action, relation: Relation = NO_RELATION) -> None:
@@ -212,7 +220,7 @@ def get_dependency(
         "objective", "key_result", "key_result__objective", "depends_on_objective",
         "depends_on_key_result",
     )  # fmt: skip
-    dependency = rows.filter(pk=dependency_id).first() if 0 < dependency_id < 2**62 else None
+    dependency = by_id(rows, dependency_id)
     if dependency is None:
         raise NotFound("dependency", str(dependency_id))
     check(membership, action, dependency_relation(membership, dependency))
@@ -287,7 +295,7 @@ def tokens_for(membership: Membership) -> QuerySet[ApiToken]:
 
 
 def get_token(membership: Membership, token_id: int, action: Action = Action.TOKEN) -> ApiToken:
-    token = tokens_for(membership).filter(pk=token_id).first() if 0 < token_id < 2**62 else None
+    token = by_id(tokens_for(membership), token_id)
     if token is None:
         raise NotFound("token")
     check(membership, action, Relation(is_owner=token.user_id == membership.user_id))
@@ -299,7 +307,7 @@ def get_invitation(membership: Membership, invitation_id: int) -> Invitation:
     rows = Invitation.objects.filter(
         workspace_id=membership.workspace_id, state=Invitation.State.PENDING
     )
-    invitation = rows.filter(pk=invitation_id).first() if 0 < invitation_id < 2**62 else None
+    invitation = by_id(rows, invitation_id)
     if invitation is None:
         raise NotFound("invitation")
     check(membership, Action.MANAGE)
