@@ -157,6 +157,11 @@ def postgres_run(url: str, values: int, batch: int, rounds: int, data_dir: str) 
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["scale"]:
+        from bench import scale
+
+        scale.main(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--values", type=int, default=200_000)
     parser.add_argument("--batch", type=int, default=5_000, help="values per request and KPI")

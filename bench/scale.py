@@ -1,0 +1,169 @@
+"""Scale benchmark: the same pages and API answers at 1,000 and at 10,000 people.
+
+    python -m bench scale [--people 1000,10000] [--runs 3]
+
+For each size a child process gets a fresh SQLite database (or a new PostgreSQL database with
+--postgres), imports the generated organisation (bench/org.py) and, signed in as a team lead
+(the admin for Settings), requests each page and endpoint: once to warm up, then `runs` times.
+It prints the median server time of each at every size, the ratio largest/smallest, the query
+counts and the bytes sent, and how the pages of one thing compare with a bare Django view that
+reads one objective and its key results (bench/urls.py) in the same run (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+# (label, URL, who asks: "lead" or "admin"); {team} and {objective} are the lead's.
+REQUESTS = [
+    ("bare view (baseline)", "/bench/bare/{objective}/", "lead"),
+    ("My focus", "/", "lead"),
+    ("Check-in", "/okrs/check-in/", "lead"),
+    ("One objective", "/okrs/objectives/{objective}/", "lead"),
+    ("One team", "/teams/{team}/", "lead"),
+    ("OKR tree", "/okrs/", "lead"),
+    ("Cycle review", "/okrs/review/", "lead"),
+    ("KPI board", "/kpis/", "lead"),
+    ("Teams", "/teams/", "lead"),
+    ("Settings", "/settings/", "admin"),
+    ("GET /api/v1/objectives?limit=50", "/api/v1/objectives?limit=50", "lead"),
+    ("GET /api/v1/objectives/{key}", "/api/v1/objectives/{objective}", "lead"),
+]
+PLAIN_STATIC = "django.contrib.staticfiles.storage.StaticFilesStorage"
+ONE_THING = {"My focus", "Check-in", "One objective", "One team"}
+
+
+def measure(people: int, runs: int) -> dict[str, Any]:
+    """Run inside a child process whose DATABASE_URL names a fresh, empty database."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.org import organisation
+    from headway.accounts.models import User
+    from headway.plans.importer import import_plan
+
+    call_command("migrate", "--noinput", verbosity=0)
+    plan, leads = organisation(people, date.today())
+    text = json.dumps(plan)
+    started = time.perf_counter()
+    import_plan(text, filename=f"org-{people}.json")
+    import_seconds = time.perf_counter() - started
+
+    lead = leads[len(leads) // 2]
+    team = next(t["key"] for t in plan["teams"] if t.get("lead") == lead and t["kind"] == "team")
+    objective = f"{team}-o01"
+    clients = {}
+    for who, username in (("lead", lead), ("admin", plan["users"][0]["username"])):
+        clients[who] = Client()
+        clients[who].force_login(User.objects.get(username=username))
+    rows = []
+    # Served as in production, but without collectstatic's manifest: asset URLs unhashed.
+    storages = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC}}
+    with override_settings(ROOT_URLCONF="bench.urls", STORAGES=storages):
+        for label, url, who in REQUESTS:
+            url = url.format(team=team, objective=objective)
+            client = clients[who]
+            response = client.get(url)
+            if response.status_code != 200:
+                raise SystemExit(f"{url}: {response.status_code} {response.content[:300]!r}")
+            times = []
+            for _ in range(runs):
+                with CaptureQueriesContext(connection) as queries:
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    times.append(time.perf_counter() - started)
+            rows.append(
+                {
+                    "label": label,
+                    "seconds": statistics.median(times),
+                    "queries": len(queries),
+                    "bytes": len(response.content),
+                }
+            )
+    return {
+        "people": people,
+        "vendor": connection.vendor,
+        "objectives": len(plan["objectives"]),
+        "import_seconds": import_seconds,
+        "rows": rows,
+    }
+
+
+def run_child(database_url: str, people: int, runs: int, data_dir: str) -> dict[str, Any]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "HEADWAY_DATA_DIR": data_dir,
+        "HEADWAY_SECURE": "false",
+        "HEADWAY_DEBUG": "false",
+        "DJANGO_SETTINGS_MODULE": "headway.settings",
+    }
+    command = [sys.executable, "-m", "bench", "scale", "--child", str(people), "--runs", str(runs)]
+    out = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def report(results: list[dict[str, Any]]) -> None:
+    small, large = results[0], results[-1]
+    print()
+    sizes = " / ".join(f"{r['people']:,}" for r in results)
+    print(f"Scale: {sizes} people ({small['vendor']}); median of the runs, server side")
+    for r in results:
+        size = f"{r['people']:,} people, {r['objectives']:,} objectives"
+        print(f"  {size}: import {r['import_seconds']:.1f} s")
+    header = f"{'page or endpoint':<34}" + "".join(f"{r['people']:>9,}p s" for r in results)
+    header += f"{'ratio':>8}{'queries':>12}{'KB':>9}{'vs bare':>9}"
+    print(header)
+    print("-" * len(header))
+    bare = {r["people"]: r["rows"][0]["seconds"] for r in results}
+    for n, row in enumerate(small["rows"]):
+        big = large["rows"][n]
+        cells = "".join(f"{r['rows'][n]['seconds']:>11.3f}" for r in results)
+        queries = "/".join(str(r["rows"][n]["queries"]) for r in (small, large))
+        versus = big["seconds"] / bare[large["people"]]
+        print(
+            f"{row['label']:<34}{cells}{big['seconds'] / row['seconds']:>8.1f}"
+            f"{queries:>12}{big['bytes'] / 1024:>9.0f}{versus:>8.1f}x"
+        )
+    print(
+        "\nratio = time at the largest size / time at the smallest (goal <= 1.5); queries at "
+        "both sizes; KB sent at the largest (goal <= 300); vs bare = time / the bare view's, "
+        "at the largest size (pages of one thing: a small factor)"
+    )
+
+
+def main(argv: list[str]) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bench scale", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--people", default="1000,10000", help="sizes, comma-separated")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(measure(args.child, args.runs)))
+        return
+    results = []
+    for people in (int(n) for n in args.people.split(",")):
+        with tempfile.TemporaryDirectory(prefix="headway-scale-") as tmp:
+            print(f"{people:,} people: generating, importing, requesting...", flush=True)
+            url = f"sqlite:///{Path(tmp) / 'scale.sqlite3'}"
+            results.append(run_child(url, people, args.runs, tmp))
+    report(results)
