@@ -24,8 +24,10 @@ from headway.domain.bounds import (
     reading_value,
 )
 from headway.domain.carry import carried_start, is_unfinished
+from headway.domain.cycles import refused_when_closed
 from headway.domain.kr_count import check_key_result_count
 from headway.domain.progress import validate_kr
+from headway.domain.tree import depths, has_loop
 from headway.domain.types import CycleState, Metric, RuleViolation
 from headway.history.actions import delete_recorded, record, save_changed, save_created
 from headway.kpis.models import KPI, KPIValue
@@ -85,7 +87,7 @@ def update_cycle(cycle: Cycle, *, actor: User | None, via: str = "", **fields: A
     check_dates(fields.get("start", cycle.start), fields.get("end", cycle.end))
     if fields.get("state") == CycleState.CLOSED.value and not cycle.is_closed:
         raise Invalid("state", "close a cycle with the close action, which freezes its scores")
-    if cycle.is_closed and set(fields) - {"name", "state"}:
+    if cycle.is_closed and refused_when_closed("cycle", fields):
         ensure_open(cycle)
     if cycle.is_closed and fields.get("state") not in (None, CycleState.CLOSED.value):
         cycle.frozen_figures = None  # reopening thaws the scores; saved with the state change
@@ -137,14 +139,13 @@ def validate_objective(objective: Objective) -> None:
     if objective.team is not None and objective.team.workspace_id != ws:
         raise Invalid("team", "unknown team")
     parent = objective.parent
-    seen = {objective.pk}
-    while parent is not None:
-        if parent.workspace_id != ws:
-            raise Invalid("parent", "unknown objective")
-        if parent.pk in seen:
-            raise Invalid("parent", "would make the objective its own ancestor")
-        seen.add(parent.pk)
-        parent = parent.parent
+    if parent is None:
+        return
+    if parent.workspace_id != ws:
+        raise Invalid("parent", "unknown objective")
+    parents = dict(Objective.objects.filter(workspace_id=ws).values_list("id", "parent_id"))
+    if has_loop({**parents, objective.pk or 0: parent.pk}, objective.pk or 0):
+        raise Invalid("parent", "would make the objective its own ancestor")
 
 
 @transaction.atomic
@@ -162,7 +163,7 @@ def create_objective(
 def update_objective(
     objective: Objective, *, actor: User | None, via: str = "", **fields: Any
 ) -> Objective:
-    if set(fields) - {"retrospective"}:
+    if refused_when_closed("objective", fields):
         ensure_open(objective.cycle)
     save_changed(objective, fields, actor=actor, via=via)
     validate_objective(objective)
@@ -454,17 +455,8 @@ def free_key(queryset: QuerySet[Any], base: str) -> str:
 
 def carry_order(objectives: list[Objective]) -> list[Objective]:
     """Parents before their children, so a carried child can hang from its carried parent."""
-    ids = {o.pk for o in objectives}
-    by_id = {o.pk: o for o in objectives}
-
-    def depth(objective: Objective) -> int:
-        n = 0
-        while objective.parent_id in ids and n < len(ids):
-            objective = by_id[objective.parent_id]
-            n += 1
-        return n
-
-    return sorted(objectives, key=depth)
+    depth = depths({o.pk: o.parent_id for o in objectives})
+    return sorted(objectives, key=lambda o: depth[o.pk])
 
 
 @transaction.atomic

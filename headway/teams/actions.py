@@ -10,20 +10,22 @@ from django.db.models import ProtectedError
 
 from headway.accounts.models import User, Workspace
 from headway.core.errors import Conflict, Invalid
+from headway.domain.tree import has_loop
 from headway.history.actions import delete_recorded, record, save_changed, save_created
 from headway.teams.models import Team
 
 
 def validate_team(team: Team) -> None:
     parent = team.parent
-    seen = {team.pk}
-    while parent is not None:
-        if parent.workspace_id != team.workspace_id:
-            raise Invalid("parent", "unknown team")
-        if parent.pk in seen:
-            raise Invalid("parent", "would make the team its own ancestor")
-        seen.add(parent.pk)
-        parent = parent.parent
+    if parent is None:
+        return
+    if parent.workspace_id != team.workspace_id:
+        raise Invalid("parent", "unknown team")
+    parents = dict(
+        Team.objects.filter(workspace_id=team.workspace_id).values_list("id", "parent_id")
+    )
+    if has_loop({**parents, team.pk or 0: parent.pk}, team.pk or 0):
+        raise Invalid("parent", "would make the team its own ancestor")
 
 
 @transaction.atomic
