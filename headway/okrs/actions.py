@@ -8,8 +8,11 @@ checked permissions through headway.access.
 from __future__ import annotations
 
 import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -29,7 +32,17 @@ from headway.domain.kr_count import check_key_result_count
 from headway.domain.progress import validate_kr
 from headway.domain.tree import depths, has_loop
 from headway.domain.types import CycleState, Metric, RuleViolation
-from headway.history.actions import delete_recorded, record, save_changed, save_created
+from headway.history.actions import (
+    BATCH,
+    REFS,
+    Batch,
+    RowProblem,
+    delete_recorded,
+    record,
+    refuse,
+    save_changed,
+    save_created,
+)
 from headway.kpis.models import KPI, KPIValue
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
 from headway.okrs.scoring import Scoreboard, freeze, kr_input, scoreboard
@@ -186,6 +199,11 @@ def validate_key_result(kr: KeyResult) -> None:
         raise Invalid("objective", "unknown objective")
     if kr.kpi is not None and kr.kpi.workspace_id != kr.workspace_id:
         raise Invalid("kpi", "unknown KPI")
+    check_key_result_values(kr)
+
+
+def check_key_result_values(kr: KeyResult) -> None:
+    """The key result's own figures: finite numbers that make a reachable target."""
     for name in ("start", "target", "weight"):
         value = getattr(kr, name)
         if value is not None and not math.isfinite(value):
@@ -332,6 +350,10 @@ def validate_initiative(initiative: Initiative) -> None:
     kr = initiative.key_result
     if kr is not None and kr.objective_id != initiative.objective_id:
         raise Invalid("key_result", "must belong to the initiative's objective")
+    check_due(initiative)
+
+
+def check_due(initiative: Initiative) -> None:
     try:
         check_date("due", initiative.due)
     except RuleViolation as error:
@@ -556,3 +578,354 @@ def carry_over(
             team_id=original.team_id,
         )
     return [carried[o.pk] for o in objectives]
+
+
+# Bulk writes (the plan import) -------------------------------------------------------------
+#
+# Each takes the Batch of the import (headway.history.actions), upserts its rows by key with
+# one query per model per batch, records one event per row that really changed, and refuses
+# (Refused, naming each row's index) any change a closed cycle does not allow. References come
+# as ids, except parents in the same table, which come as keys and are set once every row
+# exists.
+
+
+def closed_message(cycle_key: str) -> str:
+    return (
+        f"cycle {cycle_key!r} is closed: its scores are final. "
+        "Reopen it (state: active) to change what it holds"
+    )
+
+
+def lock_cycles(workspace: Workspace) -> dict[str, Cycle]:
+    """The workspace's cycles by key, locked like ensure_open: a cycle closed meanwhile is seen
+    closed, and none closes before the bulk write commits."""
+    cycles = Cycle.objects.filter(workspace=workspace).select_for_update(no_key=True)
+    return {cycle.key: cycle for cycle in cycles.order_by("id")}
+
+
+@dataclass(frozen=True, slots=True)
+class CyclesWritten:
+    """What `upsert_cycles` leaves for later: the cycles to close once everything is in, and
+    the ids of those closed before and still closed (their contents may not change)."""
+
+    to_close: list[Cycle]
+    locked: frozenset[int]
+
+
+@transaction.atomic
+def upsert_cycles(
+    batch: Batch, items: Sequence[tuple[str, Mapping[str, Any]]], rows: dict[str, Cycle]
+) -> CyclesWritten:
+    """Create or update cycles (name, start, end, state) from `rows` (locked by lock_cycles).
+
+    A cycle to be closed is written open and returned in `to_close`: close_cycles closes it
+    once what it holds is written, so its figures are frozen from them. A closed cycle may be
+    renamed or reopened (its frozen figures are thawed); any other change is refused.
+    """
+    closed_before = {row.pk for row in rows.values() if row.is_closed}
+    written = []
+    for key, values in items:
+        row = rows.get(key)
+        if values["state"] == CycleState.CLOSED.value and (row is None or not row.is_closed):
+            state = row.state if row is not None else CycleState.ACTIVE.value
+            values = {**values, "state": state}
+        written.append((key, values))
+
+    def lock(index: int, row: Cycle | None, changes: dict[str, Any]) -> RowProblem | None:
+        if row is None or row.pk not in closed_before:
+            return None
+        if "state" in changes:
+            row.frozen_figures = None  # reopened: its figures are live again
+        elif refused := refused_when_closed("cycle", changes):
+            return RowProblem(index, refused[0], closed_message(row.key))
+        return None
+
+    upserted = batch.upsert(
+        Cycle, "cycle", written, rows, lock=lock, check=lambda c: check_dates(c.start, c.end)
+    )
+    reopened = [
+        one.row
+        for one in upserted
+        if not one.new and "state" in one.changes and one.row.pk in closed_before
+    ]
+    if reopened:
+        Cycle.objects.bulk_update(reopened, ["frozen_figures"])
+    batch.finish("cycle", upserted, lambda cycle: {})
+    to_close = [
+        one.row
+        for one in upserted
+        if items[one.index][1]["state"] == CycleState.CLOSED.value and not one.row.is_closed
+    ]
+    locked = frozenset(row.pk for row in rows.values() if row.is_closed and row.pk in closed_before)
+    return CyclesWritten(to_close, locked)
+
+
+@transaction.atomic
+def close_cycles(
+    batch: Batch,
+    cycles: Sequence[Cycle],
+    *,
+    frozen: Mapping[str, Mapping[str, Mapping[str, Any]]],
+    objectives: Mapping[int, Objective],
+) -> list[str]:
+    """Close each cycle with close_cycle; a cycle with grades in `frozen` (by cycle key: the
+    objectives' and key results' figures by key) keeps those instead of a re-grade of today's
+    values (docs/plan-file.md, "cycles"). Answers the keys of the cycles closed."""
+    for cycle in cycles:
+        close_cycle(cycle, actor=batch.actor, via=batch.via)
+        grades = frozen.get(cycle.key)
+        if not grades:
+            continue
+        figures = cycle.frozen_figures or {}
+        for key, values in grades["objectives"].items():
+            pk = batch.ids["objective"][key]
+            figures["objectives"][str(pk)] = {**values, "team_id": objectives[pk].team_id}
+        for key, values in grades["key_results"].items():
+            figures["key_results"][str(batch.ids["key_result"][key])] = values
+        cycle.frozen_figures = figures
+        cycle.save(update_fields=["frozen_figures"])
+    return [cycle.key for cycle in cycles]
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveRow:
+    """An objective to write: its fields (references as ids) and its parent and carried_from
+    (as keys: they may be written in the same batch)."""
+
+    key: str
+    values: Mapping[str, Any]
+    parent: str | None = None
+    carried_from: str | None = None
+
+
+def objective_context(objective: Objective) -> dict[str, int | None]:
+    return {"objective_id": objective.pk, "team_id": objective.team_id}
+
+
+@transaction.atomic
+def upsert_objectives(
+    batch: Batch,
+    items: Sequence[ObjectiveRow],
+    rows: dict[str, Objective],
+    *,
+    locked: Collection[int],
+) -> dict[int, Objective]:
+    """Create or update objectives; answer every objective of the workspace by id.
+
+    An objective in a cycle of `locked` (closed) may only change its review (retrospective,
+    carried_over), and may not move into or out of such a cycle. The caller checked that no
+    parent makes a loop (domain.tree).
+    """
+    old_cycle = {row.key: row.cycle_id for row in rows.values()}
+
+    def lock(index: int, row: Objective | None, changes: dict[str, Any]) -> RowProblem | None:
+        item = items[index]
+        if not refused_when_closed("objective", changes):
+            return None
+        for cycle_id in {old_cycle.get(item.key), item.values["cycle"]}:
+            if cycle_id in locked:
+                return RowProblem(index, None, closed_message(batch.names["cycle"][cycle_id]))
+        return None
+
+    pairs = [(item.key, item.values) for item in items]
+    upserted = batch.upsert(Objective, "objective", pairs, rows, lock=lock)
+    late = {
+        index: {
+            "parent": batch.ref("objective", item.parent),
+            "carried_from": batch.ref("objective", item.carried_from),
+        }
+        for index, item in enumerate(items)
+    }
+    batch.finish("objective", upserted, objective_context, late=late, lock=lock)
+    return {row.pk: row for row in rows.values()}
+
+
+def in_objective(objectives: Mapping[int, Objective]) -> Callable[[Any], dict[str, int | None]]:
+    """The event context of a row of an objective (a key result, an initiative)."""
+    return lambda row: {
+        "objective_id": row.objective_id,
+        "team_id": objectives[row.objective_id].team_id,
+    }
+
+
+@transaction.atomic
+def upsert_key_results(
+    batch: Batch,
+    items: Sequence[tuple[str, Mapping[str, Any]]],
+    rows: dict[str, KeyResult],
+    *,
+    objectives: Mapping[int, Objective],
+    locked: Collection[int],
+) -> dict[int, KeyResult]:
+    """Create or update key results; answer every key result of the workspace by id.
+
+    Each new or changed one is checked like update_key_result does (check_key_result_values).
+    Nothing may change in a cycle of `locked`, nor move into or out of one. The caller checked
+    the count per objective.
+    """
+    old_objective = {row.key: row.objective_id for row in rows.values()}
+
+    def lock(index: int, row: KeyResult | None, changes: dict[str, Any]) -> RowProblem | None:
+        objective_ids = {old_objective.get(items[index][0]), changes.get("objective")}
+        objective_ids |= {row.objective_id} if row is not None else set()
+        for objective_id in objective_ids - {None}:
+            cycle_id = objectives[objective_id].cycle_id  # type: ignore[index]
+            if cycle_id in locked:
+                return RowProblem(index, None, closed_message(batch.names["cycle"][cycle_id]))
+        return None
+
+    upserted = batch.upsert(
+        KeyResult, "key_result", items, rows, lock=lock, check=check_key_result_values
+    )
+    batch.finish("key_result", upserted, in_objective(objectives))
+    return {row.pk: row for row in rows.values()}
+
+
+class CheckInRow(NamedTuple):
+    """A check-in to write (a named tuple: an import may hold thousands)."""
+
+    key_result: int
+    at: date
+    value: float
+    confidence: int
+    note: str
+    blockers: str
+    author: int | None
+
+
+@transaction.atomic
+def upsert_check_ins(
+    batch: Batch,
+    items: Sequence[CheckInRow],
+    *,
+    key_results: Mapping[int, KeyResult],
+    objectives: Mapping[int, Objective],
+    locked: Collection[int],
+) -> None:
+    """Create or update check-ins by (key result, date); one event per key result with the
+    counts. A new or changed check-in in a cycle of `locked` is refused."""
+    existing = {
+        (c.key_result_id, c.at): c
+        for c in CheckIn.objects.filter(key_result__workspace=batch.workspace)
+    }
+    new: list[CheckIn] = []
+    changed: list[CheckIn] = []
+    fields: set[str] = set()
+    per_kr: dict[int, Counter[str]] = defaultdict(Counter)
+    problems = []
+    for index, item in enumerate(items):
+        values = item._asdict()
+        del values["key_result"], values["at"]
+        row = existing.get((item.key_result, item.at))
+        if row is None:
+            author = values.pop("author")
+            row = CheckIn(key_result_id=item.key_result, at=item.at, author_id=author, **values)
+            new.append(row)
+            per_kr[item.key_result]["created"] += 1
+        else:
+            changes = batch.assign(row, values, REFS["check_in"])
+            if not changes:
+                continue
+            changed.append(row)
+            fields.update("author_id" if n == "author" else n for n in changes)
+            per_kr[item.key_result]["updated"] += 1
+        cycle_id = objectives[key_results[item.key_result].objective_id].cycle_id
+        if cycle_id in locked:
+            problems.append(RowProblem(index, None, closed_message(batch.names["cycle"][cycle_id])))
+    refuse(problems)
+    CheckIn.objects.bulk_create(new, batch_size=BATCH)
+    batch.bulk_update(CheckIn, changed, fields)
+    context = in_objective(objectives)
+    for kr_id, counts in per_kr.items():
+        kr = key_results[kr_id]
+        batch.readings_event("check_ins_recorded", kr, counts, context(kr))
+    batch.count("check_in", len(new), len(changed))
+
+
+@transaction.atomic
+def upsert_initiatives(
+    batch: Batch,
+    items: Sequence[tuple[str, Mapping[str, Any]]],
+    rows: dict[str, Initiative],
+    *,
+    objectives: Mapping[int, Objective],
+) -> None:
+    """Create or update initiatives, their due date checked (the caller checked that a key
+    result named belongs to the initiative's objective)."""
+    upserted = batch.upsert(Initiative, "initiative", items, rows, check=check_due)
+    batch.finish("initiative", upserted, in_objective(objectives))
+
+
+class DependencyRow(NamedTuple):
+    """A dependency to write: exactly one source and one target, as ids, and what the created
+    event records (the fields as given, by key)."""
+
+    objective: int | None
+    key_result: int | None
+    depends_on_objective: int | None
+    depends_on_key_result: int | None
+    note: str
+    given: Mapping[str, Any]
+
+
+@transaction.atomic
+def upsert_dependencies(
+    batch: Batch,
+    items: Sequence[DependencyRow],
+    *,
+    objectives: Mapping[int, Objective],
+    key_results: Mapping[int, KeyResult],
+) -> None:
+    """Create dependencies the workspace does not have yet (same source and target) and
+    update the note of those it has."""
+    existing = {
+        (d.objective_id, d.key_result_id, d.depends_on_objective_id, d.depends_on_key_result_id): d
+        for d in Dependency.objects.filter(workspace=batch.workspace)
+    }
+    new, changed = [], []
+    for item in items:
+        ids = item[:4]
+        row = existing.get(ids)
+        if row is None:
+            row = Dependency(
+                workspace=batch.workspace,
+                objective_id=item.objective,
+                key_result_id=item.key_result,
+                depends_on_objective_id=item.depends_on_objective,
+                depends_on_key_result_id=item.depends_on_key_result,
+                note=item.note,
+            )
+            new.append((item, row))
+            existing[ids] = row
+        elif row.note != item.note:
+            changes = {"note": [row.note, item.note]}
+            row.note = item.note
+            changed.append(row)
+            dependency_event(batch, "updated", row, changes, objectives, key_results)
+    Dependency.objects.bulk_create([row for _, row in new], batch_size=BATCH)
+    batch.bulk_update(Dependency, changed, {"note"})
+    for item, row in new:
+        dependency_event(batch, "created", row, dict(item.given), objectives, key_results)
+    batch.count("dependency", len(new), len(changed))
+
+
+def dependency_event(
+    batch: Batch,
+    verb: str,
+    row: Dependency,
+    changes: dict[str, Any],
+    objectives: Mapping[int, Objective],
+    key_results: Mapping[int, KeyResult],
+) -> None:
+    objective_id = row.objective_id or key_results[row.key_result_id or 0].objective_id
+    names = batch.names
+
+    def name(objective_id: int | None, key_result_id: int | None) -> str | None:
+        return names["objective"].get(objective_id or 0) or names["key_result"].get(
+            key_result_id or 0
+        )
+
+    source = name(row.objective_id, row.key_result_id)
+    target = name(row.depends_on_objective_id, row.depends_on_key_result_id)
+    context = {"objective_id": objective_id, "team_id": objectives[objective_id].team_id}
+    batch.add_event(verb, row, changes, context, summary=f"{source} depends on {target}")

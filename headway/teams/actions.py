@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -11,7 +13,14 @@ from django.db.models import ProtectedError
 from headway.accounts.models import User, Workspace
 from headway.core.errors import Conflict, Invalid
 from headway.domain.tree import has_loop
-from headway.history.actions import delete_recorded, record, save_changed, save_created
+from headway.history.actions import (
+    BATCH,
+    Batch,
+    delete_recorded,
+    record,
+    save_changed,
+    save_created,
+)
 from headway.teams.models import Team
 
 
@@ -85,3 +94,52 @@ def delete_team(team: Team, *, actor: User | None, via: str = "") -> None:
             f"team {team.key!r} still has child teams, objectives or KPIs; move them first",
             field="key",
         ) from error
+
+
+# Bulk writes (the plan import) -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRow:
+    """A team to write: its fields (the lead as an id), its parent as a key (it may be written
+    in the same batch) and its members as usernames (the batch knows their ids)."""
+
+    key: str
+    values: Mapping[str, Any]
+    parent: str | None
+    members: Sequence[str]
+
+
+def team_context(team: Team) -> dict[str, int | None]:
+    return {"objective_id": None, "team_id": team.pk}
+
+
+@transaction.atomic
+def upsert_teams(batch: Batch, items: Sequence[TeamRow], rows: dict[str, Team]) -> None:
+    """Create or update teams by key, with their parents and members (a team's members become
+    exactly those given). The caller checked that no parent makes a loop (domain.tree)."""
+    members: dict[int, dict[int, int]] = defaultdict(dict)
+    through = Team.members.through
+    for row_id, team_id, user_id in through.objects.filter(
+        team__workspace=batch.workspace
+    ).values_list("id", "team_id", "user_id"):
+        members[team_id][user_id] = row_id
+    pairs = [(item.key, item.values) for item in items]
+    upserted = batch.upsert(Team, "team", pairs, rows)
+    add, remove = [], []
+    for one in upserted:
+        item = items[one.index]
+        current = members[one.row.pk]
+        wanted = {batch.ids["user"][username] for username in item.members}
+        if set(current) == wanted:
+            continue
+        add += [through(team_id=one.row.pk, user_id=u) for u in wanted - set(current)]
+        remove += [row_id for u, row_id in current.items() if u not in wanted]
+        before = sorted(batch.names["user"].get(u, str(u)) for u in current)
+        after = sorted(item.members)
+        one.changes["members"] = after if one.new else [before, after]
+    through.objects.bulk_create(add, batch_size=BATCH)
+    if remove:
+        through.objects.filter(id__in=remove).delete()
+    late = {i: {"parent": batch.ref("team", item.parent)} for i, item in enumerate(items)}
+    batch.finish("team", upserted, team_context, late=late)
