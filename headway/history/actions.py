@@ -390,7 +390,8 @@ class Batch:
         once every row exists. `check` is the single-object action's validation of a row's
         own fields (raising Invalid), run on every new or changed row; `lock` may refuse a
         change (closed cycles). Refused names every row either refuses, and nothing is
-        written. New rows are added to `rows`.
+        written (the objects in `rows` may hold the refused values: read them again). New rows
+        are added to `rows`.
         """
         refs = REFS.get(kind, {})
         new: list[M] = []
