@@ -1,6 +1,7 @@
 """Changes to memberships: an admin adds a member (a new user, or an existing one when the
 instance allows it), invites someone, gives a member another role, or removes one; a signed-in
-user answers an invitation or creates a workspace."""
+user answers an invitation or creates a workspace. The plan import creates or updates its
+workspace, accounts and memberships in bulk (`upsert_*`)."""
 
 from __future__ import annotations
 

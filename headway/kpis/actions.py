@@ -1,4 +1,5 @@
-"""Every change to KPIs and their values: definitions, and idempotent batch ingestion."""
+"""Every change to KPIs and their values: definitions, idempotent batch ingestion, and the plan
+import's bulk upserts (which write values through the ingestion's executemany)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,10 @@
 """Every change to cycles, objectives, key results, check-ins, initiatives and dependencies.
 
-Pages, the API, the plan importer and commands call these; each runs in one transaction,
-checks the domain rules, and records who changed what in the history. Callers have already
-checked permissions through headway.access.
+Pages, the API and commands call the single-object actions; the plan importer calls the bulk
+`upsert_*` actions at the end of the module (one query per model per batch, through
+history.actions.Batch). Each runs in one transaction, checks the domain rules (the same
+`validate_*` / `check_*` functions, the closed-cycle rule of domain.cycles), and records who
+changed what in the history. Callers have already checked permissions through headway.access.
 """
 
 from __future__ import annotations

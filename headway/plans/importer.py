@@ -152,7 +152,7 @@ class Importer:
             krs,
             lambda: okr_actions.upsert_key_results(
                 batch,
-                self.key_result_items(objectives),
+                self.key_result_items(),
                 self.key_results,
                 objectives=objectives,
                 locked=cycles.locked,
@@ -482,9 +482,7 @@ class Importer:
             for o in self.plan.objectives
         ]
 
-    def key_result_items(
-        self, objectives: dict[int, Objective]
-    ) -> list[tuple[str, dict[str, Any]]]:
+    def key_result_items(self) -> list[tuple[str, dict[str, Any]]]:
         return [
             (
                 kr["key"],

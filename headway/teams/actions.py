@@ -1,4 +1,4 @@
-"""Every change to the team tree."""
+"""Every change to the team tree, one team at a time or in bulk (the plan import)."""
 
 from __future__ import annotations
 
