@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict, Unpack
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -28,6 +28,29 @@ from headway.history.actions import (
 )
 from headway.kpis.models import KPI, KPIValue
 from headway.kpis.scoring import kpi_input
+from headway.teams.models import Team
+
+
+class KPIFields(TypedDict, total=False):
+    """The fields create_kpi and update_kpi may be given (references as objects)."""
+
+    key: str
+    name: str
+    description: str
+    owner: User | None
+    team: Team | None
+    unit: str
+    direction: str
+    target: float | None
+    green: float | None
+    red: float | None
+    low: float | None
+    high: float | None
+    tolerance: float | None
+    cadence: str
+    category: str
+    indicator: str
+    benchmark: float | None
 
 
 def validate_kpi_row(kpi: KPI) -> None:
@@ -50,7 +73,9 @@ def check_kpi_values(kpi: KPI) -> None:
 
 
 @transaction.atomic
-def create_kpi(workspace: Workspace, *, actor: User | None, via: str = "", **fields: Any) -> KPI:
+def create_kpi(
+    workspace: Workspace, *, actor: User | None, via: str = "", **fields: Unpack[KPIFields]
+) -> KPI:
     kpi = KPI(workspace=workspace, **fields)
     validate_kpi_row(kpi)
     save_created(kpi, actor=actor, via=via)
@@ -58,7 +83,7 @@ def create_kpi(workspace: Workspace, *, actor: User | None, via: str = "", **fie
 
 
 @transaction.atomic
-def update_kpi(kpi: KPI, *, actor: User | None, via: str = "", **fields: Any) -> KPI:
+def update_kpi(kpi: KPI, *, actor: User | None, via: str = "", **fields: Unpack[KPIFields]) -> KPI:
     save_changed(kpi, fields, actor=actor, via=via)
     validate_kpi_row(kpi)
     return kpi

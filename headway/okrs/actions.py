@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -28,7 +28,7 @@ from headway.domain.bounds import (
     default_reading_date,
     reading_value,
 )
-from headway.domain.carry import carried_start, is_unfinished
+from headway.domain.carry import Number, carried_start, is_unfinished
 from headway.domain.cycles import refused_when_closed
 from headway.domain.kr_count import check_key_result_count
 from headway.domain.progress import validate_kr
@@ -48,6 +48,64 @@ from headway.history.actions import (
 from headway.kpis.models import KPI, KPIValue
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
 from headway.okrs.scoring import Scoreboard, freeze, kr_input, scoreboard
+from headway.teams.models import Team
+
+# The fields an action may be given, per model (references as objects).
+
+
+class CycleFields(TypedDict, total=False):
+    key: str
+    name: str
+    start: date
+    end: date
+    state: str
+
+
+class ObjectiveFields(TypedDict, total=False):
+    key: str
+    title: str
+    description: str
+    owner: User | None
+    team: Team | None
+    cycle: Cycle
+    parent: Objective | None
+    kind: str
+    visibility: str
+    retrospective: str
+    carried_from: Objective | None
+    carried_over: bool
+
+
+class KeyResultFields(TypedDict, total=False):
+    key: str
+    title: str
+    metric: str
+    unit: str
+    start: Number | None  # a carried key result starts at its last figure
+    target: float | None
+    direction: str
+    weight: float
+    owner: User | None
+    kpi: KPI | None
+    position: int
+
+
+class InitiativeFields(TypedDict, total=False):
+    key: str
+    title: str
+    owner: User | None
+    status: str
+    due: date | None
+    objective: Objective
+    key_result: KeyResult | None
+
+
+class DependencyFields(TypedDict, total=False):
+    objective: Objective | None
+    key_result: KeyResult | None
+    depends_on_objective: Objective | None
+    depends_on_key_result: KeyResult | None
+    note: str
 
 
 def ensure_open(cycle: Cycle) -> None:
@@ -89,7 +147,7 @@ def check_dates(start: date, end: date) -> None:
 
 @transaction.atomic
 def create_cycle(
-    workspace: Workspace, *, actor: User | None, via: str = "", **fields: Any
+    workspace: Workspace, *, actor: User | None, via: str = "", **fields: Unpack[CycleFields]
 ) -> Cycle:
     cycle = Cycle(workspace=workspace, **fields)
     check_dates(cycle.start, cycle.end)
@@ -98,7 +156,9 @@ def create_cycle(
 
 
 @transaction.atomic
-def update_cycle(cycle: Cycle, *, actor: User | None, via: str = "", **fields: Any) -> Cycle:
+def update_cycle(
+    cycle: Cycle, *, actor: User | None, via: str = "", **fields: Unpack[CycleFields]
+) -> Cycle:
     check_dates(fields.get("start", cycle.start), fields.get("end", cycle.end))
     if fields.get("state") == CycleState.CLOSED.value and not cycle.is_closed:
         raise Invalid("state", "close a cycle with the close action, which freezes its scores")
@@ -165,7 +225,7 @@ def validate_objective(objective: Objective) -> None:
 
 @transaction.atomic
 def create_objective(
-    workspace: Workspace, *, actor: User | None, via: str = "", **fields: Any
+    workspace: Workspace, *, actor: User | None, via: str = "", **fields: Unpack[ObjectiveFields]
 ) -> Objective:
     objective = Objective(workspace=workspace, **fields)
     validate_objective(objective)
@@ -176,7 +236,7 @@ def create_objective(
 
 @transaction.atomic
 def update_objective(
-    objective: Objective, *, actor: User | None, via: str = "", **fields: Any
+    objective: Objective, *, actor: User | None, via: str = "", **fields: Unpack[ObjectiveFields]
 ) -> Objective:
     if refused_when_closed("objective", fields):
         ensure_open(objective.cycle)
@@ -218,7 +278,7 @@ def check_key_result_values(kr: KeyResult) -> None:
 
 @transaction.atomic
 def create_key_result(
-    objective: Objective, *, actor: User | None, via: str = "", **fields: Any
+    objective: Objective, *, actor: User | None, via: str = "", **fields: Unpack[KeyResultFields]
 ) -> KeyResult:
     ensure_open(objective.cycle)
     # Lock the objective so that two key results added at once cannot make a sixth.
@@ -237,7 +297,7 @@ def create_key_result(
 
 @transaction.atomic
 def update_key_result(
-    kr: KeyResult, *, actor: User | None, via: str = "", **fields: Any
+    kr: KeyResult, *, actor: User | None, via: str = "", **fields: Unpack[KeyResultFields]
 ) -> KeyResult:
     ensure_open(kr.objective.cycle)
     save_changed(kr, fields, actor=actor, via=via)
@@ -364,7 +424,7 @@ def check_due(initiative: Initiative) -> None:
 
 @transaction.atomic
 def create_initiative(
-    workspace: Workspace, *, actor: User | None, via: str = "", **fields: Any
+    workspace: Workspace, *, actor: User | None, via: str = "", **fields: Unpack[InitiativeFields]
 ) -> Initiative:
     initiative = Initiative(workspace=workspace, **fields)
     validate_initiative(initiative)
@@ -374,7 +434,7 @@ def create_initiative(
 
 @transaction.atomic
 def update_initiative(
-    initiative: Initiative, *, actor: User | None, via: str = "", **fields: Any
+    initiative: Initiative, *, actor: User | None, via: str = "", **fields: Unpack[InitiativeFields]
 ) -> Initiative:
     save_changed(initiative, fields, actor=actor, via=via)
     validate_initiative(initiative)
@@ -388,7 +448,7 @@ def delete_initiative(initiative: Initiative, *, actor: User | None, via: str = 
 
 @transaction.atomic
 def create_dependency(
-    workspace: Workspace, *, actor: User | None, via: str = "", **fields: Any
+    workspace: Workspace, *, actor: User | None, via: str = "", **fields: Unpack[DependencyFields]
 ) -> Dependency:
     dependency = Dependency(workspace=workspace, **fields)
     sources = [x for x in (dependency.objective, dependency.key_result) if x is not None]

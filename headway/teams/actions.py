@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -22,6 +22,16 @@ from headway.history.actions import (
     save_created,
 )
 from headway.teams.models import Team
+
+
+class TeamFields(TypedDict, total=False):
+    """The fields create_team and update_team may be given (references as objects)."""
+
+    key: str
+    name: str
+    kind: str
+    parent: Team | None
+    lead: User | None
 
 
 def validate_team(team: Team) -> None:
@@ -44,7 +54,7 @@ def create_team(
     actor: User | None,
     via: str = "",
     members: Iterable[User] = (),
-    **fields: Any,
+    **fields: Unpack[TeamFields],
 ) -> Team:
     team = Team(workspace=workspace, **fields)
     validate_team(team)
@@ -60,7 +70,7 @@ def update_team(
     actor: User | None,
     via: str = "",
     members: Iterable[User] | None = None,
-    **fields: Any,
+    **fields: Unpack[TeamFields],
 ) -> Team:
     save_changed(team, fields, actor=actor, via=via)
     validate_team(team)
