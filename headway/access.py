@@ -17,6 +17,7 @@ from django.db.models import Model, Q, QuerySet
 from headway.accounts.models import ApiToken, Invitation, Membership, User
 from headway.core.errors import Forbidden, Invalid, NotFound
 from headway.domain.policy import Action, Relation, can_see, may, may_change
+from headway.domain.tree import descendants
 from headway.domain.types import Role, Visibility
 from headway.kpis.models import KPI
 from headway.okrs.models import Cycle, Dependency, Initiative, KeyResult, Objective
@@ -48,17 +49,8 @@ def team_context(membership: Membership) -> TeamContext:
             user_id=membership.user_id, team__workspace_id=membership.workspace_id
         ).values_list("team_id", flat=True)
     )
-    children: dict[int | None, list[int]] = {}
-    for team_id, parent_id, _ in rows:
-        children.setdefault(parent_id, []).append(team_id)
     led = [team_id for team_id, _, lead_id in rows if lead_id == membership.user_id]
-    subtree: set[int] = set()
-    stack = list(led)
-    while stack:
-        node = stack.pop()
-        if node not in subtree:
-            subtree.add(node)
-            stack.extend(children.get(node, []))
+    subtree = descendants({team_id: parent_id for team_id, parent_id, _ in rows}, led)
     context = TeamContext(mine=frozenset(member_of | set(led)), led_subtree=frozenset(subtree))
     membership._team_context = context  # type: ignore[attr-defined]
     return context

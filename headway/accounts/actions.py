@@ -1,10 +1,14 @@
 """Changes to memberships: an admin adds a member (a new user, or an existing one when the
 instance allows it), invites someone, gives a member another role, or removes one; a signed-in
-user answers an invitation or creates a workspace."""
+user answers an invitation or creates a workspace. The plan import creates or updates its
+workspace, accounts and memberships in bulk (`upsert_*`)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from zoneinfo import available_timezones
 
 from django.conf import settings
@@ -17,7 +21,7 @@ from headway.core.errors import Conflict, Forbidden, Invalid, NotFound
 from headway.core.timeutil import today_in
 from headway.domain.policy import may_create_workspace
 from headway.domain.types import CycleState, Role
-from headway.history.actions import record
+from headway.history.actions import BATCH, Batch, record
 
 
 @transaction.atomic
@@ -260,3 +264,113 @@ def create_workspace(
         name=cycle_name, start=cycle_start, end=cycle_end, state=state.value,
     )  # fmt: skip
     return membership
+
+
+# Bulk writes (the plan import) -------------------------------------------------------------
+
+NO_CONTEXT: dict[str, int | None] = {}
+
+
+@transaction.atomic
+def upsert_workspace(
+    values: Mapping[str, Any], *, actor: User | None, via: str
+) -> tuple[Batch, bool]:
+    """Create the workspace `values["key"]`, or update its fields; answer the Batch of a bulk
+    write into it (holding this change's event) and whether the workspace is new."""
+    found = Workspace.objects.filter(key=values["key"]).first()
+    workspace = found or Workspace.objects.create(**values)
+    batch = Batch(workspace, actor, via)
+    if found is None:
+        shown = {name: batch.show(None, value) for name, value in values.items()}
+        batch.add_event("created", workspace, shown, NO_CONTEXT)
+        batch.count("workspace", 1, 0)
+    elif changes := batch.assign(found, values, {}):
+        found.save()
+        batch.add_event("updated", found, changes, NO_CONTEXT)
+        batch.count("workspace", 0, 1)
+    return batch, found is None
+
+
+@dataclass(frozen=True, slots=True)
+class UserRow:
+    """An account to write: `role` None when it is only referred to, not made a member."""
+
+    username: str
+    name: str
+    email: str
+    role: str | None
+
+
+@transaction.atomic
+def upsert_users(
+    batch: Batch,
+    items: Sequence[UserRow],
+    users: Mapping[str, User],
+    *,
+    shared: Collection[int],
+) -> dict[str, User]:
+    """Create missing accounts (no usable password) and update the name and e-mail of members
+    whose account is this workspace's alone; answer `users` with the new accounts.
+
+    Accounts in `shared` (members of other workspaces too) and non-members are never changed.
+    The caller checked that usernames and e-mails are free whatever the case.
+    """
+    found = dict(users)
+    new_users, changed_users = [], []
+    for item in items:
+        values = {"name": item.name, "email": item.email}
+        user = found.get(item.username)
+        if user is not None and (user.pk in shared or item.role is None):
+            continue
+        if user is None:
+            user = User(username=item.username, **values)
+            user.set_unusable_password()
+            new_users.append(user)
+        elif batch.assign(user, values, {}):
+            changed_users.append(user)
+    User.objects.bulk_create(new_users, batch_size=BATCH)
+    if changed_users:
+        User.objects.bulk_update(changed_users, ["name", "email"], batch_size=BATCH)
+    for user in new_users:
+        found[user.username] = user
+        batch.remember("user", user.pk, user.username)
+    batch.count("user", len(new_users), len(changed_users))
+    return found
+
+
+@transaction.atomic
+def upsert_memberships(batch: Batch, items: Sequence[UserRow], users: Mapping[str, User]) -> None:
+    """Give each member of `items` (role not None) their role in the batch's workspace; a
+    membership not named stays. The caller checked that an admin remains."""
+    memberships = {m.user_id: m for m in Membership.objects.filter(workspace=batch.workspace)}
+    new_members, changed_members = [], []
+    for item in items:
+        if item.role is None:
+            continue
+        user = users[item.username]
+        membership = memberships.get(user.pk)
+        if membership is None:
+            new_members.append(Membership(workspace=batch.workspace, user=user, role=item.role))
+            member_event(batch, "joined", user, {"role": item.role})
+        elif membership.role != item.role:
+            member_event(batch, "updated", user, {"role": [membership.role, item.role]})
+            membership.role = item.role
+            changed_members.append(membership)
+    Membership.objects.bulk_create(new_members, batch_size=BATCH)
+    if changed_members:
+        Membership.objects.bulk_update(changed_members, ["role"], batch_size=BATCH)
+    batch.count("membership", len(new_members), len(changed_members))
+
+
+def member_event(batch: Batch, verb: str, user: User, changes: dict[str, Any]) -> None:
+    created = batch.add_event(verb, user, changes, NO_CONTEXT, summary=user.display_name)
+    created.subject_type = "member"
+    created.subject_key = user.username
+
+
+@transaction.atomic
+def set_passwords(usernames: Iterable[str], password: str) -> None:
+    """Give these accounts one password (the demo's logins)."""
+    for user in User.objects.filter(username__in=list(usernames)):
+        user.set_password(password)
+        user.save(update_fields=["password"])

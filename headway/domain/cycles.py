@@ -53,3 +53,18 @@ def current_cycle(cycles: Iterable[C], as_of: date) -> C | None:
     if started:
         return max(started, key=lambda c: (c.start, c.key))
     return min(pool, key=lambda c: (c.start, c.key), default=None)
+
+
+# What may still change in a closed cycle: a cycle's name and state (reopening it), and an
+# objective's review (its retrospective, and whether it was carried over). Anything else it
+# holds (key results, check-ins) is final.
+OPEN_WHEN_CLOSED: dict[str, frozenset[str]] = {
+    "cycle": frozenset({"name", "state"}),
+    "objective": frozenset({"retrospective", "carried_over"}),
+}
+
+
+def refused_when_closed(subject: str, fields: Iterable[str]) -> list[str]:
+    """The changed `fields` of a `subject` ("cycle", "objective", "key_result", "check_in")
+    that a closed cycle refuses, sorted; empty when the change is allowed."""
+    return sorted(set(fields) - OPEN_WHEN_CLOSED.get(subject, frozenset()))

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from headway.domain.progress import mean
+from headway.domain.tree import lineage
 
 
 def team_rollup(
@@ -19,11 +20,6 @@ def team_rollup(
     """
     collected: dict[int, list[Decimal | None]] = {team: [] for team in parents}
     for team, progress in objectives:
-        seen: set[int] = set()
-        node: int | None = team
-        # Credit the objective to its team and every ancestor; `seen` guards against a loop.
-        while node is not None and node in collected and node not in seen:
-            seen.add(node)
+        for node in lineage(parents, team):  # its team and every ancestor
             collected[node].append(progress)
-            node = parents.get(node)
     return {team: mean(values) for team, values in collected.items()}

@@ -1,12 +1,14 @@
-"""Every change to KPIs and their values: definitions, and idempotent batch ingestion."""
+"""Every change to KPIs and their values: definitions, idempotent batch ingestion, and the plan
+import's bulk upserts (which write values through the ingestion's executemany)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import Any, NamedTuple
+from datetime import date, datetime
+from typing import Any, NamedTuple, TypedDict, Unpack
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -17,14 +19,48 @@ from headway.core.timeutil import today_in
 from headway.domain.bounds import check_number, check_reading_date
 from headway.domain.kpi import validate_kpi
 from headway.domain.types import RuleViolation
-from headway.history.actions import delete_recorded, event, save_changed, save_created
+from headway.history.actions import (
+    Batch,
+    delete_recorded,
+    event,
+    save_changed,
+    save_created,
+)
 from headway.kpis.models import KPI, KPIValue
 from headway.kpis.scoring import kpi_input
+from headway.teams.models import Team
+
+
+class KPIFields(TypedDict, total=False):
+    """The fields create_kpi and update_kpi may be given (references as objects)."""
+
+    key: str
+    name: str
+    description: str
+    owner: User | None
+    team: Team | None
+    unit: str
+    direction: str
+    target: float | None
+    green: float | None
+    red: float | None
+    low: float | None
+    high: float | None
+    tolerance: float | None
+    cadence: str
+    category: str
+    indicator: str
+    benchmark: float | None
 
 
 def validate_kpi_row(kpi: KPI) -> None:
     if kpi.team is not None and kpi.team.workspace_id != kpi.workspace_id:
         raise Invalid("team", "unknown team")
+    check_kpi_values(kpi)
+
+
+def check_kpi_values(kpi: KPI) -> None:
+    """The KPI's own figures: finite numbers, thresholds in the order of its direction."""
     for name in ("target", "green", "red", "low", "high", "tolerance", "benchmark"):
         value = getattr(kpi, name)
         if value is not None and not math.isfinite(value):
@@ -37,7 +73,9 @@ def validate_kpi_row(kpi: KPI) -> None:
 
 
 @transaction.atomic
-def create_kpi(workspace: Workspace, *, actor: User | None, via: str = "", **fields: Any) -> KPI:
+def create_kpi(
+    workspace: Workspace, *, actor: User | None, via: str = "", **fields: Unpack[KPIFields]
+) -> KPI:
     kpi = KPI(workspace=workspace, **fields)
     validate_kpi_row(kpi)
     save_created(kpi, actor=actor, via=via)
@@ -45,7 +83,7 @@ def create_kpi(workspace: Workspace, *, actor: User | None, via: str = "", **fie
 
 
 @transaction.atomic
-def update_kpi(kpi: KPI, *, actor: User | None, via: str = "", **fields: Any) -> KPI:
+def update_kpi(kpi: KPI, *, actor: User | None, via: str = "", **fields: Unpack[KPIFields]) -> KPI:
     save_changed(kpi, fields, actor=actor, via=via)
     validate_kpi_row(kpi)
     return kpi
@@ -94,11 +132,36 @@ def write_values(
     actor: User | None,
     source: str,
 ) -> None:
-    """Insert new values and overwrite changed ones with one `executemany` each.
+    """Insert new values and overwrite changed ones of one KPI (see write_value_rows)."""
+    actor_id = actor.pk if actor is not None else None
+    write_value_rows(
+        [ValueRow(kpi.pk, v.at, v.value, v.note, source, actor_id) for v in new_rows],
+        [ValueRow(kpi.pk, v.at, v.value, v.note, source, actor_id) for v in changed_rows],
+        recorded_at=timezone.now(),
+    )
 
-    This is the ingestion hot path (up to 10,000 rows a request): building a model instance
-    per row and letting bulk_create compile multi-row SQL costs several times the insert
-    itself, so rows go to the driver as plain tuples, adapted once per column type.
+
+class ValueRow(NamedTuple):
+    """A value as stored: the row of `write_value_rows` (columns in COLUMNS order)."""
+
+    kpi: int
+    at: date
+    value: float
+    note: str
+    source: str
+    recorded_by: int | None
+
+
+def write_value_rows(
+    new_rows: Sequence[ValueRow], changed_rows: Sequence[ValueRow], *, recorded_at: datetime
+) -> None:
+    """Insert new values and overwrite changed ones (by KPI and date) with one `executemany`
+    each.
+
+    This is the ingestion hot path (up to 10,000 rows a request, more in a plan import):
+    building a model instance per row and letting bulk_create compile multi-row SQL costs
+    several times the insert itself, so rows go to the driver as plain tuples, adapted once
+    per column type.
     """
     ops = connection.ops
     meta = KPIValue._meta
@@ -106,8 +169,8 @@ def write_values(
     table = quote(meta.db_table)
     fields = {field.name: field for field in meta.concrete_fields}
     column = {name: quote(fields[name].column) for name in COLUMNS}
-    stamp = ops.adapt_datetimefield_value(timezone.now())
-    actor_id = actor.pk if actor is not None else None
+    stamp = ops.adapt_datetimefield_value(recorded_at)
+    day = ops.adapt_datefield_value
     with connection.cursor() as cursor:
         if new_rows:
             names = ", ".join(column[name] for name in COLUMNS)
@@ -115,15 +178,7 @@ def write_values(
                 # Only quoted model metadata is formatted in; every value is a parameter.
                 f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(COLUMNS))})",  # noqa: S608
                 [
-                    (
-                        kpi.pk,
-                        ops.adapt_datefield_value(v.at),
-                        v.value,
-                        v.note,
-                        source,
-                        actor_id,
-                        stamp,
-                    )
+                    (v.kpi, day(v.at), v.value, v.note, v.source, v.recorded_by, stamp)
                     for v in new_rows
                 ],
             )
@@ -133,15 +188,7 @@ def write_values(
                 f"UPDATE {table} SET {assignments} "  # noqa: S608
                 f"WHERE {column['kpi']} = %s AND {column['at']} = %s",
                 [
-                    (
-                        v.value,
-                        v.note,
-                        source,
-                        actor_id,
-                        stamp,
-                        kpi.pk,
-                        ops.adapt_datefield_value(v.at),
-                    )
+                    (v.value, v.note, v.source, v.recorded_by, stamp, v.kpi, day(v.at))
                     for v in changed_rows
                 ],
             )
@@ -207,3 +254,50 @@ def record_kpi_values(
             team_id=kpi.team_id,
         ).save()
     return IngestResult(created=len(new_rows), updated=len(changed_rows))
+
+
+# Bulk writes (the plan import) -------------------------------------------------------------
+
+
+def kpi_context(kpi: KPI) -> dict[str, int | None]:
+    return {"objective_id": None, "team_id": kpi.team_id}
+
+
+@transaction.atomic
+def upsert_kpis(
+    batch: Batch, items: Sequence[tuple[str, Mapping[str, Any]]], rows: dict[str, KPI]
+) -> dict[int, KPI]:
+    """Create or update KPIs by key (references as ids), each new or changed one checked like
+    update_kpi does (check_kpi_values); answer every KPI of the workspace by id."""
+    upserted = batch.upsert(KPI, "kpi", items, rows, check=check_kpi_values)
+    batch.finish("kpi", upserted, kpi_context)
+    return {row.pk: row for row in rows.values()}
+
+
+@transaction.atomic
+def upsert_kpi_values(batch: Batch, items: Sequence[ValueRow], kpis: Mapping[int, KPI]) -> None:
+    """Create or update KPI values by (KPI, date), with write_value_rows: a value whose figure,
+    note or source changed is overwritten with its new recorder, stamped now. One event per
+    KPI with the counts; the caller checked the values and dates."""
+    existing = {
+        (kpi_id, at): (value, note, source)
+        for kpi_id, at, value, note, source in KPIValue.objects.filter(
+            kpi__workspace=batch.workspace
+        ).values_list("kpi_id", "at", "value", "note", "source")
+    }
+    new: list[ValueRow] = []
+    changed: list[ValueRow] = []
+    per_kpi: dict[int, Counter[str]] = defaultdict(Counter)
+    for item in items:
+        stored = existing.get((item.kpi, item.at))
+        if stored is None:
+            new.append(item)
+            per_kpi[item.kpi]["created"] += 1
+        elif stored != (item.value, item.note, item.source):
+            changed.append(item)
+            per_kpi[item.kpi]["updated"] += 1
+    write_value_rows(new, changed, recorded_at=batch.now)
+    for kpi_id, counts in per_kpi.items():
+        kpi = kpis[kpi_id]
+        batch.readings_event("values_recorded", kpi, counts, kpi_context(kpi))
+    batch.count("kpi_value", len(new), len(changed))

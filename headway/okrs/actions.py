@@ -1,15 +1,20 @@
 """Every change to cycles, objectives, key results, check-ins, initiatives and dependencies.
 
-Pages, the API, the plan importer and commands call these; each runs in one transaction,
-checks the domain rules, and records who changed what in the history. Callers have already
-checked permissions through headway.access.
+Pages, the API and commands call the single-object actions; the plan importer calls the bulk
+`upsert_*` actions at the end of the module (one query per model per batch, through
+history.actions.Batch). Each runs in one transaction, checks the domain rules (the same
+`validate_*` / `check_*` functions, the closed-cycle rule of domain.cycles), and records who
+changed what in the history. Callers have already checked permissions through headway.access.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -23,14 +28,84 @@ from headway.domain.bounds import (
     default_reading_date,
     reading_value,
 )
-from headway.domain.carry import carried_start, is_unfinished
+from headway.domain.carry import Number, carried_start, is_unfinished
+from headway.domain.cycles import refused_when_closed
 from headway.domain.kr_count import check_key_result_count
 from headway.domain.progress import validate_kr
+from headway.domain.tree import depths, has_loop
 from headway.domain.types import CycleState, Metric, RuleViolation
-from headway.history.actions import delete_recorded, record, save_changed, save_created
+from headway.history.actions import (
+    BATCH,
+    REFS,
+    Batch,
+    RowProblem,
+    delete_recorded,
+    record,
+    refuse,
+    save_changed,
+    save_created,
+)
 from headway.kpis.models import KPI, KPIValue
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
 from headway.okrs.scoring import Scoreboard, freeze, kr_input, scoreboard
+from headway.teams.models import Team
+
+# The fields an action may be given, per model (references as objects).
+
+
+class CycleFields(TypedDict, total=False):
+    key: str
+    name: str
+    start: date
+    end: date
+    state: str
+
+
+class ObjectiveFields(TypedDict, total=False):
+    key: str
+    title: str
+    description: str
+    owner: User | None
+    team: Team | None
+    cycle: Cycle
+    parent: Objective | None
+    kind: str
+    visibility: str
+    retrospective: str
+    carried_from: Objective | None
+    carried_over: bool
+
+
+class KeyResultFields(TypedDict, total=False):
+    key: str
+    title: str
+    metric: str
+    unit: str
+    start: Number | None  # a carried key result starts at its last figure
+    target: float | None
+    direction: str
+    weight: float
+    owner: User | None
+    kpi: KPI | None
+    position: int
+
+
+class InitiativeFields(TypedDict, total=False):
+    key: str
+    title: str
+    owner: User | None
+    status: str
+    due: date | None
+    objective: Objective
+    key_result: KeyResult | None
+
+
+class DependencyFields(TypedDict, total=False):
+    objective: Objective | None
+    key_result: KeyResult | None
+    depends_on_objective: Objective | None
+    depends_on_key_result: KeyResult | None
+    note: str
 
 
 def ensure_open(cycle: Cycle) -> None:
@@ -72,7 +147,7 @@ def check_dates(start: date, end: date) -> None:
 
 @transaction.atomic
 def create_cycle(
-    workspace: Workspace, *, actor: User | None, via: str = "", **fields: Any
+    workspace: Workspace, *, actor: User | None, via: str = "", **fields: Unpack[CycleFields]
 ) -> Cycle:
     cycle = Cycle(workspace=workspace, **fields)
     check_dates(cycle.start, cycle.end)
@@ -81,11 +156,13 @@ def create_cycle(
 
 
 @transaction.atomic
-def update_cycle(cycle: Cycle, *, actor: User | None, via: str = "", **fields: Any) -> Cycle:
+def update_cycle(
+    cycle: Cycle, *, actor: User | None, via: str = "", **fields: Unpack[CycleFields]
+) -> Cycle:
     check_dates(fields.get("start", cycle.start), fields.get("end", cycle.end))
     if fields.get("state") == CycleState.CLOSED.value and not cycle.is_closed:
         raise Invalid("state", "close a cycle with the close action, which freezes its scores")
-    if cycle.is_closed and set(fields) - {"name", "state"}:
+    if cycle.is_closed and refused_when_closed("cycle", fields):
         ensure_open(cycle)
     if cycle.is_closed and fields.get("state") not in (None, CycleState.CLOSED.value):
         cycle.frozen_figures = None  # reopening thaws the scores; saved with the state change
@@ -137,19 +214,18 @@ def validate_objective(objective: Objective) -> None:
     if objective.team is not None and objective.team.workspace_id != ws:
         raise Invalid("team", "unknown team")
     parent = objective.parent
-    seen = {objective.pk}
-    while parent is not None:
-        if parent.workspace_id != ws:
-            raise Invalid("parent", "unknown objective")
-        if parent.pk in seen:
-            raise Invalid("parent", "would make the objective its own ancestor")
-        seen.add(parent.pk)
-        parent = parent.parent
+    if parent is None:
+        return
+    if parent.workspace_id != ws:
+        raise Invalid("parent", "unknown objective")
+    parents = dict(Objective.objects.filter(workspace_id=ws).values_list("id", "parent_id"))
+    if has_loop({**parents, objective.pk or 0: parent.pk}, objective.pk or 0):
+        raise Invalid("parent", "would make the objective its own ancestor")
 
 
 @transaction.atomic
 def create_objective(
-    workspace: Workspace, *, actor: User | None, via: str = "", **fields: Any
+    workspace: Workspace, *, actor: User | None, via: str = "", **fields: Unpack[ObjectiveFields]
 ) -> Objective:
     objective = Objective(workspace=workspace, **fields)
     validate_objective(objective)
@@ -160,9 +236,9 @@ def create_objective(
 
 @transaction.atomic
 def update_objective(
-    objective: Objective, *, actor: User | None, via: str = "", **fields: Any
+    objective: Objective, *, actor: User | None, via: str = "", **fields: Unpack[ObjectiveFields]
 ) -> Objective:
-    if set(fields) - {"retrospective"}:
+    if refused_when_closed("objective", fields):
         ensure_open(objective.cycle)
     save_changed(objective, fields, actor=actor, via=via)
     validate_objective(objective)
@@ -185,6 +261,11 @@ def validate_key_result(kr: KeyResult) -> None:
         raise Invalid("objective", "unknown objective")
     if kr.kpi is not None and kr.kpi.workspace_id != kr.workspace_id:
         raise Invalid("kpi", "unknown KPI")
+    check_key_result_values(kr)
+
+
+def check_key_result_values(kr: KeyResult) -> None:
+    """The key result's own figures: finite numbers that make a reachable target."""
     for name in ("start", "target", "weight"):
         value = getattr(kr, name)
         if value is not None and not math.isfinite(value):
@@ -197,7 +278,7 @@ def validate_key_result(kr: KeyResult) -> None:
 
 @transaction.atomic
 def create_key_result(
-    objective: Objective, *, actor: User | None, via: str = "", **fields: Any
+    objective: Objective, *, actor: User | None, via: str = "", **fields: Unpack[KeyResultFields]
 ) -> KeyResult:
     ensure_open(objective.cycle)
     # Lock the objective so that two key results added at once cannot make a sixth.
@@ -216,7 +297,7 @@ def create_key_result(
 
 @transaction.atomic
 def update_key_result(
-    kr: KeyResult, *, actor: User | None, via: str = "", **fields: Any
+    kr: KeyResult, *, actor: User | None, via: str = "", **fields: Unpack[KeyResultFields]
 ) -> KeyResult:
     ensure_open(kr.objective.cycle)
     save_changed(kr, fields, actor=actor, via=via)
@@ -331,6 +412,10 @@ def validate_initiative(initiative: Initiative) -> None:
     kr = initiative.key_result
     if kr is not None and kr.objective_id != initiative.objective_id:
         raise Invalid("key_result", "must belong to the initiative's objective")
+    check_due(initiative)
+
+
+def check_due(initiative: Initiative) -> None:
     try:
         check_date("due", initiative.due)
     except RuleViolation as error:
@@ -339,7 +424,7 @@ def validate_initiative(initiative: Initiative) -> None:
 
 @transaction.atomic
 def create_initiative(
-    workspace: Workspace, *, actor: User | None, via: str = "", **fields: Any
+    workspace: Workspace, *, actor: User | None, via: str = "", **fields: Unpack[InitiativeFields]
 ) -> Initiative:
     initiative = Initiative(workspace=workspace, **fields)
     validate_initiative(initiative)
@@ -349,7 +434,7 @@ def create_initiative(
 
 @transaction.atomic
 def update_initiative(
-    initiative: Initiative, *, actor: User | None, via: str = "", **fields: Any
+    initiative: Initiative, *, actor: User | None, via: str = "", **fields: Unpack[InitiativeFields]
 ) -> Initiative:
     save_changed(initiative, fields, actor=actor, via=via)
     validate_initiative(initiative)
@@ -363,7 +448,7 @@ def delete_initiative(initiative: Initiative, *, actor: User | None, via: str = 
 
 @transaction.atomic
 def create_dependency(
-    workspace: Workspace, *, actor: User | None, via: str = "", **fields: Any
+    workspace: Workspace, *, actor: User | None, via: str = "", **fields: Unpack[DependencyFields]
 ) -> Dependency:
     dependency = Dependency(workspace=workspace, **fields)
     sources = [x for x in (dependency.objective, dependency.key_result) if x is not None]
@@ -454,17 +539,8 @@ def free_key(queryset: QuerySet[Any], base: str) -> str:
 
 def carry_order(objectives: list[Objective]) -> list[Objective]:
     """Parents before their children, so a carried child can hang from its carried parent."""
-    ids = {o.pk for o in objectives}
-    by_id = {o.pk: o for o in objectives}
-
-    def depth(objective: Objective) -> int:
-        n = 0
-        while objective.parent_id in ids and n < len(ids):
-            objective = by_id[objective.parent_id]
-            n += 1
-        return n
-
-    return sorted(objectives, key=depth)
+    depth = depths({o.pk: o.parent_id for o in objectives})
+    return sorted(objectives, key=lambda o: depth[o.pk])
 
 
 @transaction.atomic
@@ -564,3 +640,354 @@ def carry_over(
             team_id=original.team_id,
         )
     return [carried[o.pk] for o in objectives]
+
+
+# Bulk writes (the plan import) -------------------------------------------------------------
+#
+# Each takes the Batch of the import (headway.history.actions), upserts its rows by key with
+# one query per model per batch, records one event per row that really changed, and refuses
+# (Refused, naming each row's index) any change a closed cycle does not allow. References come
+# as ids, except parents in the same table, which come as keys and are set once every row
+# exists.
+
+
+def closed_message(cycle_key: str) -> str:
+    return (
+        f"cycle {cycle_key!r} is closed: its scores are final. "
+        "Reopen it (state: active) to change what it holds"
+    )
+
+
+def lock_cycles(workspace: Workspace) -> dict[str, Cycle]:
+    """The workspace's cycles by key, locked like ensure_open: a cycle closed meanwhile is seen
+    closed, and none closes before the bulk write commits."""
+    cycles = Cycle.objects.filter(workspace=workspace).select_for_update(no_key=True)
+    return {cycle.key: cycle for cycle in cycles.order_by("id")}
+
+
+@dataclass(frozen=True, slots=True)
+class CyclesWritten:
+    """What `upsert_cycles` leaves for later: the cycles to close once everything is in, and
+    the ids of those closed before and still closed (their contents may not change)."""
+
+    to_close: list[Cycle]
+    locked: frozenset[int]
+
+
+@transaction.atomic
+def upsert_cycles(
+    batch: Batch, items: Sequence[tuple[str, Mapping[str, Any]]], rows: dict[str, Cycle]
+) -> CyclesWritten:
+    """Create or update cycles (name, start, end, state) from `rows` (locked by lock_cycles).
+
+    A cycle to be closed is written open and returned in `to_close`: close_cycles closes it
+    once what it holds is written, so its figures are frozen from them. A closed cycle may be
+    renamed or reopened (its frozen figures are thawed); any other change is refused.
+    """
+    closed_before = {row.pk for row in rows.values() if row.is_closed}
+    written = []
+    for key, values in items:
+        row = rows.get(key)
+        if values["state"] == CycleState.CLOSED.value and (row is None or not row.is_closed):
+            state = row.state if row is not None else CycleState.ACTIVE.value
+            values = {**values, "state": state}
+        written.append((key, values))
+
+    def lock(index: int, row: Cycle | None, changes: dict[str, Any]) -> RowProblem | None:
+        if row is None or row.pk not in closed_before:
+            return None
+        if "state" in changes:
+            row.frozen_figures = None  # reopened: its figures are live again
+        elif refused := refused_when_closed("cycle", changes):
+            return RowProblem(index, refused[0], closed_message(row.key))
+        return None
+
+    upserted = batch.upsert(
+        Cycle, "cycle", written, rows, lock=lock, check=lambda c: check_dates(c.start, c.end)
+    )
+    reopened = [
+        one.row
+        for one in upserted
+        if not one.new and "state" in one.changes and one.row.pk in closed_before
+    ]
+    if reopened:
+        Cycle.objects.bulk_update(reopened, ["frozen_figures"])
+    batch.finish("cycle", upserted, lambda cycle: {})
+    to_close = [
+        one.row
+        for one in upserted
+        if items[one.index][1]["state"] == CycleState.CLOSED.value and not one.row.is_closed
+    ]
+    locked = frozenset(row.pk for row in rows.values() if row.is_closed and row.pk in closed_before)
+    return CyclesWritten(to_close, locked)
+
+
+@transaction.atomic
+def close_cycles(
+    batch: Batch,
+    cycles: Sequence[Cycle],
+    *,
+    frozen: Mapping[str, Mapping[str, Mapping[str, Any]]],
+    objectives: Mapping[int, Objective],
+) -> list[str]:
+    """Close each cycle with close_cycle; a cycle with grades in `frozen` (by cycle key: the
+    objectives' and key results' figures by key) keeps those instead of a re-grade of today's
+    values (docs/plan-file.md, "cycles"). Answers the keys of the cycles closed."""
+    for cycle in cycles:
+        close_cycle(cycle, actor=batch.actor, via=batch.via)
+        grades = frozen.get(cycle.key)
+        if not grades:
+            continue
+        figures = cycle.frozen_figures or {}
+        for key, values in grades["objectives"].items():
+            pk = batch.ids["objective"][key]
+            figures["objectives"][str(pk)] = {**values, "team_id": objectives[pk].team_id}
+        for key, values in grades["key_results"].items():
+            figures["key_results"][str(batch.ids["key_result"][key])] = values
+        cycle.frozen_figures = figures
+        cycle.save(update_fields=["frozen_figures"])
+    return [cycle.key for cycle in cycles]
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveRow:
+    """An objective to write: its fields (references as ids) and its parent and carried_from
+    (as keys: they may be written in the same batch)."""
+
+    key: str
+    values: Mapping[str, Any]
+    parent: str | None = None
+    carried_from: str | None = None
+
+
+def objective_context(objective: Objective) -> dict[str, int | None]:
+    return {"objective_id": objective.pk, "team_id": objective.team_id}
+
+
+@transaction.atomic
+def upsert_objectives(
+    batch: Batch,
+    items: Sequence[ObjectiveRow],
+    rows: dict[str, Objective],
+    *,
+    locked: Collection[int],
+) -> dict[int, Objective]:
+    """Create or update objectives; answer every objective of the workspace by id.
+
+    An objective in a cycle of `locked` (closed) may only change its review (retrospective,
+    carried_over), and may not move into or out of such a cycle. The caller checked that no
+    parent makes a loop (domain.tree).
+    """
+    old_cycle = {row.key: row.cycle_id for row in rows.values()}
+
+    def lock(index: int, row: Objective | None, changes: dict[str, Any]) -> RowProblem | None:
+        item = items[index]
+        if not refused_when_closed("objective", changes):
+            return None
+        for cycle_id in {old_cycle.get(item.key), item.values["cycle"]}:
+            if cycle_id in locked:
+                return RowProblem(index, None, closed_message(batch.names["cycle"][cycle_id]))
+        return None
+
+    pairs = [(item.key, item.values) for item in items]
+    upserted = batch.upsert(Objective, "objective", pairs, rows, lock=lock)
+    late = {
+        index: {
+            "parent": batch.ref("objective", item.parent),
+            "carried_from": batch.ref("objective", item.carried_from),
+        }
+        for index, item in enumerate(items)
+    }
+    batch.finish("objective", upserted, objective_context, late=late, lock=lock)
+    return {row.pk: row for row in rows.values()}
+
+
+def in_objective(objectives: Mapping[int, Objective]) -> Callable[[Any], dict[str, int | None]]:
+    """The event context of a row of an objective (a key result, an initiative)."""
+    return lambda row: {
+        "objective_id": row.objective_id,
+        "team_id": objectives[row.objective_id].team_id,
+    }
+
+
+@transaction.atomic
+def upsert_key_results(
+    batch: Batch,
+    items: Sequence[tuple[str, Mapping[str, Any]]],
+    rows: dict[str, KeyResult],
+    *,
+    objectives: Mapping[int, Objective],
+    locked: Collection[int],
+) -> dict[int, KeyResult]:
+    """Create or update key results; answer every key result of the workspace by id.
+
+    Each new or changed one is checked like update_key_result does (check_key_result_values).
+    Nothing may change in a cycle of `locked`, nor move into or out of one. The caller checked
+    the count per objective.
+    """
+    old_objective = {row.key: row.objective_id for row in rows.values()}
+
+    def lock(index: int, row: KeyResult | None, changes: dict[str, Any]) -> RowProblem | None:
+        objective_ids = {old_objective.get(items[index][0]), changes.get("objective")}
+        objective_ids |= {row.objective_id} if row is not None else set()
+        for objective_id in objective_ids - {None}:
+            cycle_id = objectives[objective_id].cycle_id  # type: ignore[index]
+            if cycle_id in locked:
+                return RowProblem(index, None, closed_message(batch.names["cycle"][cycle_id]))
+        return None
+
+    upserted = batch.upsert(
+        KeyResult, "key_result", items, rows, lock=lock, check=check_key_result_values
+    )
+    batch.finish("key_result", upserted, in_objective(objectives))
+    return {row.pk: row for row in rows.values()}
+
+
+class CheckInRow(NamedTuple):
+    """A check-in to write (a named tuple: an import may hold thousands)."""
+
+    key_result: int
+    at: date
+    value: float
+    confidence: int
+    note: str
+    blockers: str
+    author: int | None
+
+
+@transaction.atomic
+def upsert_check_ins(
+    batch: Batch,
+    items: Sequence[CheckInRow],
+    *,
+    key_results: Mapping[int, KeyResult],
+    objectives: Mapping[int, Objective],
+    locked: Collection[int],
+) -> None:
+    """Create or update check-ins by (key result, date); one event per key result with the
+    counts. A new or changed check-in in a cycle of `locked` is refused."""
+    existing = {
+        (c.key_result_id, c.at): c
+        for c in CheckIn.objects.filter(key_result__workspace=batch.workspace)
+    }
+    new: list[CheckIn] = []
+    changed: list[CheckIn] = []
+    fields: set[str] = set()
+    per_kr: dict[int, Counter[str]] = defaultdict(Counter)
+    problems = []
+    for index, item in enumerate(items):
+        values = item._asdict()
+        del values["key_result"], values["at"]
+        row = existing.get((item.key_result, item.at))
+        if row is None:
+            author = values.pop("author")
+            row = CheckIn(key_result_id=item.key_result, at=item.at, author_id=author, **values)
+            new.append(row)
+            per_kr[item.key_result]["created"] += 1
+        else:
+            changes = batch.assign(row, values, REFS["check_in"])
+            if not changes:
+                continue
+            changed.append(row)
+            fields.update("author_id" if n == "author" else n for n in changes)
+            per_kr[item.key_result]["updated"] += 1
+        cycle_id = objectives[key_results[item.key_result].objective_id].cycle_id
+        if cycle_id in locked:
+            problems.append(RowProblem(index, None, closed_message(batch.names["cycle"][cycle_id])))
+    refuse(problems)
+    CheckIn.objects.bulk_create(new, batch_size=BATCH)
+    batch.bulk_update(CheckIn, changed, fields)
+    context = in_objective(objectives)
+    for kr_id, counts in per_kr.items():
+        kr = key_results[kr_id]
+        batch.readings_event("check_ins_recorded", kr, counts, context(kr))
+    batch.count("check_in", len(new), len(changed))
+
+
+@transaction.atomic
+def upsert_initiatives(
+    batch: Batch,
+    items: Sequence[tuple[str, Mapping[str, Any]]],
+    rows: dict[str, Initiative],
+    *,
+    objectives: Mapping[int, Objective],
+) -> None:
+    """Create or update initiatives, their due date checked (the caller checked that a key
+    result named belongs to the initiative's objective)."""
+    upserted = batch.upsert(Initiative, "initiative", items, rows, check=check_due)
+    batch.finish("initiative", upserted, in_objective(objectives))
+
+
+class DependencyRow(NamedTuple):
+    """A dependency to write: exactly one source and one target, as ids, and what the created
+    event records (the fields as given, by key)."""
+
+    objective: int | None
+    key_result: int | None
+    depends_on_objective: int | None
+    depends_on_key_result: int | None
+    note: str
+    given: Mapping[str, Any]
+
+
+@transaction.atomic
+def upsert_dependencies(
+    batch: Batch,
+    items: Sequence[DependencyRow],
+    *,
+    objectives: Mapping[int, Objective],
+    key_results: Mapping[int, KeyResult],
+) -> None:
+    """Create dependencies the workspace does not have yet (same source and target) and
+    update the note of those it has."""
+    existing = {
+        (d.objective_id, d.key_result_id, d.depends_on_objective_id, d.depends_on_key_result_id): d
+        for d in Dependency.objects.filter(workspace=batch.workspace)
+    }
+    new, changed = [], []
+    for item in items:
+        ids = item[:4]
+        row = existing.get(ids)
+        if row is None:
+            row = Dependency(
+                workspace=batch.workspace,
+                objective_id=item.objective,
+                key_result_id=item.key_result,
+                depends_on_objective_id=item.depends_on_objective,
+                depends_on_key_result_id=item.depends_on_key_result,
+                note=item.note,
+            )
+            new.append((item, row))
+            existing[ids] = row
+        elif row.note != item.note:
+            changes = {"note": [row.note, item.note]}
+            row.note = item.note
+            changed.append(row)
+            dependency_event(batch, "updated", row, changes, objectives, key_results)
+    Dependency.objects.bulk_create([row for _, row in new], batch_size=BATCH)
+    batch.bulk_update(Dependency, changed, {"note"})
+    for item, row in new:
+        dependency_event(batch, "created", row, dict(item.given), objectives, key_results)
+    batch.count("dependency", len(new), len(changed))
+
+
+def dependency_event(
+    batch: Batch,
+    verb: str,
+    row: Dependency,
+    changes: dict[str, Any],
+    objectives: Mapping[int, Objective],
+    key_results: Mapping[int, KeyResult],
+) -> None:
+    objective_id = row.objective_id or key_results[row.key_result_id or 0].objective_id
+    names = batch.names
+
+    def name(objective_id: int | None, key_result_id: int | None) -> str | None:
+        return names["objective"].get(objective_id or 0) or names["key_result"].get(
+            key_result_id or 0
+        )
+
+    source = name(row.objective_id, row.key_result_id)
+    target = name(row.depends_on_objective_id, row.depends_on_key_result_id)
+    context = {"objective_id": objective_id, "team_id": objectives[objective_id].team_id}
+    batch.add_event(verb, row, changes, context, summary=f"{source} depends on {target}")

@@ -1,29 +1,50 @@
-"""Every change to the team tree."""
+"""Every change to the team tree, one team at a time or in bulk (the plan import)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.db.models import ProtectedError
 
 from headway.accounts.models import User, Workspace
 from headway.core.errors import Conflict, Invalid
-from headway.history.actions import delete_recorded, record, save_changed, save_created
+from headway.domain.tree import has_loop
+from headway.history.actions import (
+    BATCH,
+    Batch,
+    delete_recorded,
+    record,
+    save_changed,
+    save_created,
+)
 from headway.teams.models import Team
+
+
+class TeamFields(TypedDict, total=False):
+    """The fields create_team and update_team may be given (references as objects)."""
+
+    key: str
+    name: str
+    kind: str
+    parent: Team | None
+    lead: User | None
 
 
 def validate_team(team: Team) -> None:
     parent = team.parent
-    seen = {team.pk}
-    while parent is not None:
-        if parent.workspace_id != team.workspace_id:
-            raise Invalid("parent", "unknown team")
-        if parent.pk in seen:
-            raise Invalid("parent", "would make the team its own ancestor")
-        seen.add(parent.pk)
-        parent = parent.parent
+    if parent is None:
+        return
+    if parent.workspace_id != team.workspace_id:
+        raise Invalid("parent", "unknown team")
+    parents = dict(
+        Team.objects.filter(workspace_id=team.workspace_id).values_list("id", "parent_id")
+    )
+    if has_loop({**parents, team.pk or 0: parent.pk}, team.pk or 0):
+        raise Invalid("parent", "would make the team its own ancestor")
 
 
 @transaction.atomic
@@ -33,7 +54,7 @@ def create_team(
     actor: User | None,
     via: str = "",
     members: Iterable[User] = (),
-    **fields: Any,
+    **fields: Unpack[TeamFields],
 ) -> Team:
     team = Team(workspace=workspace, **fields)
     validate_team(team)
@@ -49,7 +70,7 @@ def update_team(
     actor: User | None,
     via: str = "",
     members: Iterable[User] | None = None,
-    **fields: Any,
+    **fields: Unpack[TeamFields],
 ) -> Team:
     save_changed(team, fields, actor=actor, via=via)
     validate_team(team)
@@ -83,3 +104,52 @@ def delete_team(team: Team, *, actor: User | None, via: str = "") -> None:
             f"team {team.key!r} still has child teams, objectives or KPIs; move them first",
             field="key",
         ) from error
+
+
+# Bulk writes (the plan import) -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRow:
+    """A team to write: its fields (the lead as an id), its parent as a key (it may be written
+    in the same batch) and its members as usernames (the batch knows their ids)."""
+
+    key: str
+    values: Mapping[str, Any]
+    parent: str | None
+    members: Sequence[str]
+
+
+def team_context(team: Team) -> dict[str, int | None]:
+    return {"objective_id": None, "team_id": team.pk}
+
+
+@transaction.atomic
+def upsert_teams(batch: Batch, items: Sequence[TeamRow], rows: dict[str, Team]) -> None:
+    """Create or update teams by key, with their parents and members (a team's members become
+    exactly those given). The caller checked that no parent makes a loop (domain.tree)."""
+    members: dict[int, dict[int, int]] = defaultdict(dict)
+    through = Team.members.through
+    for row_id, team_id, user_id in through.objects.filter(
+        team__workspace=batch.workspace
+    ).values_list("id", "team_id", "user_id"):
+        members[team_id][user_id] = row_id
+    pairs = [(item.key, item.values) for item in items]
+    upserted = batch.upsert(Team, "team", pairs, rows)
+    add, remove = [], []
+    for one in upserted:
+        item = items[one.index]
+        current = members[one.row.pk]
+        wanted = {batch.ids["user"][username] for username in item.members}
+        if set(current) == wanted:
+            continue
+        add += [through(team_id=one.row.pk, user_id=u) for u in wanted - set(current)]
+        remove += [row_id for u, row_id in current.items() if u not in wanted]
+        before = sorted(batch.names["user"].get(u, str(u)) for u in current)
+        after = sorted(item.members)
+        one.changes["members"] = after if one.new else [before, after]
+    through.objects.bulk_create(add, batch_size=BATCH)
+    if remove:
+        through.objects.filter(id__in=remove).delete()
+    late = {i: {"parent": batch.ref("team", item.parent)} for i, item in enumerate(items)}
+    batch.finish("team", upserted, team_context, late=late)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from headway.domain.cycles import current_cycle, cycle_state
+from headway.domain.cycles import current_cycle, cycle_state, refused_when_closed
 from headway.domain.types import CycleState
 
 
@@ -84,3 +84,17 @@ class TestCurrentCycle:
         if any(c.start <= day <= c.end for c in cycles):
             assert chosen is not None
             assert chosen.start <= day <= chosen.end
+
+
+class TestRefusedWhenClosed:
+    def test_a_closed_cycle_may_be_renamed_or_reopened_but_not_moved(self) -> None:
+        assert refused_when_closed("cycle", ["name", "state"]) == []
+        assert refused_when_closed("cycle", ["name", "start", "end"]) == ["end", "start"]
+
+    def test_an_objective_may_still_be_reviewed(self) -> None:
+        assert refused_when_closed("objective", ["retrospective", "carried_over"]) == []
+        assert refused_when_closed("objective", ["title", "retrospective"]) == ["title"]
+
+    def test_nothing_else_it_holds_may_change(self) -> None:
+        assert refused_when_closed("key_result", ["title"]) == ["title"]
+        assert refused_when_closed("check_in", ["value", "note"]) == ["note", "value"]

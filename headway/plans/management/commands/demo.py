@@ -17,7 +17,8 @@ import yaml
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from headway.accounts.models import User, Workspace
+from headway.accounts.actions import set_passwords
+from headway.accounts.models import Workspace
 from headway.core.timeutil import today_in
 from headway.plans import demo
 from headway.plans.importer import import_plan
@@ -83,9 +84,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             with transaction.atomic():
                 result = import_plan(text, filename=str(demo.PLAN))
-                for user in User.objects.filter(username__in=demo.LOGINS):
-                    user.set_password(demo.PASSWORD)
-                    user.save(update_fields=["password"])
+                set_passwords(demo.LOGINS, demo.PASSWORD)
             elapsed = time.perf_counter() - started
             self.stdout.write(f"Loaded the demo workspace: {result.summary()} ({elapsed:.1f} s)")
         self.stdout.write(f"Sign in at {options['address']} with the password {demo.PASSWORD} as:")
