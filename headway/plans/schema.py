@@ -144,7 +144,10 @@ class Row(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def omitted(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
+        # Runs once per check-in: the common case (no null, no figure) returns at once.
+        if not isinstance(data, dict) or (
+            None not in data.values() and cls.computed.isdisjoint(data)
+        ):
             return data
         fields = cls.model_fields
         return {
@@ -542,6 +545,8 @@ class Reader:
 
 def as_item(row: Row, path: Path) -> Item:
     values = row.__dict__
+    if not row.children:
+        return Item(path, values)
     return Item(path, values, {name: values.pop(name) for name in row.children})
 
 
