@@ -477,8 +477,8 @@ def explain(error: ErrorDetails, fields: Iterable[str]) -> tuple[Path, str]:
     what = f"{type(value).__name__} {shown(value)}"
     if kind == "missing":
         return loc[:-1], f"{loc[-1]} is required"
-    if kind == "extra_forbidden":
-        return loc, f"unknown field (fields: {', '.join(fields)})"
+    if kind in {"extra_forbidden", "invalid_key"}:  # a name, or a number or flag as a name
+        return (*loc[:-1], str(loc[-1])), f"unknown field (fields: {', '.join(fields)})"
     if loc[-1:] == ("confidence",):
         return loc, f"must be a whole number from 1 to 10, not {shown(value)}"
     if kind == "string_type":

@@ -109,3 +109,11 @@ def test_frozen_figures_name_an_unknown_figure():
     )
     with pytest.raises(PlanError, match=r"frozen\.objectives\.q4\.grade: unknown field \(fields: "):
         parse_plan(text)
+
+
+def test_a_number_given_as_a_field_name_is_an_unknown_field():
+    text = edit(SMALL, "visibility: team", "visibility: team\n    1: x")
+    with pytest.raises(PlanError) as raised:
+        parse_plan(text, "plan.yaml")
+    (problem,) = raised.value.format()
+    assert problem.startswith(f"plan.yaml:{line_of(text, '1: x')}: objectives[1].1: unknown field")
