@@ -10,16 +10,24 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from ninja import Field, Schema
 from ninja.params.functions import Path as PathParam
-from pydantic import BeforeValidator, ConfigDict, PlainValidator, WithJsonSchema
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    GetPydanticSchema,
+    PlainValidator,
+    WithJsonSchema,
+)
+from pydantic_core import core_schema
 
 from headway.domain.bounds import MAX_NUMBER
+from headway.domain.types import Choice
 
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -60,8 +68,10 @@ def reading(value: Any) -> float | bool:
     """A check-in's value: a JSON number within the bounds, or true / false."""
     if isinstance(value, bool):
         return value
-    if not isinstance(value, int | float) or not math.isfinite(value):
+    if not isinstance(value, int | float):
         raise ValueError("must be a number, or true or false")
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
     if abs(value) > MAX_NUMBER:
         raise ValueError("must be between -1e15 and 1e15")
     return float(value)
@@ -120,6 +130,16 @@ Name = Annotated[str, Field(min_length=1, max_length=200, pattern=TEXT_PATTERN)]
 Unit = Annotated[str, Field(max_length=32, pattern=TEXT_PATTERN)]
 Text = Annotated[str, Field(max_length=20_000, pattern=TEXT_PATTERN)]
 Note = Annotated[str, Field(max_length=1_000, pattern=TEXT_PATTERN)]
+
+
+def one_of(choices: Iterable[Choice]) -> GetPydanticSchema:
+    """The values of a domain enum (or of some of its members) as a text field.
+
+    Validated and documented as a Literal of the values, and kept as plain text, so that a
+    member added to the enum reaches the API and the plan file at once.
+    """
+    values = [choice.value for choice in choices]
+    return GetPydanticSchema(lambda _type, _handler: core_schema.literal_schema(values))
 
 
 class InputSchema(Schema):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from ninja import Field, Schema
 from ninja.params.functions import Body
@@ -20,9 +20,11 @@ from headway.api_schemas import (
     Text,
     Unit,
     Username,
+    one_of,
     page_schema,
     patch_of,
 )
+from headway.domain.types import Cadence, Category, Indicator, KPIDirection
 
 MAX_BATCH = 10_000
 
@@ -36,16 +38,16 @@ class KPIIn(InputSchema):
     owner: Username | None = Field(None, description="Username; left out, the caller.")
     team: RefKey | None = Field(None, description="Key of the owning team.")
     unit: Unit = ""
-    direction: Literal["higher_is_better", "lower_is_better", "within_range"] = "higher_is_better"
+    direction: Annotated[str, one_of(KPIDirection)] = KPIDirection.HIGHER_IS_BETTER.value
     target: Number | None = None
     green: Number | None = Field(None, description="Green from this value on (default target).")
     red: Number | None = Field(None, description="Red from this value on (default target).")
     low: Number | None = Field(None, description="within_range: lower bound.")
     high: Number | None = Field(None, description="within_range: upper bound.")
     tolerance: Number | None = Field(None, description="within_range: amber margin.")
-    cadence: Literal["daily", "weekly", "monthly", "quarterly"] = "weekly"
-    category: Literal["financial", "customer", "operational", "people", "other"] = "other"
-    indicator: Literal["leading", "lagging"] = "lagging"
+    cadence: Annotated[str, one_of(Cadence)] = Cadence.WEEKLY.value
+    category: Annotated[str, one_of(Category)] = Category.OTHER.value
+    indicator: Annotated[str, one_of(Indicator)] = Indicator.LAGGING.value
     benchmark: Number | None = None
 
 

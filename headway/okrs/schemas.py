@@ -7,7 +7,7 @@ Field names are those of the plan file; references are keys (usernames for peopl
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
@@ -24,12 +24,19 @@ from headway.api_schemas import (
     Title,
     Unit,
     Username,
+    one_of,
     page_schema,
     patch_of,
 )
-
-StatusName = Literal["done", "on_track", "at_risk", "off_track"]
-
+from headway.domain.types import (
+    CycleState,
+    Direction,
+    InitiativeStatus,
+    Metric,
+    ObjectiveKind,
+    Status,
+    Visibility,
+)
 
 # Cycles ------------------------------------------------------------------------------------
 
@@ -41,8 +48,8 @@ class CycleIn(InputSchema):
     name: Name
     start: Day
     end: Day
-    state: Literal["planning", "active"] = Field(
-        "planning", description="Close a cycle with POST /cycles/{key}/close."
+    state: Annotated[str, one_of((CycleState.PLANNING, CycleState.ACTIVE))] = Field(
+        CycleState.PLANNING.value, description="Close a cycle with POST /cycles/{key}/close."
     )
 
 
@@ -91,8 +98,8 @@ class ObjectiveIn(InputSchema):
     team: RefKey | None = Field(None, description="Key of the owning team.")
     cycle: RefKey = Field(description="Key of the cycle.")
     parent: RefKey | None = Field(None, description="Key of the objective this one supports.")
-    kind: Literal["committed", "aspirational"] = "aspirational"
-    visibility: Literal["workspace", "team", "private"] = "workspace"
+    kind: Annotated[str, one_of(ObjectiveKind)] = ObjectiveKind.ASPIRATIONAL.value
+    visibility: Annotated[str, one_of(Visibility)] = Visibility.WORKSPACE.value
     retrospective: Text = ""
 
 
@@ -103,7 +110,9 @@ class ObjectiveFilters(Schema):
     cycle: RefKey | None = Field(None, description="Only objectives of this cycle (key).")
     team: RefKey | None = Field(None, description="Only objectives of this team (key).")
     owner: Username | None = Field(None, description="Only objectives of this owner.")
-    status: StatusName | None = Field(None, description="Only objectives in this status.")
+    status: Annotated[str, one_of(Status)] | None = Field(
+        None, description="Only objectives in this status."
+    )
     parent: RefKey | None = Field(None, description="Only children of this objective (key).")
 
 
@@ -143,11 +152,11 @@ class KeyResultIn(InputSchema):
 
     key: Key
     title: Title
-    metric: Literal["number", "percent", "currency", "boolean"] = "number"
+    metric: Annotated[str, one_of(Metric)] = Metric.NUMBER.value
     unit: Unit = ""
     start: Number | None = None
     target: Number | None = None
-    direction: Literal["auto", "at_least", "at_most"] = "auto"
+    direction: Annotated[str, one_of(Direction)] = Direction.AUTO.value
     weight: Number = Field(1.0, ge=0, le=1_000_000)
     owner: Username | None = Field(None, description="Username; left out, the caller.")
     kpi: RefKey | None = Field(None, description="Key of a KPI whose values drive this result.")
@@ -218,7 +227,7 @@ class InitiativeIn(InputSchema):
     key: Key
     title: Title
     owner: Username | None = Field(None, description="Username; left out, the caller.")
-    status: Literal["todo", "doing", "done", "dropped"] = "todo"
+    status: Annotated[str, one_of(InitiativeStatus)] = InitiativeStatus.TODO.value
     due: Day | None = None
     objective: RefKey = Field(description="Key of the objective.")
     key_result: RefKey | None = Field(None, description="Key of one of the objective's KRs.")

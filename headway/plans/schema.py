@@ -1,26 +1,40 @@
 """The plan file format: parse YAML (or JSON) into checked items, with errors by file, line, field.
 
 Parsing is pure (no database): types, enums, ranges, unknown fields, duplicate keys inside the
-file and the domain rules of key results and KPIs. References between objects (a team key, an
+file and the domain rules of key results and KPIs. Each item is read by a pydantic model built
+from the API's field types (headway.api_schemas, and the API's input schemas where the file's
+object is the same), so the file and the API accept the same values; `explain` turns pydantic's
+errors into the file's messages. References between objects (a team key, an
 owner's username) are resolved by the importer, which also knows what the database holds.
 docs/plan-file.md describes the format.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from functools import cache
+from typing import Annotated, Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+    model_validator,
+)
+from pydantic_core import ErrorDetails
 
+from headway import api_schemas as api
 from headway.core.timeutil import today_in
 from headway.domain.bounds import MAX_NUMBER, check_date, check_reading_date, reading_value
 from headway.domain.kpi import validate_kpi
@@ -28,23 +42,20 @@ from headway.domain.kr_count import check_key_result_count
 from headway.domain.progress import validate_kr
 from headway.domain.types import (
     Cadence,
-    Category,
-    Choice,
     CycleState,
     Direction,
-    Indicator,
     InitiativeStatus,
     KPIDirection,
     KPIInput,
     KRInput,
     Metric,
-    ObjectiveKind,
     Role,
     RuleViolation,
     Status,
     TeamKind,
-    Visibility,
 )
+from headway.kpis.schemas import KPIIn
+from headway.okrs.schemas import DependencyIn, KeyResultIn, ObjectiveIn
 
 Loader: type[yaml.SafeLoader]
 try:
@@ -108,8 +119,6 @@ class PlanLoader(Loader):  # type: ignore[valid-type,misc]
 
 
 Path = tuple[str | int, ...]
-KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_PROBLEMS = 20
 MAX_SHOWN = 60  # characters of a value from the file repeated in an error message
 MAX_MESSAGE = 300  # characters of one problem's message
@@ -121,182 +130,209 @@ def shown(value: Any) -> str:
     return text if len(text) <= MAX_SHOWN else f"{text[: MAX_SHOWN - 1]}…"
 
 
-@dataclass(frozen=True, slots=True)
-class F:
-    """One field of a plan item: its kind, and what an omitted (or null) field means."""
+class Row(BaseModel):
+    """One object of a plan section, checked with the API's field types (headway.api_schemas).
 
-    kind: str  # key, text, name, number, confidence, date, enum, ref, list, timezone, flag
-    required: bool = False
-    default: Any = None
-    choices: type[Choice] | None = None
-    max_length: int | None = None
+    A field given as null is a field left out (it takes its default); the figures an export adds
+    (`computed`) are read past; `children` are nested lists, checked section by section.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    computed: ClassVar[frozenset[str]] = frozenset()
+    children: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def omitted(cls, data: Any) -> Any:
+        # Runs once per check-in: the common case (no null, no figure) returns at once.
+        if not isinstance(data, dict) or (
+            None not in data.values() and cls.computed.isdisjoint(data)
+        ):
+            return data
+        fields = cls.model_fields
+        return {
+            name: value
+            for name, value in data.items()
+            if (value is not None or name not in fields) and name not in cls.computed
+        }
 
 
-def key(required: bool = True) -> F:
-    return F("key", required=required, max_length=64)
+def zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {shown(name)}") from None
+    return name
 
 
-def text(max_length: int | None = None, *, required: bool = False) -> F:
-    return F("text", required=required, default="", max_length=max_length)
+def stored(day: date) -> date:
+    """A date Headway stores: within 2000-01-01..2100-12-31 (docs/scoring.md, "Bounds")."""
+    try:
+        check_date("date", day)
+    except RuleViolation as error:
+        raise ValueError(error.reason) from None
+    return day
 
 
-def enum(choices: type[Choice], default: Choice) -> F:
-    return F("enum", default=default.value, choices=choices)
+def moment(text: str) -> datetime:
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        at = None
+    if at is None or at.tzinfo is None:
+        raise ValueError("must be a date and time with its UTC offset")
+    return at
 
 
-NUMBER = F("number")
-DATE = F("date")
-REF = F("ref")  # the key of another object, or a username
-LIST = F("list")
+Date = Annotated[api.Day, AfterValidator(stored)]
+Timezone = Annotated[str, Field(max_length=64), AfterValidator(zone)]
+Flag = Annotated[bool, Field(strict=True)]
+# An event's time: read as ISO text with its UTC offset, kept as a datetime.
+Moment = Annotated[str, Field(max_length=40), AfterValidator(moment)]
+
+
+def text(max_length: int) -> Any:
+    return Field("", max_length=max_length, pattern=api.TEXT_PATTERN)
+
 
 # Every section of the plan, field by field (docs/plan-file.md lists the same, with defaults).
-WORKSPACE = {
-    "key": key(),
-    "name": text(200, required=True),
-    "timezone": F("timezone", default="UTC"),
-}
-USER = {
-    "username": F("text", required=True, max_length=150),
-    "name": text(150),
-    "email": text(254),
-    "role": enum(Role, Role.MEMBER),
-    "member": F("flag", default=True),  # false: an account the workspace refers to, not a member
-}
-TEAM = {
-    "key": key(),
-    "name": text(200, required=True),
-    "kind": enum(TeamKind, TeamKind.TEAM),
-    "parent": REF,
-    "lead": REF,
-    "members": F("list", default=[]),
-}
-CYCLE = {
-    "key": key(),
-    "name": text(200, required=True),
-    "start": F("date", required=True),
-    "end": F("date", required=True),
-    "state": enum(CycleState, CycleState.PLANNING),
-    "frozen": LIST,  # a closed cycle's grades, when a re-grade would differ (checked below)
-}
-KPI = {
-    "key": key(),
-    "name": text(200, required=True),
-    "description": text(),
-    "owner": REF,
-    "team": REF,
-    "unit": text(32),
-    "direction": enum(KPIDirection, KPIDirection.HIGHER_IS_BETTER),
-    "target": NUMBER,
-    "green": NUMBER,
-    "red": NUMBER,
-    "low": NUMBER,
-    "high": NUMBER,
-    "tolerance": NUMBER,
-    "cadence": enum(Cadence, Cadence.WEEKLY),
-    "category": enum(Category, Category.OTHER),
-    "indicator": enum(Indicator, Indicator.LAGGING),
-    "benchmark": NUMBER,
-    "values": LIST,
-}
-KPI_VALUE = {
-    "at": F("date", required=True),
-    "value": F("number", required=True),
-    "note": text(),
-    "source": text(64),
-    "recorded_by": REF,
-}
-OBJECTIVE = {
-    "key": key(),
-    "title": text(300, required=True),
-    "description": text(),
-    "owner": REF,
-    "team": REF,
-    "cycle": F("ref", required=True),
-    "parent": REF,
-    "carried_from": REF,
-    "carried_over": F("flag", default=False),
-    "kind": enum(ObjectiveKind, ObjectiveKind.ASPIRATIONAL),
-    "visibility": enum(Visibility, Visibility.WORKSPACE),
-    "retrospective": text(),
-    "key_results": LIST,
-    "initiatives": LIST,
-}
-KEY_RESULT = {
-    "key": key(),
-    "title": text(300, required=True),
-    "metric": enum(Metric, Metric.NUMBER),
-    "unit": text(32),
-    "start": NUMBER,
-    "target": NUMBER,
-    "direction": enum(Direction, Direction.AUTO),
-    "weight": F("number", default=1.0),
-    "owner": REF,
-    "kpi": REF,
-    "check_ins": LIST,
-}
-CHECK_IN = {
-    "at": F("date", required=True),
-    "value": F("reading", required=True),
-    "confidence": F("confidence", required=True),
-    "note": text(),
-    "blockers": text(),
-    "author": REF,
-}
-INITIATIVE = {
-    "key": key(),
-    "title": text(300, required=True),
-    "owner": REF,
-    "status": enum(InitiativeStatus, InitiativeStatus.TODO),
-    "due": DATE,
-    "key_result": REF,
-}
-# One event of the history (a complete export carries it; docs/plan-file.md "history").
-EVENT = {
-    "at": F("text", required=True, max_length=40),  # ISO date and time with its UTC offset
-    "actor": REF,
-    "verb": F("text", required=True, max_length=32),
-    "subject_type": F("text", required=True, max_length=32),
-    "subject_key": F("text", required=True, max_length=64),
-    "summary": text(300),
-    "changes": LIST,  # any mapping, kept as it is (checked below)
-    "objective": REF,
-    "team": REF,
-    "via": text(16),
-}
-DEPENDENCY = {
-    "objective": REF,
-    "key_result": REF,
-    "depends_on_objective": REF,
-    "depends_on_key_result": REF,
-    "note": text(),
-}
+class Workspace(Row):
+    key: api.Key
+    name: api.Name
+    timezone: Timezone = "UTC"
 
-# Figures an export adds; an import reads past them (they are computed, never stored).
-COMPUTED = {
-    "plan": {"as_of"},
-    "team": {"progress"},
-    "kpi": {"latest", "status", "stale"},
-    "objective": {"progress", "status", "score"},
-    "key_result": {"current", "progress", "attainment", "status", "score"},
-}
+
+class User(Row):
+    username: api.Username
+    name: str = text(150)
+    email: str = text(254)
+    role: Annotated[str, api.one_of(Role)] = Role.MEMBER.value
+    member: Flag = True  # false: an account the workspace refers to, not a member
+
+
+class Team(Row):
+    computed = frozenset({"progress"})
+    key: api.Key
+    name: api.Name
+    kind: Annotated[str, api.one_of(TeamKind)] = TeamKind.TEAM.value
+    parent: api.RefKey | None = None
+    lead: api.Username | None = None
+    members: list[api.Username] = []
+
+
+class Cycle(Row):
+    children = ("frozen",)
+    key: api.Key
+    name: api.Name
+    start: Date
+    end: Date
+    state: Annotated[str, api.one_of(CycleState)] = CycleState.PLANNING.value
+    frozen: Any = None  # a closed cycle's grades, when a re-grade would differ (read_frozen)
+
+
+def api_row(
+    schema: type[BaseModel],
+    *,
+    computed: Iterable[str] = (),
+    children: tuple[str, ...] = (),
+    **extra: Any,
+) -> type[Row]:
+    """A plan item with the fields of an API input schema (their types and defaults), then the
+    `extra` ones (annotation, default) and the nested lists `children`."""
+    fields: Any = {name: (f.annotation, f) for name, f in schema.model_fields.items()}
+    fields |= extra | dict.fromkeys(children, (Any, None))
+    row = create_model(schema.__name__.removesuffix("In"), __base__=Row, **fields)
+    row.computed, row.children = frozenset(computed), children
+    return row
+
+
+KPI = api_row(KPIIn, computed={"latest", "status", "stale"}, children=("values",))
+
+
+class KPIValue(Row):
+    at: Date
+    value: api.Number
+    note: api.Text = ""
+    source: str = text(64)
+    recorded_by: api.Username | None = None
+
+
+Objective = api_row(
+    ObjectiveIn,
+    computed={"progress", "status", "score"},
+    children=("key_results", "initiatives"),
+    carried_from=(api.RefKey | None, None),
+    carried_over=(Flag, False),
+)
+KeyResult = api_row(
+    KeyResultIn,
+    computed={"current", "progress", "attainment", "status", "score"},
+    children=("check_ins",),
+)
+
+
+class CheckIn(Row):
+    at: Date
+    value: api.Reading
+    confidence: api.Confidence
+    note: api.Text = ""
+    blockers: api.Text = ""
+    author: api.Username | None = None
+
+
+class Initiative(Row):
+    key: api.Key
+    title: api.Title
+    owner: api.Username | None = None
+    status: Annotated[str, api.one_of(InitiativeStatus)] = InitiativeStatus.TODO.value
+    due: Date | None = None
+    key_result: api.RefKey | None = None
+
+
+Dependency = api_row(DependencyIn)
+
+
+class Event(Row):
+    """One event of the history (a complete export carries it; docs/plan-file.md "history")."""
+
+    at: Moment
+    actor: api.Username | None = None
+    verb: str = Field(max_length=32, pattern=api.TEXT_PATTERN)
+    subject_type: str = Field(max_length=32, pattern=api.TEXT_PATTERN)
+    subject_key: str = Field(max_length=64, pattern=api.TEXT_PATTERN)
+    summary: str = text(300)
+    objective: api.RefKey | None = None
+    team: api.RefKey | None = None
+    via: str = text(16)
+    changes: dict[Any, Any] = {}  # field: [old, new], kept as it is
+
+
+class FrozenObjective(BaseModel):
+    """The figures of one objective in a closed cycle's `frozen` (okrs.scoring)."""
+
+    model_config = ConfigDict(extra="forbid")
+    progress: api.Number | None
+    status: Annotated[str, api.one_of(Status)] | None
+    score: api.Number | None
+    expected: api.Number | None
+
+
+class FrozenKeyResult(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    current: api.Number | None
+    progress: api.Number | None
+    attainment: api.Number | None
+    status: Annotated[str, api.one_of(Status)] | None
+    score: api.Number | None
+    confidence: api.Confidence | None
+    expected: api.Number | None
+
+
 SECTIONS = ("users", "teams", "cycles", "kpis", "objectives", "dependencies", "history")
-# The figures of one objective / key result in a closed cycle's `frozen` (okrs.scoring).
-FROZEN = {
-    "objectives": {
-        "progress": NUMBER,
-        "status": F("enum", choices=Status),
-        "score": NUMBER,
-        "expected": NUMBER,
-    },
-    "key_results": {
-        "current": NUMBER,
-        "progress": NUMBER,
-        "attainment": NUMBER,
-        "status": F("enum", choices=Status),
-        "score": NUMBER,
-        "confidence": F("confidence"),
-        "expected": NUMBER,
-    },
+COMPUTED = frozenset({"as_of"})  # what an export adds at the top of the plan
+FROZEN: dict[str, type[BaseModel]] = {
+    "objectives": FrozenObjective,
+    "key_results": FrozenKeyResult,
 }
 
 
@@ -424,146 +460,94 @@ def parse_text(text: str) -> Any:
             gc.enable()
 
 
-# Field values --------------------------------------------------------------------------------
+# Checking items --------------------------------------------------------------------------------
+
+QUOTED = re.compile(r"'([^']*)'")  # the values in pydantic's "'a', 'b' or 'c'"
+PATTERNS = {
+    api.KEY_PATTERN: "must be letters, digits, '.', '_' or '-', starting with a letter or digit",
+    api.PATH_KEY_PATTERN: "must not contain control characters",
+    api.TEXT_PATTERN: "must not contain a NUL character",
+}
 
 
-def is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def explain(error: ErrorDetails, fields: Iterable[str]) -> tuple[Path, str]:
+    """A pydantic error as (where, what is wrong), in words a person understands."""
+    loc: Path = tuple(error["loc"])
+    kind, value, ctx = error["type"], error["input"], error.get("ctx", {})
+    what = f"{type(value).__name__} {shown(value)}"
+    if kind == "missing":
+        return loc[:-1], f"{loc[-1]} is required"
+    if kind in {"extra_forbidden", "invalid_key"}:  # a name, or a number or flag as a name
+        return (*loc[:-1], str(loc[-1])), f"unknown field (fields: {', '.join(fields)})"
+    if loc[-1:] == ("confidence",):
+        return loc, f"must be a whole number from 1 to 10, not {shown(value)}"
+    if kind == "string_type":
+        quote = " (quote yes/no/on/off)" if isinstance(value, bool) else ""
+        return loc, f"must be text{quote}, not {what}"
+    if kind in {"greater_than_equal", "less_than_equal"}:
+        bound = ctx["ge"] if "ge" in ctx else ctx["le"]
+        if abs(bound) == MAX_NUMBER:  # the bounds of every Number (docs/scoring.md, "Bounds")
+            return loc, "must be between -1e15 and 1e15"
+        return loc, f"must be {'at least' if 'ge' in ctx else 'at most'} {bound:g}"
+    messages = {
+        "string_too_short": "must not be empty",
+        "string_too_long": f"must be at most {ctx.get('max_length')} characters",
+        "string_pattern_mismatch": PATTERNS.get(ctx.get("pattern", ""), error["msg"]),
+        "float_type": f"must be a number, not {what}",
+        "finite_number": "must be a finite number",
+        "bool_type": f"must be true or false, not {shown(value)}",
+        "literal_error": f"must be one of {', '.join(QUOTED.findall(ctx.get('expected', '')))}, "
+        f"not {shown(value)}",
+        "list_type": f"must be a list, not {type(value).__name__}",
+        "dict_type": f"must be a mapping, not {type(value).__name__}",
+        "model_type": f"must be a mapping of fields, not {type(value).__name__}",
+    }
+    return loc, messages.get(kind, error["msg"].removeprefix("Value error, "))
 
 
-def convert(spec: F, value: Any) -> tuple[Any, str | None]:
-    """(the checked value, None) or (None, what is wrong with it)."""
-    kind = spec.kind
-    if kind in {"text", "key", "ref", "timezone"}:
-        if not isinstance(value, str):
-            kind_name = "text" if not isinstance(value, bool) else "text (quote yes/no/on/off)"
-            return None, f"must be {kind_name}, not {type(value).__name__} {shown(value)}"
-        if spec.max_length and len(value) > spec.max_length:
-            return None, f"must be at most {spec.max_length} characters"
-        if kind == "key" and not KEY_PATTERN.fullmatch(value):
-            return None, "must be letters, digits, '.', '_' or '-', starting with a letter or digit"
-        if kind == "timezone":
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                return None, f"unknown time zone {shown(value)}"
-        if kind in {"key", "ref"} and not value:
-            return None, "must not be empty"
-        return value, None
-    if kind == "enum":
-        assert spec.choices is not None
-        allowed = [c.value for c in spec.choices]
-        if value not in allowed:
-            return None, f"must be one of {', '.join(allowed)}, not {shown(value)}"
-        return value, None
-    if kind == "reading" and isinstance(value, bool):
-        return value, None  # a done/not-done key result's check-in (checked with its KR)
-    if kind in {"number", "confidence", "reading"}:
-        if not is_number(value):
-            return None, f"must be a number, not {type(value).__name__} {value!r}"
-        if not math.isfinite(value):
-            return None, "must be a finite number"
-        if abs(value) > MAX_NUMBER:
-            return None, "must be between -1e15 and 1e15"
-        if kind == "confidence":
-            if value != int(value) or not 1 <= value <= 10:
-                return None, f"must be a whole number from 1 to 10, not {value!r}"
-            return int(value), None
-        return float(value), None
-    if kind == "date":
-        if isinstance(value, datetime):
-            return None, "must be a date (YYYY-MM-DD), not a date and time"
-        day: date | None = value if isinstance(value, date) else None
-        if isinstance(value, str) and DATE_PATTERN.fullmatch(value):
-            with contextlib.suppress(ValueError):
-                day = date.fromisoformat(value)
-        if day is None:
-            return None, f"must be a date (YYYY-MM-DD), not {value!r}"
-        try:
-            check_date("date", day)
-        except RuleViolation as error:
-            return None, error.reason
-        return day, None
-    raise AssertionError(kind)
+@cache
+def rows_of(model: type[Row]) -> TypeAdapter[list[Row]]:
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
 
 
 class Reader:
-    """Walks the loaded document, checking each item against its fields."""
+    """Checks the loaded document section by section, noting each problem with its path."""
 
     def __init__(self, source: Source) -> None:
         self.source = source
 
-    def item(self, raw: Any, spec: dict[str, F], path: Path, section: str) -> Item | None:
-        if not isinstance(raw, dict):
-            self.source.problem(path, f"must be a mapping of fields, not {type(raw).__name__}")
-            return None
-        ignored = COMPUTED.get(section, set())
-        values: dict[str, Any] = {}
-        lists: dict[str, Any] = {}
-        ok = True
-        for name, value in raw.items():
-            if name in ignored:
-                continue
-            if name not in spec:
-                known = ", ".join(spec)
-                self.source.problem((*path, str(name)), f"unknown field (fields: {known})")
-                ok = False
-                continue
-            if spec[name].kind == "list":
-                lists[name] = value
-                continue
-            if value is None:
-                continue
-            if spec[name].kind == "flag":
-                if isinstance(value, bool):
-                    values[name] = value
-                else:
-                    self.source.problem((*path, name), f"must be true or false, not {shown(value)}")
-                    ok = False
-                continue
-            checked, error = convert(spec[name], value)
-            if error:
-                self.source.problem((*path, name), error)
-                ok = False
-            else:
-                values[name] = checked
-        for name, f in spec.items():
-            if f.kind == "list":
-                continue
-            if name not in values:
-                if f.required and name in raw and raw[name] is not None:
-                    continue  # already reported as invalid
-                if f.required:
-                    self.source.problem(path, f"{name} is required")
-                    ok = False
-                values[name] = f.default
-        result = Item(path, values)
-        for name, f in spec.items():
-            if f.kind == "list":
-                result.children[name] = lists.get(name)  # type: ignore[assignment]
-        return result if ok else None
+    def report(self, error: ValidationError, fields: Iterable[str], path: Path) -> None:
+        for details in error.errors(include_url=False):
+            where, message = explain(details, fields)
+            self.source.problem((*path, *where), message)
 
-    def items(self, raw: Any, spec: dict[str, F], path: Path, section: str) -> list[Item | None]:
+    def item(self, raw: Any, model: type[Row], path: Path) -> Item | None:
+        try:
+            return as_item(model.model_validate(raw), path)
+        except ValidationError as error:
+            self.report(error, model.model_fields, path)
+            return None
+
+    def items(self, raw: Any, model: type[Row], path: Path) -> list[Item]:
+        """The valid items of a list (one pydantic call for the list when all are valid)."""
         if raw is None:
             return []
         if not isinstance(raw, list):
             self.source.problem(path, f"must be a list, not {type(raw).__name__}")
             return []
-        return [self.item(r, spec, (*path, i), section) for i, r in enumerate(raw)]
+        try:
+            rows = rows_of(model).validate_python(raw)
+        except ValidationError:
+            checked = (self.item(r, model, (*path, i)) for i, r in enumerate(raw))
+            return [item for item in checked if item is not None]
+        return [as_item(row, (*path, i)) for i, row in enumerate(rows)]
 
-    def usernames(self, raw: Any, path: Path) -> list[str]:
-        if raw is None:
-            return []
-        if not isinstance(raw, list):
-            self.source.problem(path, "must be a list of usernames")
-            return []
-        names = []
-        for i, name in enumerate(raw):
-            if not isinstance(name, str) or not name:
-                self.source.problem((*path, i), f"must be a username, not {shown(name)}")
-            else:
-                names.append(name)
-        return names
+
+def as_item(row: Row, path: Path) -> Item:
+    values = row.__dict__
+    if not row.children:
+        return Item(path, values)
+    return Item(path, values, {name: values.pop(name) for name in row.children})
 
 
 def unique(source: Source, items: Sequence[Item], field_name: str, what: str) -> None:
@@ -592,10 +576,6 @@ def unique_folded(source: Source, items: Sequence[Item], field_name: str, what: 
             f"({shown(first.values[field_name])}): {what}s match whatever the case, "
             "and each belongs to one account",
         )
-
-
-def present(items: Sequence[Item | None]) -> list[Item]:
-    return [i for i in items if i is not None]
 
 
 def rule(source: Source, item: Item, check: Any) -> None:
@@ -682,67 +662,51 @@ def parse_plan(
         raise PlanError(filename, [(None, Problem((), message))])
     read = Reader(source)
     for name in data:
-        if name not in {"workspace", *SECTIONS, *COMPUTED["plan"]}:
+        if name not in {"workspace", *SECTIONS, *COMPUTED}:
             source.problem(
                 (str(name),), f"unknown section (sections: workspace, {', '.join(SECTIONS)})"
             )
+    workspace = None
     if data.get("workspace") is None:
         source.problem((), "workspace is required")
-    workspace = read.item(data.get("workspace"), WORKSPACE, ("workspace",), "workspace")
+    else:
+        workspace = read.item(data["workspace"], Workspace, ("workspace",))
 
-    users = present(read.items(data.get("users"), USER, ("users",), "user"))
-    teams = present(read.items(data.get("teams"), TEAM, ("teams",), "team"))
-    for team in teams:
-        team.values["members"] = read.usernames(team.children.pop("members"), team.at("members"))
-    cycles = present(read.items(data.get("cycles"), CYCLE, ("cycles",), "cycle"))
+    users = read.items(data.get("users"), User, ("users",))
+    teams = read.items(data.get("teams"), Team, ("teams",))
+    cycles = read.items(data.get("cycles"), Cycle, ("cycles",))
     for cycle in cycles:
         if cycle["end"] < cycle["start"]:
             source.problem(cycle.at("end"), "must be on or after start")
-        cycle.values["frozen"] = read_frozen(source, cycle)
+        cycle.values["frozen"] = read_frozen(read, cycle)
     # Readings dated after today in the workspace's time zone are refused (docs/plan-file.md).
     today = today_in(workspace["timezone"]) if workspace is not None and not restore else None
     cycle_by_key = {cycle["key"]: cycle for cycle in cycles}
 
-    kpis = present(read.items(data.get("kpis"), KPI, ("kpis",), "kpi"))
+    kpis = read.items(data.get("kpis"), KPI, ("kpis",))
     for kpi in kpis:
         rule(source, kpi, lambda kpi=kpi: validate_kpi(kpi_input(kpi.values)))
-        values = present(read.items(kpi.children["values"], KPI_VALUE, kpi.at("values"), "value"))
+        values = read.items(kpi.children["values"], KPIValue, kpi.at("values"))
         unique(source, values, "at", "date")
         for value in values:
             rule(source, value, lambda value=value: check_reading(value, None, None, today))
         kpi.children["values"] = values
 
-    objectives = present(
-        read.items(data.get("objectives"), OBJECTIVE, ("objectives",), "objective")
-    )
+    objectives = read.items(data.get("objectives"), Objective, ("objectives",))
     all_krs: list[Item] = []
     all_initiatives: list[Item] = []
     for objective in objectives:
-        krs = present(
-            read.items(
-                objective.children["key_results"],
-                KEY_RESULT,
-                objective.at("key_results"),
-                "key_result",
-            )
-        )
+        krs = read.items(objective.children["key_results"], KeyResult, objective.at("key_results"))
         for kr in krs:
             rule(source, kr, lambda kr=kr: validate_kr(kr_input(kr.values)))
-            check_ins = present(
-                read.items(kr.children["check_ins"], CHECK_IN, kr.at("check_ins"), "check_in")
-            )
+            check_ins = read.items(kr.children["check_ins"], CheckIn, kr.at("check_ins"))
             unique(source, check_ins, "at", "check-in date")
             of = cycle_by_key.get(objective["cycle"])
             for c in check_ins:
                 rule(source, c, lambda c=c, kr=kr, of=of: check_reading(c, kr, of, today))
             kr.children["check_ins"] = check_ins
-        initiatives = present(
-            read.items(
-                objective.children["initiatives"],
-                INITIATIVE,
-                objective.at("initiatives"),
-                "initiative",
-            )
+        initiatives = read.items(
+            objective.children["initiatives"], Initiative, objective.at("initiatives")
         )
         if not restore:  # a backup restores what was stored before the rule, as it was
             rule(source, objective, lambda krs=krs: check_key_result_count(len(krs)))
@@ -751,9 +715,7 @@ def parse_plan(
         all_krs += krs
         all_initiatives += initiatives
 
-    dependencies = present(
-        read.items(data.get("dependencies"), DEPENDENCY, ("dependencies",), "dependency")
-    )
+    dependencies = read.items(data.get("dependencies"), Dependency, ("dependencies",))
     for dep in dependencies:
         sources = [n for n in ("objective", "key_result") if dep[n] is not None]
         targets = [n for n in ("depends_on_objective", "depends_on_key_result") if dep[n]]
@@ -769,19 +731,7 @@ def parse_plan(
         ):
             source.problem(dep.at(targets[0]), "an object cannot depend on itself")
 
-    history = present(read.items(data.get("history"), EVENT, ("history",), "event"))
-    for event in history:
-        try:
-            at = datetime.fromisoformat(event["at"])
-        except ValueError:
-            at = None
-        if at is None or at.tzinfo is None:
-            source.problem(event.at("at"), "must be a date and time with its UTC offset")
-        event.values["at"] = at
-        changes = event.children.pop("changes")
-        if not isinstance(changes, dict | None):
-            source.problem(event.at("changes"), "must be a mapping of field: [old, new]")
-        event.values["changes"] = changes or {}
+    history = read.items(data.get("history"), Event, ("history",))
 
     unique(source, users, "username", "username")
     unique_folded(source, users, "username", "username")
@@ -797,39 +747,32 @@ def parse_plan(
     return Plan(workspace, users, teams, cycles, kpis, objectives, dependencies, history)
 
 
-def read_frozen(source: Source, cycle: Item) -> dict[str, dict[str, dict[str, Any]]] | None:
+def read_frozen(read: Reader, cycle: Item) -> dict[str, dict[str, dict[str, Any]]] | None:
     """A closed cycle's `frozen` grades: {objectives: {key: figures}, key_results: {...}}."""
     raw = cycle.children.pop("frozen")
+    path = cycle.at("frozen")
     if raw is None:
         return None
     if cycle["state"] != CycleState.CLOSED.value:
-        source.problem(cycle.at("frozen"), "only a closed cycle has frozen figures")
+        read.source.problem(path, "only a closed cycle has frozen figures")
         return None
     if not isinstance(raw, dict) or set(raw) - set(FROZEN):
-        source.problem(cycle.at("frozen"), "must be a mapping with objectives and key_results")
+        read.source.problem(path, "must be a mapping with objectives and key_results")
         return None
     out: dict[str, dict[str, dict[str, Any]]] = {}
-    for section, spec in FROZEN.items():
-        path = (*cycle.at("frozen"), section)
-        entries = raw.get(section) or {}
-        if not isinstance(entries, dict):
-            source.problem(path, "must be a mapping of key: figures")
+    for section, model in FROZEN.items():
+        try:
+            grades = frozen_of(model).validate_python(raw.get(section) or {})
+        except ValidationError as error:
+            read.report(error, model.model_fields, (*path, section))
             continue
-        out[section] = {}
-        for name, figures in entries.items():
-            if not isinstance(figures, dict) or set(figures) != set(spec):
-                source.problem((*path, str(name)), f"must give {', '.join(spec)}")
-                continue
-            checked = {}
-            for field_name, value in figures.items():
-                if value is None:
-                    checked[field_name] = None
-                    continue
-                checked[field_name], error = convert(spec[field_name], value)
-                if error:
-                    source.problem((*path, str(name), field_name), error)
-            out[section][str(name)] = checked
+        out[section] = {key: figures.__dict__ for key, figures in grades.items()}
     return out
+
+
+@cache
+def frozen_of(model: type[BaseModel]) -> TypeAdapter[dict[str, BaseModel]]:
+    return TypeAdapter(dict[str, model])  # type: ignore[valid-type]
 
 
 def kr_input(values: dict[str, Any]) -> KRInput:

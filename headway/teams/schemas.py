@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated
 
 from ninja import Field, Schema
 
-from headway.api_schemas import InputSchema, Key, Name, RefKey, Username, page_schema, patch_of
-
-TeamKindIn = Literal["company", "department", "team"]
+from headway.api_schemas import (
+    InputSchema,
+    Key,
+    Name,
+    RefKey,
+    Username,
+    one_of,
+    page_schema,
+    patch_of,
+)
+from headway.domain.types import TeamKind
 
 
 class TeamIn(InputSchema):
@@ -16,7 +24,7 @@ class TeamIn(InputSchema):
 
     key: Key
     name: Name
-    kind: TeamKindIn = "team"
+    kind: Annotated[str, one_of(TeamKind)] = TeamKind.TEAM.value
     parent: RefKey | None = Field(None, description="Key of the parent team.")
     lead: Username | None = Field(None, description="Username of the team's lead.")
     members: list[Username] = Field(

@@ -109,7 +109,7 @@ ERRORS = [
     ("visibility: team", "visibilty: team", "visibilty: team", "objectives[1].visibilty",
      "unknown field"),
     ("due: 2026-02-28", "due: 2026-02-30", "due: 2026-02-30",
-     "objectives[1].initiatives[0].due", "must be a date (YYYY-MM-DD)"),
+     "objectives[1].initiatives[0].due", "must be a real date"),
     ("owner: max\n    team: web", "owner: nobody\n    team: web", "owner: nobody",
      "objectives[1].owner", "unknown user (not in users, nor a member of the workspace) 'nobody'"),
     ("key: web-cdn", "key: web-p95", "key: web-p95", "objectives[1].key_results[1].key",
