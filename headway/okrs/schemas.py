@@ -28,6 +28,7 @@ from headway.api_schemas import (
     page_schema,
     patch_of,
 )
+from headway.domain.bounds import MAX_NUMBER
 from headway.domain.types import (
     CycleState,
     Direction,
@@ -147,6 +148,19 @@ class ObjectiveOut(Schema):
 # Key results -------------------------------------------------------------------------------
 
 
+# Its own bounds: Number's would override a `ge=0` given beside it (the last bound wins).
+Weight = Annotated[
+    float,
+    Field(
+        strict=True,
+        allow_inf_nan=False,
+        ge=0,
+        le=MAX_NUMBER,
+        description="Share of the objective's progress: weight / sum of its key results' weights.",
+    ),
+]
+
+
 class KeyResultIn(InputSchema):
     """A measurable result of an objective: a number moving from `start` to `target`."""
 
@@ -157,7 +171,7 @@ class KeyResultIn(InputSchema):
     start: Number | None = None
     target: Number | None = None
     direction: Annotated[str, one_of(Direction)] = Direction.AUTO.value
-    weight: Number = Field(1.0, ge=0, le=1_000_000)
+    weight: Weight = 1.0
     owner: Username | None = Field(None, description="Username; left out, the caller.")
     kpi: RefKey | None = Field(None, description="Key of a KPI whose values drive this result.")
 

@@ -12,7 +12,7 @@ from headway.core.tests.factories import (
     ObjectiveFactory,
     TeamFactory,
 )
-from headway.okrs.models import CheckIn, Objective
+from headway.okrs.models import CheckIn, KeyResult, Objective
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +204,24 @@ def test_a_query_parameter_given_twice_is_refused(api_as, world):
     response = api_as("viewer").call("get", "/objectives?cycle=a&cycle=b")
     assert response.status == 422
     assert response.json["field"] == "cycle"
+
+
+class TestKeyResultWeight:
+    """The weight's documented bounds are the ones enforced: 0 and up (Number's ±1e15 cap)."""
+
+    @pytest.mark.parametrize("weight", [-1, -0.5, 2e15])
+    def test_a_weight_out_of_bounds_is_refused_naming_it(self, api_as, objective, weight):
+        response = api_as("admin").patch("/key-results/KR-1", {"weight": weight})
+        assert response.status == 422
+        assert response.json["field"] == "weight"
+        assert KeyResult.objects.get(key="KR-1").weight == 1.0
+
+    def test_a_large_weight_is_kept(self, api_as, objective):
+        response = api_as("admin").patch("/key-results/KR-1", {"weight": 2_000_000})
+        assert response.status == 200
+        assert KeyResult.objects.get(key="KR-1").weight == 2_000_000
+
+    def test_the_openapi_document_states_the_bounds(self, api_as):
+        schema = api_as("admin").get("/openapi.json").json["components"]["schemas"]
+        weight = schema["KeyResultIn"]["properties"]["weight"]
+        assert (weight["minimum"], weight["maximum"]) == (0, 1e15)
