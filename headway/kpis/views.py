@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
@@ -45,13 +45,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     as_of = today(membership)
     kpis = list(access.kpis_for(membership).select_related("team", "owner"))
     figures = kpi_figures(kpis, as_of=as_of)
-    series: dict[int, list[float]] = defaultdict(list)
-    for kpi_id, value in (
-        KPIValue.objects.filter(kpi__in=kpis, at__lte=as_of, at__gte=as_of - timedelta(days=400))
-        .order_by("kpi_id", "at")
-        .values_list("kpi_id", "value")
-    ):
-        series[kpi_id].append(value)
+    series = recent_values(kpis, as_of)
     form = DashboardFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     group_by, status, q = data.get("group") or "team", data.get("status"), data.get("q", "")
@@ -64,12 +58,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             continue
         values = series[kpi.pk][-SPARK_POINTS:]
         arrow, words, mood = trend(kpi, values)
-        name = (
-            (kpi.team.name if kpi.team else "No team")
-            if group_by == "team"
-            else kpi.get_category_display()
-        )
-        groups[name].append(
+        groups[group_name(kpi, group_by)].append(
             {"kpi": kpi, "f": f, "values": values, "arrow": arrow, "trend": words, "mood": mood}
         )
     context = {
@@ -80,6 +69,24 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     return render_page_or_partial(
         request, "kpis/dashboard.html", context, partials={"kpi-cards": "cards"}
     )
+
+
+def recent_values(kpis: list[KPI], as_of: date) -> dict[int, list[float]]:
+    """The values of each KPI over the 400 days up to `as_of`, oldest first (one query)."""
+    series: dict[int, list[float]] = defaultdict(list)
+    for kpi_id, value in (
+        KPIValue.objects.filter(kpi__in=kpis, at__lte=as_of, at__gte=as_of - timedelta(days=400))
+        .order_by("kpi_id", "at")
+        .values_list("kpi_id", "value")
+    ):
+        series[kpi_id].append(value)
+    return series
+
+
+def group_name(kpi: KPI, group_by: str) -> str:
+    if group_by == "team":
+        return kpi.team.name if kpi.team else "No team"
+    return kpi.get_category_display()
 
 
 def matches(figures: KPIFigures, status: str | None) -> bool:
