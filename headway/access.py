@@ -8,7 +8,7 @@ the caller's role may not change raises `Forbidden`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -130,17 +130,35 @@ def ensure_visible(membership: Membership, objective: Objective, what: str, key:
         raise NotFound(what, key)
 
 
+def access_by_key(
+    membership: Membership,
+    rows: QuerySet[M],
+    key: str,
+    action: Action,
+    *,
+    what: str,
+    objective_of: Callable[[M], Objective] | None = None,
+    relation: Callable[[Membership, M], Relation] | None = None,
+) -> M:
+    """The row of `rows` with this key in the caller's workspace, if the caller sees it (the
+    objective it belongs to, `objective_of`) and may take `action` on it. A missing row and one
+    the caller may not see raise the same NotFound; a visible row that the role may not act on
+    raises Forbidden. Callers pass the row's kind, never a permission input."""
+    found = rows.filter(workspace_id=membership.workspace_id, key=key).first()
+    if found is None:
+        raise NotFound(what, key)
+    if objective_of is not None:
+        ensure_visible(membership, objective_of(found), what, key)
+    check(membership, action, NO_RELATION if relation is None else relation(membership, found))
+    return found
+
+
 def get_objective(membership: Membership, key: str, action: Action = Action.VIEW) -> Objective:
-    objective = (
-        Objective.objects.filter(workspace_id=membership.workspace_id, key=key)
-        .select_related("cycle", "team", "owner", "parent")
-        .first()
-    )
-    if objective is None:
-        raise NotFound("objective", key)
-    ensure_visible(membership, objective, "objective", key)
-    check(membership, action, objective_relation(membership, objective))
-    return objective
+    rows = Objective.objects.select_related("cycle", "team", "owner", "parent")
+    return access_by_key(
+        membership, rows, key, action,
+        what="objective", objective_of=lambda o: o, relation=objective_relation,
+    )  # fmt: skip
 
 
 # Key results, initiatives -------------------------------------------------------------------
@@ -168,16 +186,11 @@ def key_result_relation(membership: Membership, kr: KeyResult) -> Relation:
 
 
 def get_key_result(membership: Membership, key: str, action: Action = Action.VIEW) -> KeyResult:
-    kr = (
-        KeyResult.objects.filter(workspace_id=membership.workspace_id, key=key)
-        .select_related("objective", "objective__cycle", "owner", "kpi")
-        .first()
-    )
-    if kr is None:
-        raise NotFound("key result", key)
-    ensure_visible(membership, kr.objective, "key result", key)
-    check(membership, action, key_result_relation(membership, kr))
-    return kr
+    rows = KeyResult.objects.select_related("objective", "objective__cycle", "owner", "kpi")
+    return access_by_key(
+        membership, rows, key, action,
+        what="key result", objective_of=lambda kr: kr.objective, relation=key_result_relation,
+    )  # fmt: skip
 
 
 def initiatives_for(membership: Membership) -> InitiativeQuerySet:
@@ -187,16 +200,11 @@ def initiatives_for(membership: Membership) -> InitiativeQuerySet:
 
 
 def get_initiative(membership: Membership, key: str, action: Action = Action.VIEW) -> Initiative:
-    initiative = (
-        Initiative.objects.filter(workspace_id=membership.workspace_id, key=key)
-        .select_related("objective", "owner", "key_result")
-        .first()
-    )
-    if initiative is None:
-        raise NotFound("initiative", key)
-    ensure_visible(membership, initiative.objective, "initiative", key)
-    check(membership, action, initiative_relation(membership, initiative))
-    return initiative
+    rows = Initiative.objects.select_related("objective", "owner", "key_result")
+    return access_by_key(
+        membership, rows, key, action,
+        what="initiative", objective_of=lambda i: i.objective, relation=initiative_relation,
+    )  # fmt: skip
 
 
 def initiative_relation(membership: Membership, initiative: Initiative) -> Relation:
@@ -252,11 +260,8 @@ def kpi_relation(membership: Membership, kpi: KPI) -> Relation:
 
 
 def get_kpi(membership: Membership, key: str, action: Action = Action.VIEW) -> KPI:
-    kpi = kpis_for(membership).filter(key=key).select_related("owner", "team").first()
-    if kpi is None:
-        raise NotFound("KPI", key)
-    check(membership, action, kpi_relation(membership, kpi))
-    return kpi
+    rows = KPI.objects.select_related("owner", "team")
+    return access_by_key(membership, rows, key, action, what="KPI", relation=kpi_relation)
 
 
 def teams_for(membership: Membership) -> QuerySet[Team]:
@@ -264,11 +269,8 @@ def teams_for(membership: Membership) -> QuerySet[Team]:
 
 
 def get_team(membership: Membership, key: str, action: Action = Action.VIEW) -> Team:
-    team = teams_for(membership).filter(key=key).select_related("parent", "lead").first()
-    if team is None:
-        raise NotFound("team", key)
-    check(membership, action)
-    return team
+    rows = Team.objects.select_related("parent", "lead")
+    return access_by_key(membership, rows, key, action, what="team")
 
 
 def cycles_for(membership: Membership) -> CycleQuerySet:
@@ -276,11 +278,7 @@ def cycles_for(membership: Membership) -> CycleQuerySet:
 
 
 def get_cycle(membership: Membership, key: str, action: Action = Action.VIEW) -> Cycle:
-    cycle = cycles_for(membership).filter(key=key).first()
-    if cycle is None:
-        raise NotFound("cycle", key)
-    check(membership, action)
-    return cycle
+    return access_by_key(membership, Cycle.objects.all(), key, action, what="cycle")
 
 
 # API tokens and invitations ---------------------------------------------------------------

@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from headway.accounts.models import Membership
-from headway.api_auth import ApiRequest
 from headway.api_schemas import (
     AsOfParams,
 )
@@ -23,13 +22,6 @@ def day_of(membership: Membership, params: AsOfParams) -> date:
 def board_for(cycles: Iterable[Cycle], as_of: date) -> Scoreboard:
     unique = {cycle.pk: cycle for cycle in cycles}
     return scoreboard(unique.values(), as_of=as_of)
-
-
-def with_owner(request: ApiRequest, payload: Any, fields: dict[str, Any]) -> dict[str, Any]:
-    """An owner left out of a new object's body is the caller."""
-    if "owner" not in payload.model_fields_set:
-        fields["owner"] = request.auth.user.username
-    return fields
 
 
 def username(user: Any) -> str | None:

@@ -10,10 +10,7 @@ from ninja import Query, Router, Status
 from headway import access
 from headway.accounts.models import Membership
 from headway.api_auth import ApiRequest
-from headway.api_refs import (
-    kpi_ref,
-    user_ref,
-)
+from headway.api_refs import kpi_ref, resolved, user_ref, with_owner
 from headway.api_schemas import (
     AsOfParams,
     PageParams,
@@ -26,7 +23,7 @@ from headway.api_schemas import (
 from headway.core.timeutil import today_in
 from headway.domain.policy import Action
 from headway.okrs import actions
-from headway.okrs.api.common import board_for, day_of, key_of, username, with_owner
+from headway.okrs.api.common import board_for, day_of, key_of, username
 from headway.okrs.models import KeyResult
 from headway.okrs.schemas import (
     KeyResultIn,
@@ -66,11 +63,7 @@ def key_result_out(kr: KeyResult, board: Scoreboard) -> KeyResultOut:
 
 
 def key_result_fields(membership: Membership, fields: dict[str, Any]) -> dict[str, Any]:
-    if "owner" in fields:
-        fields["owner"] = user_ref(membership, fields["owner"])
-    if "kpi" in fields:
-        fields["kpi"] = kpi_ref(membership, fields["kpi"])
-    return fields
+    return resolved(membership, fields, owner=user_ref, kpi=kpi_ref)
 
 
 def one_key_result(membership: Membership, key: str, as_of: date) -> KeyResultOut:
@@ -100,7 +93,7 @@ def create_key_result(
 ) -> Status[KeyResultOut]:
     """Add a key result (at most 5). Members: to an objective they may edit."""
     objective = access.get_objective(request.auth, key)
-    fields = key_result_fields(request.auth, with_owner(request, payload, payload.model_dump()))
+    fields = key_result_fields(request.auth, with_owner(request.auth, payload))
     access.check_write(request.auth, KeyResult(objective=objective), fields)
     kr = actions.create_key_result(objective, actor=request.auth.user, via="api", **fields)
     return Status(

@@ -11,12 +11,7 @@ from ninja import Query, Router, Status
 from headway import access
 from headway.accounts.models import Membership
 from headway.api_auth import ApiRequest
-from headway.api_refs import (
-    cycle_ref,
-    objective_ref,
-    team_ref,
-    user_ref,
-)
+from headway.api_refs import cycle_ref, objective_ref, resolved, team_ref, user_ref, with_owner
 from headway.api_schemas import (
     AsOfParams,
     PageParams,
@@ -30,7 +25,7 @@ from headway.core.timeutil import today_in
 from headway.domain.kr_count import key_result_warnings
 from headway.domain.policy import Action
 from headway.okrs import actions
-from headway.okrs.api.common import board_for, day_of, key_of, username, with_owner
+from headway.okrs.api.common import board_for, day_of, key_of, username
 from headway.okrs.models import Cycle, Objective
 from headway.okrs.schemas import (
     ObjectiveFilters,
@@ -84,16 +79,9 @@ def with_kr_count(rows: QuerySet[Objective]) -> QuerySet[Objective]:
 
 
 def objective_fields(membership: Membership, fields: dict[str, Any]) -> dict[str, Any]:
-    """Resolve the references of an objective body; a new owner or team must be allowed."""
-    if "owner" in fields:
-        fields["owner"] = user_ref(membership, fields["owner"])
-    if "team" in fields:
-        fields["team"] = team_ref(membership, fields["team"])
-    if "cycle" in fields:
-        fields["cycle"] = cycle_ref(membership, fields["cycle"])
-    if "parent" in fields:
-        fields["parent"] = objective_ref(membership, fields["parent"], "parent")
-    return fields
+    return resolved(
+        membership, fields, owner=user_ref, team=team_ref, cycle=cycle_ref, parent=objective_ref
+    )
 
 
 def one_objective(membership: Membership, key: str, as_of: date) -> ObjectiveOut:
@@ -133,7 +121,7 @@ def list_objectives(
 @router.post("/objectives", response=responds(201, ObjectiveOut), tags=["objectives"])
 def create_objective(request: ApiRequest, payload: ObjectiveIn) -> Status[ObjectiveOut]:
     """Add an objective. Members: one they own or of one of their teams."""
-    fields = objective_fields(request.auth, with_owner(request, payload, payload.model_dump()))
+    fields = objective_fields(request.auth, with_owner(request.auth, payload))
     access.check_write(request.auth, Objective(), fields)
     objective = actions.create_objective(
         request.auth.workspace, actor=request.auth.user, via="api", **fields
