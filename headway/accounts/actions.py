@@ -1,10 +1,11 @@
 """Changes to memberships: an admin adds a member (a new user, or an existing one when the
 instance allows it), invites someone, gives a member another role, or removes one; a signed-in
-user answers an invitation or creates a workspace."""
+user answers an invitation or creates a workspace; API tokens are created and revoked."""
 
 from __future__ import annotations
 
-from datetime import date
+import secrets
+from datetime import date, timedelta
 from zoneinfo import available_timezones
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from headway.accounts.models import ApiToken, Invitation, Membership, User, Workspace
+from headway.accounts.models import ApiToken, Invitation, Membership, User, Workspace, hash_token
 from headway.core.errors import Conflict, Forbidden, Invalid, NotFound
 from headway.core.timeutil import today_in
 from headway.domain.policy import may_create_workspace
@@ -260,3 +261,58 @@ def create_workspace(
         name=cycle_name, start=cycle_start, end=cycle_end, state=state.value,
     )  # fmt: skip
     return membership
+
+
+# API tokens (shown once, stored as a SHA-256 digest) ------------------------------------------
+
+TOKEN_PREFIX = "hw_"  # noqa: S105 (not a secret: marks Headway tokens in logs)
+
+
+@transaction.atomic
+def create_token(
+    membership: Membership,
+    *,
+    actor: Membership | None,
+    name: str = "",
+    expires_in_days: int | None = None,
+    via: str = "",
+) -> tuple[ApiToken, str]:
+    """A new token for `membership`; returns the row and the only copy of the raw token."""
+    if expires_in_days is not None and expires_in_days < 1:
+        raise Invalid("expires", "must be at least 1 day")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        workspace_id=membership.workspace_id,
+        user_id=membership.user_id,
+        name=name,
+        prefix=raw[:10],
+        digest=hash_token(raw),
+        expires_at=(timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None),
+    )
+    record(
+        membership.workspace,
+        actor=actor.user if actor else None,
+        verb="created",
+        subject=token,
+        changes={"user": membership.user.username, "name": name, "prefix": token.prefix},
+        summary=f"API token {token.prefix}… for {membership.user.username}",
+        via=via,
+    )
+    return token, raw
+
+
+@transaction.atomic
+def revoke_token(token: ApiToken, *, actor: Membership | None, via: str = "") -> ApiToken:
+    """Revoke a token at once; revoking twice is harmless."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record(
+            token.workspace,
+            actor=actor.user if actor else None,
+            verb="revoked",
+            subject=token,
+            summary=f"API token {token.prefix}…",
+            via=via,
+        )
+    return token

@@ -17,7 +17,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from headway import access
-from headway.accounts import actions, tokens
+from headway.accounts import actions
 from headway.accounts.forms import (
     AddMemberForm,
     InviteForm,
@@ -288,7 +288,7 @@ def token_create(request: AuthenticatedRequest) -> HttpResponse:
     raw = None
     if form.is_valid():
         try:
-            _, raw = tokens.create_token(
+            _, raw = actions.create_token(
                 request.membership, actor=request.membership, via="web", **form.cleaned_data
             )
         except DomainError as error:
@@ -304,6 +304,6 @@ def token_create(request: AuthenticatedRequest) -> HttpResponse:
 def token_revoke(request: AuthenticatedRequest, token_id: int) -> HttpResponse:
     """A member revokes one of their tokens; an admin any token of the workspace."""
     token = access.get_token(request.membership, token_id)
-    tokens.revoke_token(token, actor=request.membership, via="web")
+    actions.revoke_token(token, actor=request.membership, via="web")
     messages.success(request, f"Token {token.prefix}… is revoked.")
     return redirect("accounts:tokens")

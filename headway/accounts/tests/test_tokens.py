@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from headway.accounts import tokens
+from headway.accounts import actions
 from headway.accounts.models import ApiToken
 
 pytestmark = pytest.mark.django_db
@@ -36,15 +36,15 @@ class TestOwnTokens:
         assert me.json()["role"] == world.__dict__[persona].role
 
     def test_a_member_sees_only_their_own_tokens(self, world):
-        tokens.create_token(world.admin, actor=world.admin, name="admins-ci")
-        tokens.create_token(world.member, actor=world.member, name="max-script")
+        actions.create_token(world.admin, actor=world.admin, name="admins-ci")
+        actions.create_token(world.member, actor=world.member, name="max-script")
         text = signed_in(world.user("member")).get("/settings/tokens/").content.decode()
         assert "max-script" in text
         assert "admins-ci" not in text
 
     def test_a_member_revokes_their_own_token_but_not_someone_elses(self, world):
-        own, _ = tokens.create_token(world.member, actor=world.member)
-        other, _ = tokens.create_token(world.admin, actor=world.admin)
+        own, _ = actions.create_token(world.member, actor=world.member)
+        other, _ = actions.create_token(world.admin, actor=world.admin)
         client = signed_in(world.user("member"))
         assert client.post(f"/settings/tokens/{other.pk}/revoke/").status_code == 404
         assert client.post(f"/settings/tokens/{own.pk}/revoke/").status_code == 302
@@ -60,8 +60,8 @@ class TestOwnTokens:
 
 class TestAdmins:
     def test_an_admin_sees_every_token_of_the_workspace_and_revokes_any(self, world):
-        member_token, _ = tokens.create_token(world.member, actor=world.member, name="max-script")
-        tokens.create_token(world.stranger, actor=world.stranger, name="globex-ci")
+        member_token, _ = actions.create_token(world.member, actor=world.member, name="max-script")
+        actions.create_token(world.stranger, actor=world.stranger, name="globex-ci")
         client = signed_in(world.user("admin"))
         text = client.get("/settings/tokens/").content.decode()
         assert "max-script" in text
@@ -72,7 +72,7 @@ class TestAdmins:
         assert member_token.revoked_at is not None
 
     def test_an_admin_cannot_revoke_another_workspaces_token(self, world):
-        foreign, _ = tokens.create_token(world.stranger, actor=world.stranger)
+        foreign, _ = actions.create_token(world.stranger, actor=world.stranger)
         client = signed_in(world.user("admin"))
         assert client.post(f"/settings/tokens/{foreign.pk}/revoke/").status_code == 404
         foreign.refresh_from_db()

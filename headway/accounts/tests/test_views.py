@@ -197,9 +197,9 @@ class TestMembers:
         assert not User.objects.filter(username__in=["nina", "MAX"]).exists()
 
     def test_an_admin_removes_a_member_and_their_tokens_stop(self, world):
-        from headway.accounts import tokens
+        from headway.accounts import actions
 
-        token, _ = tokens.create_token(world.viewer, actor=world.viewer)
+        token, _ = actions.create_token(world.viewer, actor=world.viewer)
         response = admin_client(world).post(
             f"/settings/members/{world.viewer.pk}/remove/", follow=True
         )
