@@ -4,7 +4,6 @@ or started from a KPI), editing and deleting it."""
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import partial
 from typing import Any
 
 from django import forms
@@ -34,10 +33,13 @@ from headway.okrs.forms import (
 )
 from headway.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from headway.okrs.scoring import Scoreboard, hidden_in_figures, scoreboard
-from headway.okrs.views.common import delete_after_asking, form_page, pick_cycle
+from headway.okrs.views.common import (
+    delete_after_asking,
+    edit_page,
+    pick_cycle,
+)
 from headway.okrs.views.dependencies import dependencies_context
 from headway.okrs.views.initiatives import initiatives_context
-from headway.pages.edit import save_changes
 from headway.pages.http import AuthenticatedRequest, allowed, today
 from headway.pages.middleware import member_required
 
@@ -274,20 +276,10 @@ def objective_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
         "visibility": objective.visibility,
     }
     form = ObjectiveForm(membership, request.POST or None, initial=initial)
-    update = partial(actions.update_objective, objective, actor=request.user, via="web")
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_changes(membership, objective, form, update)
-    ):
-        return redirect("okrs:objective", key=objective.key)
-    return form_page(
-        request,
-        f"Edit objective: {objective.title}",
-        form,
-        objective=objective,
-        delete_url=reverse("okrs:objective-delete", args=[objective.key]),
-    )
+    return edit_page(
+        request, objective, form, actions.update_objective,
+        what="objective", objective=objective, delete="okrs:objective-delete",
+    )  # fmt: skip
 
 
 @member_required
