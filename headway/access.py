@@ -115,13 +115,18 @@ def objectives_for(membership: Membership) -> QuerySet[Objective]:
     )
 
 
-def objective_relation(membership: Membership, objective: Objective) -> Relation:
+def relation_to(membership: Membership, *, owner_id: int | None, team_id: int | None) -> Relation:
+    """How the caller stands to an object with this owner and team (stored, or about to be)."""
     ctx = team_context(membership)
     return Relation(
-        is_owner=objective.owner_id == membership.user_id,
-        in_team=objective.team_id in ctx.mine,
-        leads_above=objective.team_id in ctx.led_subtree,
+        is_owner=owner_id == membership.user_id,
+        in_team=team_id in ctx.mine,
+        leads_above=team_id in ctx.led_subtree,
     )
+
+
+def objective_relation(membership: Membership, objective: Objective) -> Relation:
+    return relation_to(membership, owner_id=objective.owner_id, team_id=objective.team_id)
 
 
 def ensure_visible(membership: Membership, objective: Objective, what: str, key: str) -> None:
@@ -251,12 +256,7 @@ def kpis_for(membership: Membership) -> QuerySet[KPI]:
 
 
 def kpi_relation(membership: Membership, kpi: KPI) -> Relation:
-    ctx = team_context(membership)
-    return Relation(
-        is_owner=kpi.owner_id == membership.user_id,
-        in_team=kpi.team_id in ctx.mine,
-        leads_above=kpi.team_id in ctx.led_subtree,
-    )
+    return relation_to(membership, owner_id=kpi.owner_id, team_id=kpi.team_id)
 
 
 def get_kpi(membership: Membership, key: str, action: Action = Action.VIEW) -> KPI:
@@ -312,18 +312,6 @@ def get_invitation(membership: Membership, invitation_id: int) -> Invitation:
     return invitation
 
 
-def relation_for_new(
-    membership: Membership, *, owner_id: int | None, team_id: int | None
-) -> Relation:
-    """How the caller stands to an object about to be created with this owner and team."""
-    ctx = team_context(membership)
-    return Relation(
-        is_owner=owner_id == membership.user_id,
-        in_team=team_id in ctx.mine,
-        leads_above=team_id in ctx.led_subtree,
-    )
-
-
 # Writes: the one decision for pages and the API ---------------------------------------------
 
 Writable = Objective | KeyResult | Initiative | KPI
@@ -360,7 +348,7 @@ def placed_relation(membership: Membership, obj: Writable, changes: Mapping[str,
         return objective_relation(membership, objective)
     owner = changes["owner"].pk if changes.get("owner") is not None else None
     team = changes["team"].pk if changes.get("team") is not None else None
-    return relation_for_new(
+    return relation_to(
         membership,
         owner_id=owner if "owner" in changes else obj.owner_id,
         team_id=team if "team" in changes else obj.team_id,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
+from headway import access
+from headway.access import Writable
 from headway.accounts.models import Membership
 from headway.api_schemas import (
     AsOfParams,
@@ -15,13 +17,22 @@ from headway.okrs.models import Cycle
 from headway.okrs.scoring import Scoreboard, scoreboard
 
 
-def day_of(membership: Membership, params: AsOfParams) -> date:
-    return params.as_of or today_in(membership.workspace.timezone)
+def day_of(membership: Membership, params: AsOfParams | None = None) -> date:
+    """The day asked about, else today in the workspace."""
+    return (params.as_of if params else None) or today_in(membership.workspace.timezone)
 
 
 def board_for(cycles: Iterable[Cycle], as_of: date) -> Scoreboard:
     unique = {cycle.pk: cycle for cycle in cycles}
     return scoreboard(unique.values(), as_of=as_of)
+
+
+def save(
+    membership: Membership, obj: Writable, fields: dict[str, Any], update: Callable[..., object]
+) -> None:
+    """Make the changes `fields` to `obj` through the action `update`, once access allows them."""
+    access.check_write(membership, obj, fields)
+    update(obj, actor=membership.user, via="api", **fields)
 
 
 def username(user: Any) -> str | None:

@@ -20,7 +20,7 @@ from headway.api_schemas import (
 )
 from headway.domain.policy import Action
 from headway.okrs import actions
-from headway.okrs.api.common import key_of, username
+from headway.okrs.api.common import key_of, save, username
 from headway.okrs.models import Initiative
 from headway.okrs.schemas import (
     InitiativeIn,
@@ -80,8 +80,7 @@ def get_initiative(request: ApiRequest, key: PathKey) -> InitiativeOut:
 def update_initiative(request: ApiRequest, key: PathKey, payload: InitiativePatch) -> InitiativeOut:
     initiative = access.get_initiative(request.auth, key, Action.EDIT)
     fields = initiative_fields(request.auth, changes_of(payload))
-    access.check_write(request.auth, initiative, fields)
-    actions.update_initiative(initiative, actor=request.auth.user, via="api", **fields)
+    save(request.auth, initiative, fields, actions.update_initiative)
     return initiative_out(initiative)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -21,11 +20,10 @@ from headway.api_schemas import (
     paged,
     responds,
 )
-from headway.core.timeutil import today_in
 from headway.domain.kr_count import key_result_warnings
 from headway.domain.policy import Action
 from headway.okrs import actions
-from headway.okrs.api.common import board_for, day_of, key_of, username
+from headway.okrs.api.common import board_for, day_of, key_of, save, username
 from headway.okrs.models import Cycle, Objective
 from headway.okrs.schemas import (
     ObjectiveFilters,
@@ -84,10 +82,11 @@ def objective_fields(membership: Membership, fields: dict[str, Any]) -> dict[str
     )
 
 
-def one_objective(membership: Membership, key: str, as_of: date) -> ObjectiveOut:
+def one_objective(membership: Membership, key: str, day: AsOfParams | None = None) -> ObjectiveOut:
     objective = access.get_objective(membership, key)
     hidden = hidden_in_figures([objective.cycle_id], access.hidden_objectives_q(membership))
-    return objective_out(objective, board_for([objective.cycle], as_of), hidden)
+    board = board_for([objective.cycle], day_of(membership, day))
+    return objective_out(objective, board, hidden)
 
 
 @router.get("/objectives", response=responds(200, ObjectivePage), tags=["objectives"])
@@ -126,14 +125,12 @@ def create_objective(request: ApiRequest, payload: ObjectiveIn) -> Status[Object
     objective = actions.create_objective(
         request.auth.workspace, actor=request.auth.user, via="api", **fields
     )
-    return Status(
-        201, one_objective(request.auth, objective.key, today_in(objective.workspace.timezone))
-    )
+    return Status(201, one_objective(request.auth, objective.key))
 
 
 @router.get("/objectives/{key}", response=responds(200, ObjectiveOut), tags=["objectives"])
 def get_objective(request: ApiRequest, key: PathKey, day: Query[AsOfParams]) -> ObjectiveOut:
-    return one_objective(request.auth, key, day_of(request.auth, day))
+    return one_objective(request.auth, key, day)
 
 
 @router.patch("/objectives/{key}", response=responds(200, ObjectiveOut), tags=["objectives"])
@@ -141,9 +138,8 @@ def update_objective(request: ApiRequest, key: PathKey, payload: ObjectivePatch)
     """Change an objective. Members: theirs or their teams'."""
     objective = access.get_objective(request.auth, key, Action.EDIT)
     fields = objective_fields(request.auth, changes_of(payload))
-    access.check_write(request.auth, objective, fields)
-    actions.update_objective(objective, actor=request.auth.user, via="api", **fields)
-    return one_objective(request.auth, key, today_in(request.auth.workspace.timezone))
+    save(request.auth, objective, fields, actions.update_objective)
+    return one_objective(request.auth, key)
 
 
 @router.delete("/objectives/{key}", response=responds(204, None), tags=["objectives"])
