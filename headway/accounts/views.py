@@ -36,6 +36,8 @@ from headway.pages.http import AuthenticatedRequest
 from headway.pages.middleware import SESSION_KEY, member_required
 
 OWN = Relation(is_owner=True)
+# The session key of a token just created, until its page shows it (once).
+NEW_TOKEN = "new_token"  # noqa: S105 (a key, not a secret)
 
 
 class SignInView(auth_views.LoginView):
@@ -271,7 +273,11 @@ def tokens_page(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         return token_create(request)
     access.check(request.membership, Action.TOKEN, OWN)
-    return render(request, "accounts/tokens.html", tokens_context(request))
+    new_token = request.session.pop(NEW_TOKEN, None)
+    response = render(request, "accounts/tokens.html", tokens_context(request, new_token=new_token))
+    if new_token:
+        add_never_cache_headers(response)  # the only copy of the token: no cache may keep it
+    return response
 
 
 def tokens_context(request: AuthenticatedRequest, **extra: Any) -> dict[str, Any]:
@@ -282,10 +288,10 @@ def tokens_context(request: AuthenticatedRequest, **extra: Any) -> dict[str, Any
 @require_POST
 @member_required
 def token_create(request: AuthenticatedRequest) -> HttpResponse:
-    """A token for the signed-in member, shown once on the page that answers."""
+    """A token for the signed-in member, shown once on the page the browser is sent to: the
+    session holds it until that page shows it, so reloading the page makes no second token."""
     access.check(request.membership, Action.TOKEN, OWN)
     form = TokenForm(request.POST)
-    raw = None
     if form.is_valid():
         try:
             _, raw = actions.create_token(
@@ -293,10 +299,10 @@ def token_create(request: AuthenticatedRequest) -> HttpResponse:
             )
         except DomainError as error:
             form.add_error(None, error.message)
-    context = tokens_context(request, token_form=form, new_token=raw)
-    response = render(request, "accounts/tokens.html", context)
-    add_never_cache_headers(response)  # the only copy of the token: no cache may keep it
-    return response
+        else:
+            request.session[NEW_TOKEN] = raw
+            return redirect("accounts:tokens")
+    return render(request, "accounts/tokens.html", tokens_context(request, token_form=form))
 
 
 @require_POST

@@ -23,7 +23,7 @@ class TestOwnTokens:
     def test_a_member_or_viewer_creates_a_token_shown_once_and_uses_it(self, world, persona):
         client = signed_in(world.user(persona))
         assert "Create a token for me" in client.get("/settings/tokens/").content.decode()
-        response = client.post("/settings/tokens/", {"name": "laptop"})
+        response = client.post("/settings/tokens/", {"name": "laptop"}, follow=True)
         text = response.content.decode()
         token = ApiToken.objects.get(name="laptop")
         assert token.user == world.user(persona)
@@ -34,6 +34,23 @@ class TestOwnTokens:
         assert "copy it now" not in client.get("/settings/tokens/").content.decode()
         me = Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
         assert me.json()["role"] == world.__dict__[persona].role
+
+    def test_reloading_the_page_that_shows_a_new_token_makes_no_second_one(self, world):
+        client = signed_in(world.member.user)
+        response = client.post("/settings/tokens/", {"name": "laptop"})
+        assert response.status_code == 302
+        assert response["Location"] == "/settings/tokens/"
+        assert "copy it now" in client.get(response["Location"]).content.decode()
+        reloaded = client.get(response["Location"]).content.decode()
+        assert "copy it now" not in reloaded
+        assert ApiToken.objects.filter(name="laptop").count() == 1
+
+    def test_a_refused_token_stays_on_the_form_with_its_error(self, world):
+        client = signed_in(world.member.user)
+        response = client.post("/settings/tokens/", {"name": "laptop", "expires_in_days": "0"})
+        assert response.status_code == 200
+        assert "copy it now" not in response.content.decode()
+        assert not ApiToken.objects.exists()
 
     def test_a_member_sees_only_their_own_tokens(self, world):
         actions.create_token(world.admin, actor=world.admin, name="admins-ci")

@@ -112,7 +112,7 @@ class TestSettingsWrites:
     def test_an_admin_creates_a_token_shown_once_and_revokes_it(self, world):
         client = Client()
         client.force_login(world.user("admin"))
-        text = client.post("/settings/tokens/", {"name": "CI"}).content.decode()
+        text = client.post("/settings/tokens/", {"name": "CI"}, follow=True).content.decode()
         token = ApiToken.objects.get(name="CI")
         assert "copy it now" in text
         assert token.prefix in text

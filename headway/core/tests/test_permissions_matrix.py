@@ -290,7 +290,7 @@ def test_everyone_creates_a_token_of_their_own_on_the_page(world, persona):
 
     client = Client()
     client.force_login(world.user(persona))
-    assert client.post("/settings/tokens/", {"name": "mine"}).status_code == 200
+    assert client.post("/settings/tokens/", {"name": "mine"}).status_code == 302
     assert ApiToken.objects.get(name="mine").user == world.user(persona)
 
 
