@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpResponse
+from django.shortcuts import render
 
 from headway import access
 from headway.core.errors import DomainError
@@ -17,7 +18,7 @@ from headway.okrs.forms import CheckInForm
 from headway.okrs.models import KeyResult
 from headway.okrs.scoring import Scoreboard, scoreboard
 from headway.pages.htmx import render_page_or_partial
-from headway.pages.http import AuthenticatedRequest, today
+from headway.pages.http import AuthenticatedRequest, allowed, today
 from headway.pages.middleware import member_required
 
 
@@ -66,6 +67,8 @@ def check_in(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         # A role that may not check in on anything (a viewer) is refused before anything else.
         access.check(membership, Action.CHECK_IN, Relation(is_owner=True))
+    elif not allowed(membership, Action.CHECK_IN, Relation(is_owner=True)):
+        return render(request, "okrs/check_in_viewer.html")  # what a viewer does instead
     krs = my_key_results(request)
     cycles = {kr.objective.cycle_id: kr.objective.cycle for kr in krs}
     saved = 0
