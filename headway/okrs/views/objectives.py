@@ -92,7 +92,7 @@ def surroundings_context(
     dependencies it blocks, and its latest history."""
     visible = access.objectives_for(membership)
     deps = access.dependencies_for(membership).select_related(
-        "objective", "key_result", "depends_on_objective", "depends_on_key_result"
+        "objective", "key_result__objective", "depends_on_objective", "depends_on_key_result"
     )
     return {
         "parent": visible.filter(pk=objective.parent_id).first() if objective.parent_id else None,
