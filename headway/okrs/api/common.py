@@ -1,10 +1,11 @@
-"""What the okrs endpoints share: the day asked about, one scoreboard, the default owner."""
+"""What the okrs endpoints share: the day asked about, one scoreboard, creating and saving
+through the write decision."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from headway import access
 from headway.access import Writable
@@ -16,6 +17,8 @@ from headway.core.timeutil import today_in
 from headway.okrs.models import Cycle
 from headway.okrs.scoring import Scoreboard, scoreboard
 
+T = TypeVar("T")
+
 
 def day_of(membership: Membership, params: AsOfParams | None = None) -> date:
     """The day asked about, else today in the workspace."""
@@ -25,6 +28,19 @@ def day_of(membership: Membership, params: AsOfParams | None = None) -> date:
 def board_for(cycles: Iterable[Cycle], as_of: date) -> Scoreboard:
     unique = {cycle.pk: cycle for cycle in cycles}
     return scoreboard(unique.values(), as_of=as_of)
+
+
+def create(
+    membership: Membership,
+    new: Writable,
+    fields: dict[str, Any],
+    action: Callable[..., T],
+    target: object,
+) -> T:
+    """Create `new` (unsaved, the object `fields` describe) through `action` on `target` (the
+    workspace, or the objective it joins), once access allows it."""
+    access.check_write(membership, new, fields)
+    return action(target, actor=membership.user, via="api", **fields)
 
 
 def save(

@@ -20,7 +20,7 @@ from headway.api_schemas import (
 )
 from headway.domain.policy import Action
 from headway.okrs import actions
-from headway.okrs.api.common import key_of, save, username
+from headway.okrs.api.common import create, key_of, save, username
 from headway.okrs.models import Initiative
 from headway.okrs.schemas import (
     InitiativeIn,
@@ -64,10 +64,8 @@ def list_initiatives(request: ApiRequest, page: Query[PageParams]) -> dict[str, 
 def create_initiative(request: ApiRequest, payload: InitiativeIn) -> Status[InitiativeOut]:
     """Add an initiative. Members: to an objective they may edit."""
     fields = initiative_fields(request.auth, with_owner(request.auth, payload))
-    access.check_write(request.auth, Initiative(), fields)
-    initiative = actions.create_initiative(
-        request.auth.workspace, actor=request.auth.user, via="api", **fields
-    )
+    workspace = request.auth.workspace
+    initiative = create(request.auth, Initiative(), fields, actions.create_initiative, workspace)
     return Status(201, initiative_out(initiative))
 
 

@@ -21,7 +21,7 @@ from headway.api_schemas import (
 )
 from headway.domain.policy import Action
 from headway.okrs import actions
-from headway.okrs.api.common import board_for, day_of, key_of, save, username
+from headway.okrs.api.common import board_for, create, day_of, key_of, save, username
 from headway.okrs.models import KeyResult
 from headway.okrs.schemas import (
     KeyResultIn,
@@ -92,8 +92,8 @@ def create_key_result(
     """Add a key result (at most 5). Members: to an objective they may edit."""
     objective = access.get_objective(request.auth, key)
     fields = key_result_fields(request.auth, with_owner(request.auth, payload))
-    access.check_write(request.auth, KeyResult(objective=objective), fields)
-    kr = actions.create_key_result(objective, actor=request.auth.user, via="api", **fields)
+    new = KeyResult(objective=objective)
+    kr = create(request.auth, new, fields, actions.create_key_result, objective)
     return Status(201, one_key_result(request.auth, kr.key))
 
 

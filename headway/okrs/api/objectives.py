@@ -23,7 +23,7 @@ from headway.api_schemas import (
 from headway.domain.kr_count import key_result_warnings
 from headway.domain.policy import Action
 from headway.okrs import actions
-from headway.okrs.api.common import board_for, day_of, key_of, save, username
+from headway.okrs.api.common import board_for, create, day_of, key_of, save, username
 from headway.okrs.models import Cycle, Objective
 from headway.okrs.schemas import (
     ObjectiveFilters,
@@ -121,10 +121,8 @@ def list_objectives(
 def create_objective(request: ApiRequest, payload: ObjectiveIn) -> Status[ObjectiveOut]:
     """Add an objective. Members: one they own or of one of their teams."""
     fields = objective_fields(request.auth, with_owner(request.auth, payload))
-    access.check_write(request.auth, Objective(), fields)
-    objective = actions.create_objective(
-        request.auth.workspace, actor=request.auth.user, via="api", **fields
-    )
+    workspace = request.auth.workspace
+    objective = create(request.auth, Objective(), fields, actions.create_objective, workspace)
     return Status(201, one_objective(request.auth, objective.key))
 
 
