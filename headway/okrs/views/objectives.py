@@ -265,16 +265,8 @@ def save_objective(
 def objective_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
     membership = request.membership
     objective = access.get_objective(membership, key, Action.EDIT)
-    initial = {
-        "title": objective.title,
-        "description": objective.description,
-        "cycle": objective.cycle,
-        "team": objective.team,
-        "owner": objective.owner,
-        "parent": objective.parent,
-        "kind": objective.kind,
-        "visibility": objective.visibility,
-    }
+    fields = ["title", "description", "cycle", "team", "owner", "parent", "kind", "visibility"]
+    initial = {name: getattr(objective, name) for name in fields}
     form = ObjectiveForm(membership, request.POST or None, initial=initial)
     return edit_page(
         request, objective, form, actions.update_objective,
