@@ -336,6 +336,42 @@ def current_relation(membership: Membership, obj: Writable) -> Relation:
     return kpi_relation(membership, obj)
 
 
+Subject = Writable | Dependency
+
+#: How the caller stands to something of their own: the most their role allows.
+OWN = Relation(is_owner=True)
+
+
+def may_on(membership: Membership, action: Action, obj: Subject | None = None) -> bool:
+    """May the caller take `action` on `obj`, as it is stored (without one: on the workspace,
+    as for `Action.MANAGE`)? Pages show a control by it; `check_on` enforces the same rule."""
+    if obj is None:
+        relation = NO_RELATION
+    elif isinstance(obj, Dependency):
+        relation = dependency_relation(membership, obj)
+    else:
+        relation = current_relation(membership, obj)
+    return may(role_of(membership), action, relation)
+
+
+def check_on(membership: Membership, action: Action, obj: Subject | None = None) -> None:
+    """Raise Forbidden unless `may_on`."""
+    if not may_on(membership, action, obj):
+        raise Forbidden()
+
+
+def may_own(membership: Membership, action: Action) -> bool:
+    """May the caller take `action` on something of their own: whether their role offers it at
+    all (creating, checking in, holding tokens)."""
+    return may(role_of(membership), action, OWN)
+
+
+def check_own(membership: Membership, action: Action) -> None:
+    """Raise Forbidden unless `may_own`."""
+    if not may_own(membership, action):
+        raise Forbidden()
+
+
 def placed_relation(membership: Membership, obj: Writable, changes: Mapping[str, Any]) -> Relation:
     """How the caller stands to where a write puts the object.
 

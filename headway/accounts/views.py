@@ -30,12 +30,11 @@ from headway.accounts.forms import (
 from headway.accounts.models import Invitation, Membership, User
 from headway.core.errors import DomainError, NotFound
 from headway.core.forms import show_error
-from headway.domain.policy import Action, Relation, may_create_workspace
+from headway.domain.policy import Action, may_create_workspace
 from headway.domain.types import Role
 from headway.pages.http import AuthenticatedRequest
 from headway.pages.middleware import SESSION_KEY, member_required
 
-OWN = Relation(is_owner=True)
 # The session key of a token just created, until its page shows it (once).
 NEW_TOKEN = "new_token"  # noqa: S105 (a key, not a secret)
 
@@ -272,7 +271,7 @@ def tokens_page(request: AuthenticatedRequest) -> HttpResponse:
     """The caller's API tokens (an admin: every token of the workspace); POST makes one."""
     if request.method == "POST":
         return token_create(request)
-    access.check(request.membership, Action.TOKEN, OWN)
+    access.check_own(request.membership, Action.TOKEN)
     new_token = request.session.pop(NEW_TOKEN, None)
     response = render(request, "accounts/tokens.html", tokens_context(request, new_token=new_token))
     if new_token:
@@ -290,7 +289,7 @@ def tokens_context(request: AuthenticatedRequest, **extra: Any) -> dict[str, Any
 def token_create(request: AuthenticatedRequest) -> HttpResponse:
     """A token for the signed-in member, shown once on the page the browser is sent to: the
     session holds it until that page shows it, so reloading the page makes no second token."""
-    access.check(request.membership, Action.TOKEN, OWN)
+    access.check_own(request.membership, Action.TOKEN)
     form = TokenForm(request.POST)
     if form.is_valid():
         try:

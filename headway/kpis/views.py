@@ -16,7 +16,7 @@ from headway.core.errors import DomainError
 from headway.core.forms import show_error, unique_key
 from headway.domain.kpi import threshold_bands
 from headway.domain.kpi import trend as kpi_trend
-from headway.domain.policy import Action, Relation
+from headway.domain.policy import Action
 from headway.domain.types import KPIDirection
 from headway.kpis import actions
 from headway.kpis.forms import DashboardFilterForm, KPIForm, KPIValueForm
@@ -24,7 +24,7 @@ from headway.kpis.models import KPI, KPIValue
 from headway.kpis.scoring import KPIFigures, kpi_figures, kpi_input
 from headway.pages.edit import save_changes
 from headway.pages.htmx import render_page_or_partial
-from headway.pages.http import AuthenticatedRequest, allowed, today
+from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
 
 SPARK_POINTS = 12
@@ -64,7 +64,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "groups": sorted(groups.items()),
         "form": form,
-        "can_create": allowed(membership, Action.CREATE, Relation(is_owner=True)),
+        "can_create": access.may_own(membership, Action.CREATE),
     }
     return render_page_or_partial(
         request, "kpis/dashboard.html", context, partials={"kpi-cards": "cards"}
@@ -128,16 +128,15 @@ def kpi_context(
         bands=bands(kpi),
         benchmark=kpi.benchmark,
     )
-    relation = access.kpi_relation(membership, kpi)
     return {
         "kpi": kpi,
         "f": figures,
         "chart": chart,
         "values": list(reversed(values))[:50],
         "value_form": form or KPIValueForm(initial={"at": as_of}),
-        "can_post": allowed(membership, Action.POST_VALUE, relation),
-        "can_edit": allowed(membership, Action.EDIT, relation),
-        "can_create": allowed(membership, Action.CREATE, Relation(is_owner=True)),
+        "can_post": access.may_on(membership, Action.POST_VALUE, kpi),
+        "can_edit": access.may_on(membership, Action.EDIT, kpi),
+        "can_create": access.may_own(membership, Action.CREATE),
     }
 
 
@@ -180,7 +179,7 @@ def value_create(request: AuthenticatedRequest, key: str) -> HttpResponse:
 @member_required
 def kpi_create(request: AuthenticatedRequest) -> HttpResponse:
     membership = request.membership
-    access.check(membership, Action.CREATE, Relation(is_owner=True))
+    access.check_own(membership, Action.CREATE)
     form = KPIForm(membership, request.POST or None, initial={"owner": request.user})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -14,7 +14,7 @@ from django_stubs_ext import WithAnnotations
 from headway import access
 from headway.accounts.models import Membership
 from headway.domain.kpi import needs_attention as needs_kpi_attention
-from headway.domain.policy import Action, Relation
+from headway.domain.policy import Action
 from headway.domain.types import KPIStatus, TeamKind
 from headway.history.models import Event
 from headway.kpis.models import KPI
@@ -22,7 +22,7 @@ from headway.kpis.scoring import kpi_figures
 from headway.okrs.blockers import open_blockers
 from headway.okrs.models import Cycle, KeyResult, Objective
 from headway.okrs.scoring import Scoreboard, hidden_in_figures, scoreboard
-from headway.pages.http import AuthenticatedRequest, allowed, today
+from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
 
 SOON_DAYS = 14
@@ -134,7 +134,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     """KRs due for a check-in this week, my objectives, KPIs needing attention, due initiatives,
     open blockers of the teams I lead, and recent activity in my teams."""
     membership, user = request.membership, request.user
-    can_check_in = allowed(membership, Action.CHECK_IN, Relation(is_owner=True))
+    can_check_in = access.may_own(membership, Action.CHECK_IN)
     if not can_check_in:
         return viewer_home(request)
     day = today(membership)

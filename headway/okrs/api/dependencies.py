@@ -63,7 +63,7 @@ def create_dependency(request: ApiRequest, payload: DependencyIn) -> Status[Depe
     )
     dependency = Dependency(**fields)
     if dependency.objective is not None or dependency.key_result is not None:
-        access.check(m, Action.EDIT, access.dependency_relation(m, dependency))
+        access.check_on(m, Action.EDIT, dependency)
     created = actions.create_dependency(
         m.workspace,
         actor=m.user,

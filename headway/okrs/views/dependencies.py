@@ -20,7 +20,7 @@ from headway.okrs.forms import (
 from headway.okrs.models import Dependency, Objective
 from headway.okrs.scoring import Scoreboard, scoreboard
 from headway.okrs.views.common import objective_section
-from headway.pages.http import AuthenticatedRequest, allowed, today
+from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
 
 
@@ -32,7 +32,7 @@ def dependencies_context(
 ) -> dict[str, Any]:
     """What `objective` (or one of its key results) depends on, and the form to add one."""
     membership = request.membership
-    can_edit = allowed(membership, Action.EDIT, access.objective_relation(membership, objective))
+    can_edit = access.may_on(membership, Action.EDIT, objective)
     depends_on = list(
         access.dependencies_for(membership)
         .filter(Q(objective=objective) | Q(key_result__objective=objective))

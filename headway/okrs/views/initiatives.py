@@ -19,18 +19,17 @@ from headway.okrs.forms import (
 )
 from headway.okrs.models import Initiative, Objective
 from headway.okrs.views.common import delete_after_asking, edit_page, objective_section
-from headway.pages.http import AuthenticatedRequest, allowed
+from headway.pages.http import AuthenticatedRequest
 from headway.pages.middleware import member_required
 
 
 def initiatives_context(
     request: AuthenticatedRequest, objective: Objective, form: InitiativeForm | None = None
 ) -> dict[str, Any]:
-    relation = access.objective_relation(request.membership, objective)
     return {
         "objective": objective,
         "initiatives": objective.initiatives.select_related("owner"),
-        "can_edit_initiatives": allowed(request.membership, Action.EDIT, relation),
+        "can_edit_initiatives": access.may_on(request.membership, Action.EDIT, objective),
         "initiative_form": form or InitiativeForm(),
     }
 

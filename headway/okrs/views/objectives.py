@@ -20,7 +20,7 @@ from headway.core.errors import DomainError
 from headway.core.forms import show_error, unique_key
 from headway.domain.kpi_okr import direction_from_kpi
 from headway.domain.kr_count import MAX_KEY_RESULTS, key_result_warnings
-from headway.domain.policy import Action, Relation
+from headway.domain.policy import Action
 from headway.domain.types import Direction, KPIDirection, Metric
 from headway.history.models import Event
 from headway.kpis.models import KPIValue
@@ -40,7 +40,7 @@ from headway.okrs.views.common import (
 )
 from headway.okrs.views.dependencies import dependencies_context
 from headway.okrs.views.initiatives import initiatives_context
-from headway.pages.http import AuthenticatedRequest, allowed, today
+from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
 
 
@@ -120,7 +120,6 @@ def objective_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
     cycle = objective.cycle
     board = scoreboard([cycle], as_of=today(membership))
     krs = list(objective.key_results.select_related("owner", "kpi"))
-    relation = access.objective_relation(membership, objective)
     context = {
         "objective": objective,
         "figures": board.objectives.get(objective.pk),
@@ -129,8 +128,9 @@ def objective_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
         ).get(objective.pk, 0),
         "key_results": key_result_rows(krs, cycle, board),
         "weight_total": sum(kr.weight for kr in krs),
-        "can_edit": allowed(membership, Action.EDIT, relation) and not cycle.is_closed,
-        "can_check_in": allowed(membership, Action.CHECK_IN, relation) and not cycle.is_closed,
+        "can_edit": access.may_on(membership, Action.EDIT, objective) and not cycle.is_closed,
+        "can_check_in": access.may_on(membership, Action.CHECK_IN, objective)
+        and not cycle.is_closed,
         "kr_warnings": key_result_warnings(len(krs)),
         "can_add_key_result": len(krs) < MAX_KEY_RESULTS,
         **surroundings_context(membership, objective, board),
@@ -185,7 +185,7 @@ class FromKpiKeyResultFormSet(KeyResultFormSet):  # type: ignore[misc,valid-type
 def objective_create(request: AuthenticatedRequest) -> HttpResponse:
     """An objective with up to 5 key results (2 to 5 once ready), saved together or not at all."""
     membership = request.membership
-    access.check(membership, Action.CREATE, Relation(is_owner=True))
+    access.check_own(membership, Action.CREATE)
     initial: dict[str, Any] = {"owner": request.user, "team": None}
     kr_initial: list[dict[str, Any]] = []
     formset_class: Any = KeyResultFormSet
