@@ -53,8 +53,8 @@ def measure(values: int, batch: int, rounds: int) -> dict[str, float]:
     from django.test import Client
     from django.utils import timezone
 
+    from headway.accounts.actions import create_token
     from headway.accounts.models import Membership, User, Workspace
-    from headway.accounts.tokens import create_token
     from headway.core.timeutil import today_in
     from headway.kpis.models import KPI, KPIValue
 

@@ -8,7 +8,7 @@ the caller's role may not change raises `Forbidden`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -107,13 +107,18 @@ def objectives_for(membership: Membership) -> QuerySet[Objective]:
     )
 
 
-def objective_relation(membership: Membership, objective: Objective) -> Relation:
+def relation_to(membership: Membership, *, owner_id: int | None, team_id: int | None) -> Relation:
+    """How the caller stands to an object with this owner and team (stored, or about to be)."""
     ctx = team_context(membership)
     return Relation(
-        is_owner=objective.owner_id == membership.user_id,
-        in_team=objective.team_id in ctx.mine,
-        leads_above=objective.team_id in ctx.led_subtree,
+        is_owner=owner_id == membership.user_id,
+        in_team=team_id in ctx.mine,
+        leads_above=team_id in ctx.led_subtree,
     )
+
+
+def objective_relation(membership: Membership, objective: Objective) -> Relation:
+    return relation_to(membership, owner_id=objective.owner_id, team_id=objective.team_id)
 
 
 def ensure_visible(membership: Membership, objective: Objective, what: str, key: str) -> None:
@@ -122,17 +127,35 @@ def ensure_visible(membership: Membership, objective: Objective, what: str, key:
         raise NotFound(what, key)
 
 
+def access_by_key(
+    membership: Membership,
+    rows: QuerySet[M],
+    key: str,
+    action: Action,
+    *,
+    what: str,
+    objective_of: Callable[[M], Objective] | None = None,
+    relation: Callable[[Membership, M], Relation] | None = None,
+) -> M:
+    """The row of `rows` with this key in the caller's workspace, if the caller sees it (the
+    objective it belongs to, `objective_of`) and may take `action` on it. A missing row and one
+    the caller may not see raise the same NotFound; a visible row that the role may not act on
+    raises Forbidden. Callers pass the row's kind, never a permission input."""
+    found = rows.filter(workspace_id=membership.workspace_id, key=key).first()
+    if found is None:
+        raise NotFound(what, key)
+    if objective_of is not None:
+        ensure_visible(membership, objective_of(found), what, key)
+    check(membership, action, NO_RELATION if relation is None else relation(membership, found))
+    return found
+
+
 def get_objective(membership: Membership, key: str, action: Action = Action.VIEW) -> Objective:
-    objective = (
-        Objective.objects.filter(workspace_id=membership.workspace_id, key=key)
-        .select_related("cycle", "team", "owner", "parent")
-        .first()
-    )
-    if objective is None:
-        raise NotFound("objective", key)
-    ensure_visible(membership, objective, "objective", key)
-    check(membership, action, objective_relation(membership, objective))
-    return objective
+    rows = Objective.objects.select_related("cycle", "team", "owner", "parent")
+    return access_by_key(
+        membership, rows, key, action,
+        what="objective", objective_of=lambda o: o, relation=objective_relation,
+    )  # fmt: skip
 
 
 # Key results, initiatives -------------------------------------------------------------------
@@ -160,16 +183,11 @@ def key_result_relation(membership: Membership, kr: KeyResult) -> Relation:
 
 
 def get_key_result(membership: Membership, key: str, action: Action = Action.VIEW) -> KeyResult:
-    kr = (
-        KeyResult.objects.filter(workspace_id=membership.workspace_id, key=key)
-        .select_related("objective", "objective__cycle", "owner", "kpi")
-        .first()
-    )
-    if kr is None:
-        raise NotFound("key result", key)
-    ensure_visible(membership, kr.objective, "key result", key)
-    check(membership, action, key_result_relation(membership, kr))
-    return kr
+    rows = KeyResult.objects.select_related("objective", "objective__cycle", "owner", "kpi")
+    return access_by_key(
+        membership, rows, key, action,
+        what="key result", objective_of=lambda kr: kr.objective, relation=key_result_relation,
+    )  # fmt: skip
 
 
 def initiatives_for(membership: Membership) -> InitiativeQuerySet:
@@ -179,16 +197,11 @@ def initiatives_for(membership: Membership) -> InitiativeQuerySet:
 
 
 def get_initiative(membership: Membership, key: str, action: Action = Action.VIEW) -> Initiative:
-    initiative = (
-        Initiative.objects.filter(workspace_id=membership.workspace_id, key=key)
-        .select_related("objective", "owner", "key_result")
-        .first()
-    )
-    if initiative is None:
-        raise NotFound("initiative", key)
-    ensure_visible(membership, initiative.objective, "initiative", key)
-    check(membership, action, initiative_relation(membership, initiative))
-    return initiative
+    rows = Initiative.objects.select_related("objective", "owner", "key_result")
+    return access_by_key(
+        membership, rows, key, action,
+        what="initiative", objective_of=lambda i: i.objective, relation=initiative_relation,
+    )  # fmt: skip
 
 
 def initiative_relation(membership: Membership, initiative: Initiative) -> Relation:
@@ -235,20 +248,12 @@ def kpis_for(membership: Membership) -> QuerySet[KPI]:
 
 
 def kpi_relation(membership: Membership, kpi: KPI) -> Relation:
-    ctx = team_context(membership)
-    return Relation(
-        is_owner=kpi.owner_id == membership.user_id,
-        in_team=kpi.team_id in ctx.mine,
-        leads_above=kpi.team_id in ctx.led_subtree,
-    )
+    return relation_to(membership, owner_id=kpi.owner_id, team_id=kpi.team_id)
 
 
 def get_kpi(membership: Membership, key: str, action: Action = Action.VIEW) -> KPI:
-    kpi = kpis_for(membership).filter(key=key).select_related("owner", "team").first()
-    if kpi is None:
-        raise NotFound("KPI", key)
-    check(membership, action, kpi_relation(membership, kpi))
-    return kpi
+    rows = KPI.objects.select_related("owner", "team")
+    return access_by_key(membership, rows, key, action, what="KPI", relation=kpi_relation)
 
 
 def teams_for(membership: Membership) -> QuerySet[Team]:
@@ -256,11 +261,8 @@ def teams_for(membership: Membership) -> QuerySet[Team]:
 
 
 def get_team(membership: Membership, key: str, action: Action = Action.VIEW) -> Team:
-    team = teams_for(membership).filter(key=key).select_related("parent", "lead").first()
-    if team is None:
-        raise NotFound("team", key)
-    check(membership, action)
-    return team
+    rows = Team.objects.select_related("parent", "lead")
+    return access_by_key(membership, rows, key, action, what="team")
 
 
 def cycles_for(membership: Membership) -> CycleQuerySet:
@@ -268,11 +270,7 @@ def cycles_for(membership: Membership) -> CycleQuerySet:
 
 
 def get_cycle(membership: Membership, key: str, action: Action = Action.VIEW) -> Cycle:
-    cycle = cycles_for(membership).filter(key=key).first()
-    if cycle is None:
-        raise NotFound("cycle", key)
-    check(membership, action)
-    return cycle
+    return access_by_key(membership, Cycle.objects.all(), key, action, what="cycle")
 
 
 # API tokens and invitations ---------------------------------------------------------------
@@ -306,18 +304,6 @@ def get_invitation(membership: Membership, invitation_id: int) -> Invitation:
     return invitation
 
 
-def relation_for_new(
-    membership: Membership, *, owner_id: int | None, team_id: int | None
-) -> Relation:
-    """How the caller stands to an object about to be created with this owner and team."""
-    ctx = team_context(membership)
-    return Relation(
-        is_owner=owner_id == membership.user_id,
-        in_team=team_id in ctx.mine,
-        leads_above=team_id in ctx.led_subtree,
-    )
-
-
 # Writes: the one decision for pages and the API ---------------------------------------------
 
 Writable = Objective | KeyResult | Initiative | KPI
@@ -342,6 +328,42 @@ def current_relation(membership: Membership, obj: Writable) -> Relation:
     return kpi_relation(membership, obj)
 
 
+Subject = Writable | Dependency
+
+#: How the caller stands to something of their own: the most their role allows.
+OWN = Relation(is_owner=True)
+
+
+def may_on(membership: Membership, action: Action, obj: Subject | None = None) -> bool:
+    """May the caller take `action` on `obj`, as it is stored (without one: on the workspace,
+    as for `Action.MANAGE`)? Pages show a control by it; `check_on` enforces the same rule."""
+    if obj is None:
+        relation = NO_RELATION
+    elif isinstance(obj, Dependency):
+        relation = dependency_relation(membership, obj)
+    else:
+        relation = current_relation(membership, obj)
+    return may(role_of(membership), action, relation)
+
+
+def check_on(membership: Membership, action: Action, obj: Subject | None = None) -> None:
+    """Raise Forbidden unless `may_on`."""
+    if not may_on(membership, action, obj):
+        raise Forbidden()
+
+
+def may_own(membership: Membership, action: Action) -> bool:
+    """May the caller take `action` on something of their own: whether their role offers it at
+    all (creating, checking in, holding tokens)."""
+    return may(role_of(membership), action, OWN)
+
+
+def check_own(membership: Membership, action: Action) -> None:
+    """Raise Forbidden unless `may_own`."""
+    if not may_own(membership, action):
+        raise Forbidden()
+
+
 def placed_relation(membership: Membership, obj: Writable, changes: Mapping[str, Any]) -> Relation:
     """How the caller stands to where a write puts the object.
 
@@ -354,7 +376,7 @@ def placed_relation(membership: Membership, obj: Writable, changes: Mapping[str,
         return objective_relation(membership, objective)
     owner = changes["owner"].pk if changes.get("owner") is not None else None
     team = changes["team"].pk if changes.get("team") is not None else None
-    return relation_for_new(
+    return relation_to(
         membership,
         owner_id=owner if "owner" in changes else obj.owner_id,
         team_id=team if "team" in changes else obj.team_id,

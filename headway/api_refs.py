@@ -6,9 +6,11 @@ the same key, is "unknown": `Invalid` naming the field (400), never a cross-tena
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
+from pydantic import BaseModel
 
 from headway import access
 from headway.accounts.models import Membership, User
@@ -18,6 +20,8 @@ from headway.okrs.models import Cycle, KeyResult, Objective
 from headway.teams.models import Team
 
 M = TypeVar("M", bound=Model)
+
+Ref = Callable[[Membership, Any, str], Any]
 
 
 def one(queryset: QuerySet[M], field: str, what: str, value: str) -> M:
@@ -68,3 +72,26 @@ def kpi_ref(membership: Membership, key: str | None, field: str = "kpi") -> KPI 
     if key is None:
         return None
     return one(access.kpis_for(membership).filter(key=key), field, "KPI", key)
+
+
+def users_ref(
+    membership: Membership, usernames: list[str], field: str = "members"
+) -> list[User | None]:
+    return [user_ref(membership, name, field) for name in usernames]
+
+
+def resolved(membership: Membership, fields: dict[str, Any], **refs: Ref) -> dict[str, Any]:
+    """`fields` (a request body) with each reference named in `refs` that it holds turned into
+    a row of the caller's workspace, in the order of `refs`: the first unknown one is the error."""
+    for field, ref in refs.items():
+        if field in fields:
+            fields[field] = ref(membership, fields[field], field)
+    return fields
+
+
+def with_owner(membership: Membership, payload: BaseModel) -> dict[str, Any]:
+    """The body of a new object; an owner left out of it is the caller."""
+    fields = payload.model_dump()
+    if "owner" not in payload.model_fields_set:
+        fields["owner"] = membership.user.username
+    return fields

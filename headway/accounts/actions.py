@@ -1,13 +1,14 @@
 """Changes to memberships: an admin adds a member (a new user, or an existing one when the
 instance allows it), invites someone, gives a member another role, or removes one; a signed-in
-user answers an invitation or creates a workspace. The plan import creates or updates its
-workspace, accounts and memberships in bulk (`upsert_*`)."""
+user answers an invitation or creates a workspace; API tokens are created and revoked. The plan
+import creates or updates its workspace, accounts and memberships in bulk (`upsert_*`)."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -16,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from headway.accounts.models import ApiToken, Invitation, Membership, User, Workspace
+from headway.accounts.models import ApiToken, Invitation, Membership, User, Workspace, hash_token
 from headway.core.errors import Conflict, Forbidden, Invalid, NotFound
 from headway.core.timeutil import today_in
 from headway.domain.policy import may_create_workspace
@@ -374,3 +375,58 @@ def set_passwords(usernames: Iterable[str], password: str) -> None:
     for user in User.objects.filter(username__in=list(usernames)):
         user.set_password(password)
         user.save(update_fields=["password"])
+
+
+# API tokens (shown once, stored as a SHA-256 digest) ------------------------------------------
+
+TOKEN_PREFIX = "hw_"  # noqa: S105 (not a secret: marks Headway tokens in logs)
+
+
+@transaction.atomic
+def create_token(
+    membership: Membership,
+    *,
+    actor: Membership | None,
+    name: str = "",
+    expires_in_days: int | None = None,
+    via: str = "",
+) -> tuple[ApiToken, str]:
+    """A new token for `membership`; returns the row and the only copy of the raw token."""
+    if expires_in_days is not None and expires_in_days < 1:
+        raise Invalid("expires", "must be at least 1 day")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        workspace_id=membership.workspace_id,
+        user_id=membership.user_id,
+        name=name,
+        prefix=raw[:10],
+        digest=hash_token(raw),
+        expires_at=(timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None),
+    )
+    record(
+        membership.workspace,
+        actor=actor.user if actor else None,
+        verb="created",
+        subject=token,
+        changes={"user": membership.user.username, "name": name, "prefix": token.prefix},
+        summary=f"API token {token.prefix}… for {membership.user.username}",
+        via=via,
+    )
+    return token, raw
+
+
+@transaction.atomic
+def revoke_token(token: ApiToken, *, actor: Membership | None, via: str = "") -> ApiToken:
+    """Revoke a token at once; revoking twice is harmless."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record(
+            token.workspace,
+            actor=actor.user if actor else None,
+            verb="revoked",
+            subject=token,
+            summary=f"API token {token.prefix}…",
+            via=via,
+        )
+    return token

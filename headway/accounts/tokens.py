@@ -1,9 +1,9 @@
-"""Creating and revoking personal access tokens (shown once, stored as a SHA-256 digest)."""
+"""Personal access tokens: finding one, and noting its use. Creating and revoking them are
+actions (headway.accounts.actions)."""
 
 from __future__ import annotations
 
 import logging
-import secrets
 from datetime import datetime, timedelta
 
 from django.db import DatabaseError, connection, transaction
@@ -11,48 +11,13 @@ from django.utils import timezone
 
 from headway.accounts.models import ApiToken, Membership, hash_token
 from headway.core.database import brief_lock_wait
-from headway.core.errors import Conflict, Invalid, NotFound
-from headway.history.actions import record
+from headway.core.errors import Conflict, NotFound
 
 logger = logging.getLogger(__name__)
 
-TOKEN_PREFIX = "hw_"  # noqa: S105 (not a secret: marks Headway tokens in logs)
 # Writing last_used_at on every request would turn every read into a write: once a minute is
 # enough to tell which tokens are in use.
 LAST_USED_PRECISION = timedelta(minutes=1)
-
-
-@transaction.atomic
-def create_token(
-    membership: Membership,
-    *,
-    actor: Membership | None,
-    name: str = "",
-    expires_in_days: int | None = None,
-    via: str = "",
-) -> tuple[ApiToken, str]:
-    """A new token for `membership`; returns the row and the only copy of the raw token."""
-    if expires_in_days is not None and expires_in_days < 1:
-        raise Invalid("expires", "must be at least 1 day")
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        workspace_id=membership.workspace_id,
-        user_id=membership.user_id,
-        name=name,
-        prefix=raw[:10],
-        digest=hash_token(raw),
-        expires_at=(timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None),
-    )
-    record(
-        membership.workspace,
-        actor=actor.user if actor else None,
-        verb="created",
-        subject=token,
-        changes={"user": membership.user.username, "name": name, "prefix": token.prefix},
-        summary=f"API token {token.prefix}… for {membership.user.username}",
-        via=via,
-    )
-    return token, raw
 
 
 def find_token(membership: Membership, prefix_or_raw: str) -> ApiToken:
@@ -66,23 +31,6 @@ def find_token(membership: Membership, prefix_or_raw: str) -> ApiToken:
         token = matches[0] if matches else None
     if token is None:
         raise NotFound("token", prefix_or_raw[:10])
-    return token
-
-
-@transaction.atomic
-def revoke_token(token: ApiToken, *, actor: Membership | None, via: str = "") -> ApiToken:
-    """Revoke a token at once; revoking twice is harmless."""
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        record(
-            token.workspace,
-            actor=actor.user if actor else None,
-            verb="revoked",
-            subject=token,
-            summary=f"API token {token.prefix}…",
-            via=via,
-        )
     return token
 
 

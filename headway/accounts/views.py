@@ -17,7 +17,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from headway import access
-from headway.accounts import actions, tokens
+from headway.accounts import actions
 from headway.accounts.forms import (
     AddMemberForm,
     InviteForm,
@@ -30,12 +30,13 @@ from headway.accounts.forms import (
 from headway.accounts.models import Invitation, Membership, User
 from headway.core.errors import DomainError, NotFound
 from headway.core.forms import show_error
-from headway.domain.policy import Action, Relation, may_create_workspace
+from headway.domain.policy import Action, may_create_workspace
 from headway.domain.types import Role
 from headway.pages.http import AuthenticatedRequest
 from headway.pages.middleware import SESSION_KEY, member_required
 
-OWN = Relation(is_owner=True)
+# The session key of a token just created, until its page shows it (once).
+NEW_TOKEN = "new_token"  # noqa: S105 (a key, not a secret)
 
 
 class SignInView(auth_views.LoginView):
@@ -270,8 +271,12 @@ def tokens_page(request: AuthenticatedRequest) -> HttpResponse:
     """The caller's API tokens (an admin: every token of the workspace); POST makes one."""
     if request.method == "POST":
         return token_create(request)
-    access.check(request.membership, Action.TOKEN, OWN)
-    return render(request, "accounts/tokens.html", tokens_context(request))
+    access.check_own(request.membership, Action.TOKEN)
+    new_token = request.session.pop(NEW_TOKEN, None)
+    response = render(request, "accounts/tokens.html", tokens_context(request, new_token=new_token))
+    if new_token:
+        add_never_cache_headers(response)  # the only copy of the token: no cache may keep it
+    return response
 
 
 def tokens_context(request: AuthenticatedRequest, **extra: Any) -> dict[str, Any]:
@@ -282,21 +287,21 @@ def tokens_context(request: AuthenticatedRequest, **extra: Any) -> dict[str, Any
 @require_POST
 @member_required
 def token_create(request: AuthenticatedRequest) -> HttpResponse:
-    """A token for the signed-in member, shown once on the page that answers."""
-    access.check(request.membership, Action.TOKEN, OWN)
+    """A token for the signed-in member, shown once on the page the browser is sent to: the
+    session holds it until that page shows it, so reloading the page makes no second token."""
+    access.check_own(request.membership, Action.TOKEN)
     form = TokenForm(request.POST)
-    raw = None
     if form.is_valid():
         try:
-            _, raw = tokens.create_token(
+            _, raw = actions.create_token(
                 request.membership, actor=request.membership, via="web", **form.cleaned_data
             )
         except DomainError as error:
             form.add_error(None, error.message)
-    context = tokens_context(request, token_form=form, new_token=raw)
-    response = render(request, "accounts/tokens.html", context)
-    add_never_cache_headers(response)  # the only copy of the token: no cache may keep it
-    return response
+        else:
+            request.session[NEW_TOKEN] = raw
+            return redirect("accounts:tokens")
+    return render(request, "accounts/tokens.html", tokens_context(request, token_form=form))
 
 
 @require_POST
@@ -304,6 +309,6 @@ def token_create(request: AuthenticatedRequest) -> HttpResponse:
 def token_revoke(request: AuthenticatedRequest, token_id: int) -> HttpResponse:
     """A member revokes one of their tokens; an admin any token of the workspace."""
     token = access.get_token(request.membership, token_id)
-    tokens.revoke_token(token, actor=request.membership, via="web")
+    actions.revoke_token(token, actor=request.membership, via="web")
     messages.success(request, f"Token {token.prefix}… is revoked.")
     return redirect("accounts:tokens")

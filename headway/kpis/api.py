@@ -9,7 +9,7 @@ from ninja import Query, Router, Status
 from headway import access
 from headway.accounts.models import Membership
 from headway.api_auth import ApiRequest
-from headway.api_refs import team_ref, user_ref
+from headway.api_refs import resolved, team_ref, user_ref, with_owner
 from headway.api_schemas import (
     AsOfParams,
     PageParams,
@@ -75,10 +75,7 @@ def kpi_out(kpi: KPI, figures: KPIFigures) -> KPIOut:
 
 def kpi_fields(membership: Membership, kpi: KPI, fields: dict[str, Any]) -> dict[str, Any]:
     """Resolve owner and team; a member may only place a KPI with themselves or their team."""
-    if "owner" in fields:
-        fields["owner"] = user_ref(membership, fields["owner"])
-    if "team" in fields:
-        fields["team"] = team_ref(membership, fields["team"])
+    resolved(membership, fields, owner=user_ref, team=team_ref)
     access.check_write(membership, kpi, fields)
     return fields
 
@@ -103,10 +100,7 @@ def list_kpis(
 @router.post("/kpis", response=responds(201, KPIOut))
 def create_kpi(request: ApiRequest, payload: KPIIn) -> Status[KPIOut]:
     """Add a KPI. Members: one they own or of one of their teams."""
-    fields = payload.model_dump()
-    if "owner" not in payload.model_fields_set:
-        fields["owner"] = request.auth.user.username
-    fields = kpi_fields(request.auth, KPI(), fields)
+    fields = kpi_fields(request.auth, KPI(), with_owner(request.auth, payload))
     kpi = actions.create_kpi(request.auth.workspace, actor=request.auth.user, via="api", **fields)
     return Status(201, one_kpi(request.auth, kpi.key))
 

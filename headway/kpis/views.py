@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
@@ -16,7 +16,7 @@ from headway.core.errors import DomainError
 from headway.core.forms import show_error, unique_key
 from headway.domain.kpi import threshold_bands
 from headway.domain.kpi import trend as kpi_trend
-from headway.domain.policy import Action, Relation
+from headway.domain.policy import Action
 from headway.domain.types import KPIDirection
 from headway.kpis import actions
 from headway.kpis.forms import DashboardFilterForm, KPIForm, KPIValueForm
@@ -24,7 +24,7 @@ from headway.kpis.models import KPI, KPIValue
 from headway.kpis.scoring import KPIFigures, kpi_figures, kpi_input
 from headway.pages.edit import save_changes
 from headway.pages.htmx import render_page_or_partial
-from headway.pages.http import AuthenticatedRequest, allowed, today
+from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
 
 SPARK_POINTS = 12
@@ -45,13 +45,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     as_of = today(membership)
     kpis = list(access.kpis_for(membership).select_related("team", "owner"))
     figures = kpi_figures(kpis, as_of=as_of)
-    series: dict[int, list[float]] = defaultdict(list)
-    for kpi_id, value in (
-        KPIValue.objects.filter(kpi__in=kpis, at__lte=as_of, at__gte=as_of - timedelta(days=400))
-        .order_by("kpi_id", "at")
-        .values_list("kpi_id", "value")
-    ):
-        series[kpi_id].append(value)
+    series = recent_values(kpis, as_of)
     form = DashboardFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     group_by, status, q = data.get("group") or "team", data.get("status"), data.get("q", "")
@@ -64,22 +58,35 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             continue
         values = series[kpi.pk][-SPARK_POINTS:]
         arrow, words, mood = trend(kpi, values)
-        name = (
-            (kpi.team.name if kpi.team else "No team")
-            if group_by == "team"
-            else kpi.get_category_display()
-        )
-        groups[name].append(
+        groups[group_name(kpi, group_by)].append(
             {"kpi": kpi, "f": f, "values": values, "arrow": arrow, "trend": words, "mood": mood}
         )
     context = {
         "groups": sorted(groups.items()),
         "form": form,
-        "can_create": allowed(membership, Action.CREATE, Relation(is_owner=True)),
+        "can_create": access.may_own(membership, Action.CREATE),
     }
     return render_page_or_partial(
         request, "kpis/dashboard.html", context, partials={"kpi-cards": "cards"}
     )
+
+
+def recent_values(kpis: list[KPI], as_of: date) -> dict[int, list[float]]:
+    """The values of each KPI over the 400 days up to `as_of`, oldest first (one query)."""
+    series: dict[int, list[float]] = defaultdict(list)
+    for kpi_id, value in (
+        KPIValue.objects.filter(kpi__in=kpis, at__lte=as_of, at__gte=as_of - timedelta(days=400))
+        .order_by("kpi_id", "at")
+        .values_list("kpi_id", "value")
+    ):
+        series[kpi_id].append(value)
+    return series
+
+
+def group_name(kpi: KPI, group_by: str) -> str:
+    if group_by == "team":
+        return kpi.team.name if kpi.team else "No team"
+    return kpi.get_category_display()
 
 
 def matches(figures: KPIFigures, status: str | None) -> bool:
@@ -121,16 +128,15 @@ def kpi_context(
         bands=bands(kpi),
         benchmark=kpi.benchmark,
     )
-    relation = access.kpi_relation(membership, kpi)
     return {
         "kpi": kpi,
         "f": figures,
         "chart": chart,
         "values": list(reversed(values))[:50],
         "value_form": form or KPIValueForm(initial={"at": as_of}),
-        "can_post": allowed(membership, Action.POST_VALUE, relation),
-        "can_edit": allowed(membership, Action.EDIT, relation),
-        "can_create": allowed(membership, Action.CREATE, Relation(is_owner=True)),
+        "can_post": access.may_on(membership, Action.POST_VALUE, kpi),
+        "can_edit": access.may_on(membership, Action.EDIT, kpi),
+        "can_create": access.may_own(membership, Action.CREATE),
     }
 
 
@@ -173,7 +179,7 @@ def value_create(request: AuthenticatedRequest, key: str) -> HttpResponse:
 @member_required
 def kpi_create(request: AuthenticatedRequest) -> HttpResponse:
     membership = request.membership
-    access.check(membership, Action.CREATE, Relation(is_owner=True))
+    access.check_own(membership, Action.CREATE)
     form = KPIForm(membership, request.POST or None, initial={"owner": request.user})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

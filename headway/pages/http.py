@@ -9,8 +9,6 @@ from django.http import HttpRequest
 
 from headway.accounts.models import Membership, User
 from headway.core.timeutil import today_in
-from headway.domain.policy import Action, Relation, may
-from headway.domain.types import Role
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
@@ -33,8 +31,3 @@ class AuthenticatedRequest(HtmxRequest):
 def today(membership: Membership) -> date:
     """Today in the workspace's time zone: the `as_of` of every figure on a page."""
     return today_in(membership.workspace.timezone)
-
-
-def allowed(membership: Membership, action: Action, relation: Relation | None = None) -> bool:
-    """Whether to show a control: the same rule access.check enforces on the write."""
-    return may(Role(membership.role), action, relation or Relation())

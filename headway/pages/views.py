@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any, TypedDict, cast
 
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django_stubs_ext import WithAnnotations
@@ -13,15 +14,15 @@ from django_stubs_ext import WithAnnotations
 from headway import access
 from headway.accounts.models import Membership
 from headway.domain.kpi import needs_attention as needs_kpi_attention
-from headway.domain.policy import Action, Relation
+from headway.domain.policy import Action
 from headway.domain.types import KPIStatus, TeamKind
 from headway.history.models import Event
 from headway.kpis.models import KPI
 from headway.kpis.scoring import kpi_figures
 from headway.okrs.blockers import open_blockers
-from headway.okrs.models import Cycle, KeyResult
+from headway.okrs.models import Cycle, KeyResult, Objective
 from headway.okrs.scoring import Scoreboard, hidden_in_figures, scoreboard
-from headway.pages.http import AuthenticatedRequest, allowed, today
+from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
 
 SOON_DAYS = 14
@@ -82,6 +83,28 @@ def led_blockers(membership: Membership, cycles: list[Cycle]) -> list[dict[str, 
     )
 
 
+def objective_rows(
+    membership: Membership, objectives: Iterable[Objective], board: Scoreboard
+) -> list[dict[str, Any]]:
+    """Each objective with its figures and the number of its key results hidden from me."""
+    rows = list(objectives)
+    hidden = hidden_in_figures({o.cycle_id for o in rows}, access.hidden_objectives_q(membership))
+    return [
+        {"objective": o, "f": board.objectives.get(o.pk), "hidden": hidden.get(o.pk, 0)}
+        for o in rows
+    ]
+
+
+def team_activity(membership: Membership) -> QuerySet[Event]:
+    """Recent events in my teams, about objectives I can see or about none."""
+    mine = access.team_context(membership).mine
+    return (
+        Event.objects.filter(workspace_id=membership.workspace_id, team_id__in=mine)
+        .filter(Q(objective__isnull=True) | Q(objective__in=access.objectives_for(membership)))
+        .select_related("actor", "objective")[:12]
+    )
+
+
 def viewer_home(request: AuthenticatedRequest) -> HttpResponse:
     """A viewer follows the company: its objectives this cycle and the KPIs needing attention."""
     membership = request.membership
@@ -96,14 +119,10 @@ def viewer_home(request: AuthenticatedRequest) -> HttpResponse:
         .order_by("title")
     )
     kpis = list(access.kpis_for(membership).select_related("team").order_by("name"))
-    hidden = hidden_in_figures([cycle.pk] if cycle else [], access.hidden_objectives_q(membership))
     context = {
         "day": day,
         "cycle": cycle,
-        "objectives": [
-            {"objective": o, "f": board.objectives.get(o.pk), "hidden": hidden.get(o.pk, 0)}
-            for o in objectives
-        ],
+        "objectives": objective_rows(membership, objectives, board),
         "kpis": needs_attention(kpis, day),
         "kpi_count": len(kpis),
     }
@@ -115,7 +134,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     """KRs due for a check-in this week, my objectives, KPIs needing attention, due initiatives,
     open blockers of the teams I lead, and recent activity in my teams."""
     membership, user = request.membership, request.user
-    can_check_in = allowed(membership, Action.CHECK_IN, Relation(is_owner=True))
+    can_check_in = access.may_own(membership, Action.CHECK_IN)
     if not can_check_in:
         return viewer_home(request)
     day = today(membership)
@@ -134,26 +153,16 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         .select_related("objective")
         .order_by("due")
     )
-    mine = access.team_context(membership).mine
-    activity = (
-        Event.objects.filter(workspace_id=membership.workspace_id, team_id__in=mine)
-        .filter(Q(objective__isnull=True) | Q(objective__in=access.objectives_for(membership)))
-        .select_related("actor", "objective")[:12]
-    )
-    hidden = hidden_in_figures([c.pk for c in cycles], access.hidden_objectives_q(membership))
     context = {
         "day": day,
         "due": due_for_check_in(request, cycles, board, day),
-        "objectives": [
-            {"objective": o, "f": board.objectives.get(o.pk), "hidden": hidden.get(o.pk, 0)}
-            for o in objectives
-        ],
+        "objectives": objective_rows(membership, objectives, board),
         "kpis": needs_attention(kpis, day),
         "has_kpis": bool(kpis),
         "initiatives": initiatives,
         "blockers": led_blockers(membership, cycles),
         "leads": bool(access.team_context(membership).led_subtree),
-        "activity": activity,
+        "activity": team_activity(membership),
         "can_check_in": can_check_in,
         "has_open_cycle": bool(cycles),
     }

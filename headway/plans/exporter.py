@@ -45,6 +45,11 @@ def reading(kr: KeyResult, value: float) -> float | int | bool:
     return stored
 
 
+def given(**fields: Any) -> dict[str, Any]:
+    """The fields that hold something: an empty note or an unknown author is left out."""
+    return {name: value for name, value in fields.items() if value}
+
+
 def number(value: float | None) -> float | int | None:
     """Whole numbers as integers (100 rather than 100.0), others as they are stored."""
     if value is None:
@@ -154,9 +159,7 @@ def export_workspace(
             "stale": figures.stale,
             "values": [
                 {"at": v.at, "value": number(v.value)}
-                | ({"note": v.note} if v.note else {})
-                | ({"source": v.source} if v.source else {})
-                | ({"recorded_by": user(v.recorded_by_id)} if v.recorded_by_id else {})
+                | given(note=v.note, source=v.source, recorded_by=user(v.recorded_by_id))
                 for v in values[kpi.pk]
             ],
         }
@@ -181,9 +184,7 @@ def export_workspace(
             "score": number(figures.score) if figures else None,
             "check_ins": [
                 {"at": c.at, "value": reading(kr, c.value), "confidence": c.confidence}
-                | ({"note": c.note} if c.note else {})
-                | ({"blockers": c.blockers} if c.blockers else {})
-                | ({"author": user(c.author_id)} if c.author_id else {})
+                | given(note=c.note, blockers=c.blockers, author=user(c.author_id))
                 for c in check_ins[kr.pk]
             ],
         }
@@ -199,10 +200,10 @@ def export_workspace(
             "cycle": cycle_keys[objective.cycle_id],
             "parent": objective_keys.get(objective.parent_id or 0),
             "carried_from": objective_keys.get(objective.carried_from_id or 0),
-            **({"carried_over": True} if objective.carried_over else {}),
+            **given(carried_over=objective.carried_over),
             "kind": objective.kind,
             "visibility": objective.visibility,
-            **({"retrospective": objective.retrospective} if objective.retrospective else {}),
+            **given(retrospective=objective.retrospective),
             "progress": number(figures.progress) if figures else None,
             "status": figures.status if figures else None,
             "score": number(figures.score) if figures else None,

@@ -9,7 +9,7 @@ from ninja import Query, Router, Status
 from headway import access
 from headway.accounts.models import Membership, User
 from headway.api_auth import ApiRequest
-from headway.api_refs import team_ref, user_ref
+from headway.api_refs import resolved, team_ref, user_ref, users_ref
 from headway.api_schemas import (
     AsOfParams,
     PageParams,
@@ -57,15 +57,8 @@ def team_out(team: Team, progress: dict[int, float | None]) -> TeamOut:
     )
 
 
-def resolved(membership: Membership, fields: dict[str, Any]) -> dict[str, Any]:
-    """Keys and usernames in a team body turned into rows of the caller's workspace."""
-    if "parent" in fields:
-        fields["parent"] = team_ref(membership, fields["parent"], "parent")
-    if "lead" in fields:
-        fields["lead"] = user_ref(membership, fields["lead"], "lead")
-    if "members" in fields:
-        fields["members"] = [user_ref(membership, name, "members") for name in fields["members"]]
-    return fields
+def team_fields(membership: Membership, fields: dict[str, Any]) -> dict[str, Any]:
+    return resolved(membership, fields, parent=team_ref, lead=user_ref, members=users_ref)
 
 
 def detailed(membership: Membership, key: str) -> Team:
@@ -89,7 +82,7 @@ def list_teams(
 def create_team(request: ApiRequest, payload: TeamIn) -> Status[TeamOut]:
     """Add a team (admins)."""
     access.check(request.auth, Action.MANAGE)
-    fields = resolved(request.auth, payload.model_dump())
+    fields = team_fields(request.auth, payload.model_dump())
     members: list[User] = fields.pop("members")
     team = actions.create_team(
         request.auth.workspace, actor=request.auth.user, via="api", members=members, **fields
@@ -106,7 +99,7 @@ def get_team(request: ApiRequest, key: PathKey, day: Query[AsOfParams]) -> TeamO
 def update_team(request: ApiRequest, key: PathKey, payload: TeamPatch) -> TeamOut:
     """Rename, move, or change the lead or members of a team (admins)."""
     team = access.get_team(request.auth, key, Action.MANAGE)
-    fields = resolved(request.auth, changes_of(payload))
+    fields = team_fields(request.auth, changes_of(payload))
     actions.update_team(team, actor=request.auth.user, via="api", **fields)
     return team_out(detailed(request.auth, key), rollup(request.auth))
 

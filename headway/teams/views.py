@@ -17,7 +17,7 @@ from headway.okrs.blockers import open_blockers
 from headway.okrs.models import Cycle
 from headway.okrs.scoring import hidden_in_figures, scoreboard
 from headway.okrs.views.common import pick_cycle
-from headway.pages.http import AuthenticatedRequest, allowed, today
+from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
 from headway.teams import actions
 from headway.teams.forms import TeamForm
@@ -57,7 +57,7 @@ def team_list(request: AuthenticatedRequest) -> HttpResponse:
     board = scoreboard([cycle] if cycle else [], as_of=today(membership))
     rollup = board.team_progress({t.pk: t.parent_id for t in teams}, visible_ids(membership, cycle))
     rows = [{"team": t, "depth": d, "progress": rollup.get(t.pk)} for t, d in flatten(teams)]
-    context = {"rows": rows, "cycle": cycle, "can_manage": allowed(membership, Action.MANAGE)}
+    context = {"rows": rows, "cycle": cycle, "can_manage": access.may_on(membership, Action.MANAGE)}
     return render(request, "teams/list.html", context)
 
 
@@ -89,7 +89,7 @@ def detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
         "children": [
             {"team": t, "progress": rollup.get(t.pk)} for t in teams if t.parent_id == team.pk
         ],
-        "can_manage": allowed(membership, Action.MANAGE),
+        "can_manage": access.may_on(membership, Action.MANAGE),
         # open blockers and help requests of the team's key results (docs/scoring.md)
         "blockers": open_blockers(
             access.key_results_for(membership).filter(

@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from headway.accounts import tokens
+from headway.accounts import actions
 from headway.accounts.models import Membership, User, Workspace
 from headway.core.timeutil import today_in
 from headway.kpis.models import KPI, KPIValue
@@ -68,7 +68,7 @@ def make_it_awkward() -> dict[str, str]:
     team.name = LONG
     team.save()
     olivia = Membership.objects.get(workspace=workspace, user__username="olivia")
-    tokens.create_token(olivia, actor=olivia, name=LONG[:100], via="test")
+    actions.create_token(olivia, actor=olivia, name=LONG[:100], via="test")
     for n in range(80):  # 80 people: the owner and member selects get 80 options
         user = User.objects.create(username=f"person{n:02d}", first_name=LONG[:150])
         Membership.objects.create(user=user, workspace=workspace, role="member")

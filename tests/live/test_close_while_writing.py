@@ -33,7 +33,7 @@ START = date.today() - timedelta(days=MAX_CHECK_INS + 10)
 SETUP = """
 from datetime import date
 from headway.accounts.models import Membership, User, Workspace
-from headway.accounts.tokens import create_token
+from headway.accounts.actions import create_token
 from headway.okrs.models import Cycle, KeyResult, Objective
 ws = Workspace.objects.create(key="live", name="Live")
 user = User.objects.create(username="writer")

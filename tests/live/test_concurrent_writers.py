@@ -35,7 +35,7 @@ BIN = Path(sys.executable).parent
 SETUP = """
 from datetime import date
 from headway.accounts.models import Membership, User, Workspace
-from headway.accounts.tokens import create_token
+from headway.accounts.actions import create_token
 from headway.kpis.models import KPI
 from headway.okrs.models import Cycle, KeyResult, Objective
 ws = Workspace.objects.create(key="live", name="Live")

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from headway.accounts.actions import create_token, revoke_token
 from headway.accounts.models import ApiToken, hash_token
-from headway.accounts.tokens import create_token, revoke_token
 from headway.core.tests.api_fixtures import ApiClient
 from headway.core.tests.factories import MembershipFactory
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from headway.accounts.actions import create_token
 from headway.accounts.models import Membership
-from headway.accounts.tokens import create_token
 
 API = "/api/v1"
 

@@ -38,8 +38,8 @@ def seed() -> dict[str, Any]:
     from django.test import Client
     from django.utils import timezone
 
+    from headway.accounts.actions import create_token
     from headway.accounts.models import Membership, User, Workspace
-    from headway.accounts.tokens import create_token
     from headway.okrs.models import Cycle, KeyResult, Objective
 
     call_command("migrate", verbosity=0, interactive=False)

@@ -1,5 +1,6 @@
-"""A viewer has no Check-in tab; their home shows the company's objectives and the KPIs needing
-attention instead of an empty page that says "Your KPIs are green"."""
+"""A viewer has no Check-in tab, and the check-in page tells them what they do instead; their
+home shows the company's objectives and the KPIs needing attention instead of an empty page
+that says "Your KPIs are green"."""
 
 from __future__ import annotations
 
@@ -41,6 +42,14 @@ class TestViewer:
         assert "Churn rate" in page
         assert "Uptime" not in page
         assert "Due for a check-in" not in page
+
+    def test_the_check_in_page_tells_a_viewer_what_they_can_do_instead(self, company):
+        page = signed_in(company, "viewer").get("/okrs/check-in/").content.decode()
+        assert "you do not check in" in page
+        assert 'href="/okrs/"' in page
+        assert "Save check-ins" not in page
+        member_page = signed_in(company, "member").get("/okrs/check-in/").content.decode()
+        assert "you do not check in" not in member_page
 
 
 class TestMember:

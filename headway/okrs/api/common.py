@@ -1,13 +1,15 @@
-"""What the okrs endpoints share: the day asked about, one scoreboard, the default owner."""
+"""What the okrs endpoints share: the day asked about, one scoreboard, creating and saving
+through the write decision."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
+from headway import access
+from headway.access import Writable
 from headway.accounts.models import Membership
-from headway.api_auth import ApiRequest
 from headway.api_schemas import (
     AsOfParams,
 )
@@ -15,9 +17,12 @@ from headway.core.timeutil import today_in
 from headway.okrs.models import Cycle
 from headway.okrs.scoring import Scoreboard, scoreboard
 
+T = TypeVar("T")
 
-def day_of(membership: Membership, params: AsOfParams) -> date:
-    return params.as_of or today_in(membership.workspace.timezone)
+
+def day_of(membership: Membership, params: AsOfParams | None = None) -> date:
+    """The day asked about, else today in the workspace."""
+    return (params.as_of if params else None) or today_in(membership.workspace.timezone)
 
 
 def board_for(cycles: Iterable[Cycle], as_of: date) -> Scoreboard:
@@ -25,11 +30,25 @@ def board_for(cycles: Iterable[Cycle], as_of: date) -> Scoreboard:
     return scoreboard(unique.values(), as_of=as_of)
 
 
-def with_owner(request: ApiRequest, payload: Any, fields: dict[str, Any]) -> dict[str, Any]:
-    """An owner left out of a new object's body is the caller."""
-    if "owner" not in payload.model_fields_set:
-        fields["owner"] = request.auth.user.username
-    return fields
+def create(
+    membership: Membership,
+    new: Writable,
+    fields: dict[str, Any],
+    action: Callable[..., T],
+    target: object,
+) -> T:
+    """Create `new` (unsaved, the object `fields` describe) through `action` on `target` (the
+    workspace, or the objective it joins), once access allows it."""
+    access.check_write(membership, new, fields)
+    return action(target, actor=membership.user, via="api", **fields)
+
+
+def save(
+    membership: Membership, obj: Writable, fields: dict[str, Any], update: Callable[..., object]
+) -> None:
+    """Make the changes `fields` to `obj` through the action `update`, once access allows them."""
+    access.check_write(membership, obj, fields)
+    update(obj, actor=membership.user, via="api", **fields)
 
 
 def username(user: Any) -> str | None:

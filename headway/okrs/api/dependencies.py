@@ -8,10 +8,7 @@ from ninja import Query, Router, Status
 
 from headway import access
 from headway.api_auth import ApiRequest
-from headway.api_refs import (
-    key_result_ref,
-    objective_ref,
-)
+from headway.api_refs import key_result_ref, objective_ref, resolved
 from headway.api_schemas import (
     PageParams,
     page_of,
@@ -56,20 +53,17 @@ def list_dependencies(request: ApiRequest, page: Query[PageParams]) -> dict[str,
 def create_dependency(request: ApiRequest, payload: DependencyIn) -> Status[DependencyOut]:
     """Record that an objective or key result depends on another one."""
     m = request.auth
-    fields = payload.model_dump()
-    dependency = Dependency(
-        objective=objective_ref(m, fields["objective"]),
-        key_result=key_result_ref(m, fields["key_result"]),
-        depends_on_objective=objective_ref(
-            m, fields["depends_on_objective"], "depends_on_objective"
-        ),
-        depends_on_key_result=key_result_ref(
-            m, fields["depends_on_key_result"], "depends_on_key_result"
-        ),
-        note=fields["note"],
+    fields = resolved(
+        m,
+        payload.model_dump(),
+        objective=objective_ref,
+        key_result=key_result_ref,
+        depends_on_objective=objective_ref,
+        depends_on_key_result=key_result_ref,
     )
+    dependency = Dependency(**fields)
     if dependency.objective is not None or dependency.key_result is not None:
-        access.check(m, Action.EDIT, access.dependency_relation(m, dependency))
+        access.check_on(m, Action.EDIT, dependency)
     created = actions.create_dependency(
         m.workspace,
         actor=m.user,

@@ -9,11 +9,7 @@ from ninja import Query, Router, Status
 from headway import access
 from headway.accounts.models import Membership
 from headway.api_auth import ApiRequest
-from headway.api_refs import (
-    key_result_ref,
-    objective_ref,
-    user_ref,
-)
+from headway.api_refs import key_result_ref, objective_ref, resolved, user_ref, with_owner
 from headway.api_schemas import (
     PageParams,
     PathKey,
@@ -24,7 +20,7 @@ from headway.api_schemas import (
 )
 from headway.domain.policy import Action
 from headway.okrs import actions
-from headway.okrs.api.common import key_of, username, with_owner
+from headway.okrs.api.common import create, key_of, save, username
 from headway.okrs.models import Initiative
 from headway.okrs.schemas import (
     InitiativeIn,
@@ -51,13 +47,9 @@ def initiative_out(initiative: Initiative) -> InitiativeOut:
 
 
 def initiative_fields(membership: Membership, fields: dict[str, Any]) -> dict[str, Any]:
-    if "owner" in fields:
-        fields["owner"] = user_ref(membership, fields["owner"])
-    if "objective" in fields:
-        fields["objective"] = objective_ref(membership, fields["objective"])
-    if "key_result" in fields:
-        fields["key_result"] = key_result_ref(membership, fields["key_result"])
-    return fields
+    return resolved(
+        membership, fields, owner=user_ref, objective=objective_ref, key_result=key_result_ref
+    )
 
 
 @router.get("/initiatives", response=responds(200, InitiativePage), tags=["initiatives"])
@@ -71,11 +63,9 @@ def list_initiatives(request: ApiRequest, page: Query[PageParams]) -> dict[str, 
 @router.post("/initiatives", response=responds(201, InitiativeOut), tags=["initiatives"])
 def create_initiative(request: ApiRequest, payload: InitiativeIn) -> Status[InitiativeOut]:
     """Add an initiative. Members: to an objective they may edit."""
-    fields = initiative_fields(request.auth, with_owner(request, payload, payload.model_dump()))
-    access.check_write(request.auth, Initiative(), fields)
-    initiative = actions.create_initiative(
-        request.auth.workspace, actor=request.auth.user, via="api", **fields
-    )
+    fields = initiative_fields(request.auth, with_owner(request.auth, payload))
+    workspace = request.auth.workspace
+    initiative = create(request.auth, Initiative(), fields, actions.create_initiative, workspace)
     return Status(201, initiative_out(initiative))
 
 
@@ -88,8 +78,7 @@ def get_initiative(request: ApiRequest, key: PathKey) -> InitiativeOut:
 def update_initiative(request: ApiRequest, key: PathKey, payload: InitiativePatch) -> InitiativeOut:
     initiative = access.get_initiative(request.auth, key, Action.EDIT)
     fields = initiative_fields(request.auth, changes_of(payload))
-    access.check_write(request.auth, initiative, fields)
-    actions.update_initiative(initiative, actor=request.auth.user, via="api", **fields)
+    save(request.auth, initiative, fields, actions.update_initiative)
     return initiative_out(initiative)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from ninja import Query, Router, Status
@@ -10,10 +9,7 @@ from ninja import Query, Router, Status
 from headway import access
 from headway.accounts.models import Membership
 from headway.api_auth import ApiRequest
-from headway.api_refs import (
-    kpi_ref,
-    user_ref,
-)
+from headway.api_refs import kpi_ref, resolved, user_ref, with_owner
 from headway.api_schemas import (
     AsOfParams,
     PageParams,
@@ -23,10 +19,9 @@ from headway.api_schemas import (
     paged,
     responds,
 )
-from headway.core.timeutil import today_in
 from headway.domain.policy import Action
 from headway.okrs import actions
-from headway.okrs.api.common import board_for, day_of, key_of, username, with_owner
+from headway.okrs.api.common import board_for, create, day_of, key_of, save, username
 from headway.okrs.models import KeyResult
 from headway.okrs.schemas import (
     KeyResultIn,
@@ -66,16 +61,12 @@ def key_result_out(kr: KeyResult, board: Scoreboard) -> KeyResultOut:
 
 
 def key_result_fields(membership: Membership, fields: dict[str, Any]) -> dict[str, Any]:
-    if "owner" in fields:
-        fields["owner"] = user_ref(membership, fields["owner"])
-    if "kpi" in fields:
-        fields["kpi"] = kpi_ref(membership, fields["kpi"])
-    return fields
+    return resolved(membership, fields, owner=user_ref, kpi=kpi_ref)
 
 
-def one_key_result(membership: Membership, key: str, as_of: date) -> KeyResultOut:
+def one_key_result(membership: Membership, key: str, day: AsOfParams | None = None) -> KeyResultOut:
     kr = access.get_key_result(membership, key)
-    return key_result_out(kr, board_for([kr.objective.cycle], as_of))
+    return key_result_out(kr, board_for([kr.objective.cycle], day_of(membership, day)))
 
 
 @router.get(
@@ -100,26 +91,23 @@ def create_key_result(
 ) -> Status[KeyResultOut]:
     """Add a key result (at most 5). Members: to an objective they may edit."""
     objective = access.get_objective(request.auth, key)
-    fields = key_result_fields(request.auth, with_owner(request, payload, payload.model_dump()))
-    access.check_write(request.auth, KeyResult(objective=objective), fields)
-    kr = actions.create_key_result(objective, actor=request.auth.user, via="api", **fields)
-    return Status(
-        201, one_key_result(request.auth, kr.key, today_in(request.auth.workspace.timezone))
-    )
+    fields = key_result_fields(request.auth, with_owner(request.auth, payload))
+    new = KeyResult(objective=objective)
+    kr = create(request.auth, new, fields, actions.create_key_result, objective)
+    return Status(201, one_key_result(request.auth, kr.key))
 
 
 @router.get("/key-results/{key}", response=responds(200, KeyResultOut), tags=["key results"])
 def get_key_result(request: ApiRequest, key: PathKey, day: Query[AsOfParams]) -> KeyResultOut:
-    return one_key_result(request.auth, key, day_of(request.auth, day))
+    return one_key_result(request.auth, key, day)
 
 
 @router.patch("/key-results/{key}", response=responds(200, KeyResultOut), tags=["key results"])
 def update_key_result(request: ApiRequest, key: PathKey, payload: KeyResultPatch) -> KeyResultOut:
     kr = access.get_key_result(request.auth, key, Action.EDIT)
     fields = key_result_fields(request.auth, changes_of(payload))
-    access.check_write(request.auth, kr, fields)
-    actions.update_key_result(kr, actor=request.auth.user, via="api", **fields)
-    return one_key_result(request.auth, key, today_in(request.auth.workspace.timezone))
+    save(request.auth, kr, fields, actions.update_key_result)
+    return one_key_result(request.auth, key)
 
 
 @router.delete("/key-results/{key}", response=responds(204, None), tags=["key results"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -11,12 +10,7 @@ from ninja import Query, Router, Status
 from headway import access
 from headway.accounts.models import Membership
 from headway.api_auth import ApiRequest
-from headway.api_refs import (
-    cycle_ref,
-    objective_ref,
-    team_ref,
-    user_ref,
-)
+from headway.api_refs import cycle_ref, objective_ref, resolved, team_ref, user_ref, with_owner
 from headway.api_schemas import (
     AsOfParams,
     PageParams,
@@ -26,11 +20,10 @@ from headway.api_schemas import (
     paged,
     responds,
 )
-from headway.core.timeutil import today_in
 from headway.domain.kr_count import key_result_warnings
 from headway.domain.policy import Action
 from headway.okrs import actions
-from headway.okrs.api.common import board_for, day_of, key_of, username, with_owner
+from headway.okrs.api.common import board_for, create, day_of, key_of, save, username
 from headway.okrs.models import Cycle, Objective
 from headway.okrs.schemas import (
     ObjectiveFilters,
@@ -84,22 +77,16 @@ def with_kr_count(rows: QuerySet[Objective]) -> QuerySet[Objective]:
 
 
 def objective_fields(membership: Membership, fields: dict[str, Any]) -> dict[str, Any]:
-    """Resolve the references of an objective body; a new owner or team must be allowed."""
-    if "owner" in fields:
-        fields["owner"] = user_ref(membership, fields["owner"])
-    if "team" in fields:
-        fields["team"] = team_ref(membership, fields["team"])
-    if "cycle" in fields:
-        fields["cycle"] = cycle_ref(membership, fields["cycle"])
-    if "parent" in fields:
-        fields["parent"] = objective_ref(membership, fields["parent"], "parent")
-    return fields
+    return resolved(
+        membership, fields, owner=user_ref, team=team_ref, cycle=cycle_ref, parent=objective_ref
+    )
 
 
-def one_objective(membership: Membership, key: str, as_of: date) -> ObjectiveOut:
+def one_objective(membership: Membership, key: str, day: AsOfParams | None = None) -> ObjectiveOut:
     objective = access.get_objective(membership, key)
     hidden = hidden_in_figures([objective.cycle_id], access.hidden_objectives_q(membership))
-    return objective_out(objective, board_for([objective.cycle], as_of), hidden)
+    board = board_for([objective.cycle], day_of(membership, day))
+    return objective_out(objective, board, hidden)
 
 
 @router.get("/objectives", response=responds(200, ObjectivePage), tags=["objectives"])
@@ -133,19 +120,15 @@ def list_objectives(
 @router.post("/objectives", response=responds(201, ObjectiveOut), tags=["objectives"])
 def create_objective(request: ApiRequest, payload: ObjectiveIn) -> Status[ObjectiveOut]:
     """Add an objective. Members: one they own or of one of their teams."""
-    fields = objective_fields(request.auth, with_owner(request, payload, payload.model_dump()))
-    access.check_write(request.auth, Objective(), fields)
-    objective = actions.create_objective(
-        request.auth.workspace, actor=request.auth.user, via="api", **fields
-    )
-    return Status(
-        201, one_objective(request.auth, objective.key, today_in(objective.workspace.timezone))
-    )
+    fields = objective_fields(request.auth, with_owner(request.auth, payload))
+    workspace = request.auth.workspace
+    objective = create(request.auth, Objective(), fields, actions.create_objective, workspace)
+    return Status(201, one_objective(request.auth, objective.key))
 
 
 @router.get("/objectives/{key}", response=responds(200, ObjectiveOut), tags=["objectives"])
 def get_objective(request: ApiRequest, key: PathKey, day: Query[AsOfParams]) -> ObjectiveOut:
-    return one_objective(request.auth, key, day_of(request.auth, day))
+    return one_objective(request.auth, key, day)
 
 
 @router.patch("/objectives/{key}", response=responds(200, ObjectiveOut), tags=["objectives"])
@@ -153,9 +136,8 @@ def update_objective(request: ApiRequest, key: PathKey, payload: ObjectivePatch)
     """Change an objective. Members: theirs or their teams'."""
     objective = access.get_objective(request.auth, key, Action.EDIT)
     fields = objective_fields(request.auth, changes_of(payload))
-    access.check_write(request.auth, objective, fields)
-    actions.update_objective(objective, actor=request.auth.user, via="api", **fields)
-    return one_objective(request.auth, key, today_in(request.auth.workspace.timezone))
+    save(request.auth, objective, fields, actions.update_objective)
+    return one_objective(request.auth, key)
 
 
 @router.delete("/objectives/{key}", response=responds(204, None), tags=["objectives"])

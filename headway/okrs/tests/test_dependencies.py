@@ -115,6 +115,16 @@ class TestStatusOnTheObjectivePage:
         text = signed_in(world, "viewer").get("/okrs/objectives/fast/").content.decode()
         assert "Blocked by an off-track key result: Budget approved." in text
 
+    def test_a_key_result_it_blocks_links_to_that_key_result(self, world, two):
+        fast, infra = two
+        budget = infra.key_results.get()
+        DependencyFactory(
+            workspace=world.workspace, objective=None, key_result=budget, depends_on_objective=fast
+        )
+        text = signed_in(world, "viewer").get("/okrs/objectives/fast/").content.decode()
+        blocks = text[text.index("Blocks</h3>") :]
+        assert '<a href="/okrs/objectives/infra/#kr-budget">Budget approved</a>' in blocks
+
     def test_the_status_of_an_objective_of_another_cycle_is_shown(self, world, two):
         from headway.core.tests.factories import CycleFactory
 

@@ -6,11 +6,12 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpResponse
+from django.shortcuts import render
 
 from headway import access
 from headway.core.errors import DomainError
 from headway.core.forms import show_error
-from headway.domain.policy import Action, Relation
+from headway.domain.policy import Action
 from headway.domain.types import CycleState, Metric
 from headway.okrs import actions
 from headway.okrs.forms import CheckInForm
@@ -65,7 +66,9 @@ def check_in(request: AuthenticatedRequest) -> HttpResponse:
     membership = request.membership
     if request.method == "POST":
         # A role that may not check in on anything (a viewer) is refused before anything else.
-        access.check(membership, Action.CHECK_IN, Relation(is_owner=True))
+        access.check_own(membership, Action.CHECK_IN)
+    elif not access.may_own(membership, Action.CHECK_IN):
+        return render(request, "okrs/check_in_viewer.html")  # what a viewer does instead
     krs = my_key_results(request)
     cycles = {kr.objective.cycle_id: kr.objective.cycle for kr in krs}
     saved = 0
@@ -88,11 +91,7 @@ def save_check_ins(request: AuthenticatedRequest, rows: list[dict[str, Any]]) ->
         with transaction.atomic():
             for row in filled:
                 kr, data = row["kr"], row["form"].cleaned_data
-                access.check(
-                    request.membership,
-                    Action.CHECK_IN,
-                    access.key_result_relation(request.membership, kr),
-                )
+                access.check_on(request.membership, Action.CHECK_IN, kr)
                 try:
                     actions.record_check_in(
                         kr,

@@ -1,18 +1,23 @@
-"""What the okrs pages share: the chosen cycle, the form page, and deleting after asking."""
+"""What the okrs pages share: the chosen cycle, the form and edit pages, a section of the
+objective page, and deleting after asking."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from headway import access
 from headway.core.errors import DomainError, NotFound
 from headway.domain.cycles import current_cycle
-from headway.okrs.models import Cycle
+from headway.okrs.models import Cycle, Initiative, KeyResult, Objective
+from headway.pages.edit import save_changes
 from headway.pages.http import AuthenticatedRequest, today
 
 
@@ -29,6 +34,47 @@ def pick_cycle(request: AuthenticatedRequest, key: str | None) -> tuple[Cycle | 
 
 def form_page(request: AuthenticatedRequest, title: str, form: Any, **extra: Any) -> HttpResponse:
     return render(request, "okrs/form.html", {"title": title, "form": form, **extra})
+
+
+def edit_page(
+    request: AuthenticatedRequest,
+    obj: Objective | KeyResult | Initiative,
+    form: forms.BaseForm,
+    update: Callable[..., object],
+    *,
+    what: str,
+    objective: Objective,
+    delete: str,
+) -> HttpResponse:
+    """The edit page of an objective or one of its parts: a valid POST saves the changed fields
+    through the action `update` (`save_changes`) and goes back to the objective; otherwise the
+    form, with a link to the page named `delete`."""
+    bound = partial(update, obj, actor=request.user, via="web")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_changes(request.membership, obj, form, bound)
+    ):
+        return redirect("okrs:objective", key=objective.key)
+    return form_page(
+        request,
+        f"Edit {what}: {obj.title}",
+        form,
+        objective=objective,
+        delete_url=reverse(delete, args=[obj.key]),
+    )
+
+
+def objective_section(
+    request: AuthenticatedRequest,
+    objective: Objective,
+    section: str,
+    context: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """A section of the objective's page for an HTMX request; any other goes to the page."""
+    if not request.htmx:
+        return redirect("okrs:objective", key=objective.key)
+    return render(request, f"okrs/objective_detail.html#{section}", context())
 
 
 def confirm_page(

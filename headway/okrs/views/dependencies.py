@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from headway import access
@@ -20,7 +19,8 @@ from headway.okrs.forms import (
 )
 from headway.okrs.models import Dependency, Objective
 from headway.okrs.scoring import Scoreboard, scoreboard
-from headway.pages.http import AuthenticatedRequest, allowed, today
+from headway.okrs.views.common import objective_section
+from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
 
 
@@ -32,7 +32,7 @@ def dependencies_context(
 ) -> dict[str, Any]:
     """What `objective` (or one of its key results) depends on, and the form to add one."""
     membership = request.membership
-    can_edit = allowed(membership, Action.EDIT, access.objective_relation(membership, objective))
+    can_edit = access.may_on(membership, Action.EDIT, objective)
     depends_on = list(
         access.dependencies_for(membership)
         .filter(Q(objective=objective) | Q(key_result__objective=objective))
@@ -110,15 +110,14 @@ def dependency_create(request: AuthenticatedRequest, key: str) -> HttpResponse:
             added = True
         except DomainError as error:
             show_error(form, error)
-    if not request.htmx:
-        if not added:
-            errors = " ".join(str(e) for field in form.errors.values() for e in field)
-            messages.error(request, f"The dependency was not added: {errors}")
-        return redirect("okrs:objective", key=objective.key)
-    return render(
+    if not added and not request.htmx:
+        errors = " ".join(str(e) for field in form.errors.values() for e in field)
+        messages.error(request, f"The dependency was not added: {errors}")
+    return objective_section(
         request,
-        "okrs/objective_detail.html#dependencies",
-        dependencies_context(request, objective, None if added else form),
+        objective,
+        "dependencies",
+        lambda: dependencies_context(request, objective, None if added else form),
     )
 
 
@@ -128,10 +127,6 @@ def dependency_delete(request: AuthenticatedRequest, dependency_id: int) -> Http
     dependency = access.get_dependency(request.membership, dependency_id, Action.EDIT)
     source = dependency.objective or dependency.key_result.objective  # type: ignore[union-attr]
     actions.delete_dependency(dependency, actor=request.user, via="web")
-    if not request.htmx:
-        return redirect("okrs:objective", key=source.key)
-    return render(
-        request,
-        "okrs/objective_detail.html#dependencies",
-        dependencies_context(request, source),
+    return objective_section(
+        request, source, "dependencies", lambda: dependencies_context(request, source)
     )

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -20,19 +18,19 @@ from headway.okrs.forms import (
     InitiativeStatusForm,
 )
 from headway.okrs.models import Initiative, Objective
-from headway.okrs.views.common import delete_after_asking, form_page
-from headway.pages.edit import save_changes
-from headway.pages.http import AuthenticatedRequest, allowed
+from headway.okrs.views.common import delete_after_asking, edit_page, objective_section
+from headway.pages.http import AuthenticatedRequest
 from headway.pages.middleware import member_required
 
 
-def initiatives_context(request: AuthenticatedRequest, objective: Objective) -> dict[str, Any]:
-    relation = access.objective_relation(request.membership, objective)
+def initiatives_context(
+    request: AuthenticatedRequest, objective: Objective, form: InitiativeForm | None = None
+) -> dict[str, Any]:
     return {
         "objective": objective,
         "initiatives": objective.initiatives.select_related("owner"),
-        "can_edit_initiatives": allowed(request.membership, Action.EDIT, relation),
-        "initiative_form": InitiativeForm(),
+        "can_edit_initiatives": access.may_on(request.membership, Action.EDIT, objective),
+        "initiative_form": form or InitiativeForm(),
     }
 
 
@@ -66,21 +64,14 @@ def initiative_create(request: AuthenticatedRequest, key: str) -> HttpResponse:
             key=unique_key(siblings, form.cleaned_data["title"], fallback="initiative"),
             **form.cleaned_data,
         )
-    if not request.htmx:
-        return redirect("okrs:objective", key=objective.key)
-    context = initiatives_context(request, objective)
-    if not form.is_valid():
-        context["initiative_form"] = form
-    return render(request, "okrs/objective_detail.html#initiatives", context)
+    return initiatives_response(request, objective, None if form.is_valid() else form)
 
 
-def initiatives_response(request: AuthenticatedRequest, objective: Objective) -> HttpResponse:
-    if not request.htmx:
-        return redirect("okrs:objective", key=objective.key)
-    return render(
-        request,
-        "okrs/objective_detail.html#initiatives",
-        initiatives_context(request, objective),
+def initiatives_response(
+    request: AuthenticatedRequest, objective: Objective, form: InitiativeForm | None = None
+) -> HttpResponse:
+    return objective_section(
+        request, objective, "initiatives", lambda: initiatives_context(request, objective, form)
     )
 
 
@@ -96,20 +87,10 @@ def initiative_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
         request.POST or None,
         initial={name: getattr(initiative, name) for name in fields},
     )
-    update = partial(actions.update_initiative, initiative, actor=request.user, via="web")
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_changes(membership, initiative, form, update)
-    ):
-        return redirect("okrs:objective", key=objective.key)
-    return form_page(
-        request,
-        f"Edit initiative: {initiative.title}",
-        form,
-        objective=objective,
-        delete_url=reverse("okrs:initiative-delete", args=[initiative.key]),
-    )
+    return edit_page(
+        request, initiative, form, actions.update_initiative,
+        what="initiative", objective=objective, delete="okrs:initiative-delete",
+    )  # fmt: skip
 
 
 @member_required

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -17,8 +15,7 @@ from headway.okrs.forms import (
     KeyResultForm,
 )
 from headway.okrs.models import KeyResult
-from headway.okrs.views.common import delete_after_asking, form_page
-from headway.pages.edit import save_changes
+from headway.okrs.views.common import delete_after_asking, edit_page, form_page
 from headway.pages.http import AuthenticatedRequest
 from headway.pages.middleware import member_required
 
@@ -32,20 +29,10 @@ def key_result_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
         membership=request.membership,
         initial={name: getattr(kr, name) for name in fields},
     )
-    update = partial(actions.update_key_result, kr, actor=request.user, via="web")
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_changes(request.membership, kr, form, update)
-    ):
-        return redirect("okrs:objective", key=kr.objective.key)
-    return form_page(
-        request,
-        f"Edit key result: {kr.title}",
-        form,
-        objective=kr.objective,
-        delete_url=reverse("okrs:key-result-delete", args=[kr.key]),
-    )
+    return edit_page(
+        request, kr, form, actions.update_key_result,
+        what="key result", objective=kr.objective, delete="okrs:key-result-delete",
+    )  # fmt: skip
 
 
 @member_required

@@ -4,7 +4,6 @@ or started from a KPI), editing and deleting it."""
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import partial
 from typing import Any
 
 from django import forms
@@ -21,7 +20,7 @@ from headway.core.errors import DomainError
 from headway.core.forms import show_error, unique_key
 from headway.domain.kpi_okr import direction_from_kpi
 from headway.domain.kr_count import MAX_KEY_RESULTS, key_result_warnings
-from headway.domain.policy import Action, Relation
+from headway.domain.policy import Action
 from headway.domain.types import Direction, KPIDirection, Metric
 from headway.history.models import Event
 from headway.kpis.models import KPIValue
@@ -34,11 +33,14 @@ from headway.okrs.forms import (
 )
 from headway.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from headway.okrs.scoring import Scoreboard, hidden_in_figures, scoreboard
-from headway.okrs.views.common import delete_after_asking, form_page, pick_cycle
+from headway.okrs.views.common import (
+    delete_after_asking,
+    edit_page,
+    pick_cycle,
+)
 from headway.okrs.views.dependencies import dependencies_context
 from headway.okrs.views.initiatives import initiatives_context
-from headway.pages.edit import save_changes
-from headway.pages.http import AuthenticatedRequest, allowed, today
+from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
 
 
@@ -90,7 +92,7 @@ def surroundings_context(
     dependencies it blocks, and its latest history."""
     visible = access.objectives_for(membership)
     deps = access.dependencies_for(membership).select_related(
-        "objective", "key_result", "depends_on_objective", "depends_on_key_result"
+        "objective", "key_result__objective", "depends_on_objective", "depends_on_key_result"
     )
     return {
         "parent": visible.filter(pk=objective.parent_id).first() if objective.parent_id else None,
@@ -118,7 +120,6 @@ def objective_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
     cycle = objective.cycle
     board = scoreboard([cycle], as_of=today(membership))
     krs = list(objective.key_results.select_related("owner", "kpi"))
-    relation = access.objective_relation(membership, objective)
     context = {
         "objective": objective,
         "figures": board.objectives.get(objective.pk),
@@ -127,8 +128,9 @@ def objective_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
         ).get(objective.pk, 0),
         "key_results": key_result_rows(krs, cycle, board),
         "weight_total": sum(kr.weight for kr in krs),
-        "can_edit": allowed(membership, Action.EDIT, relation) and not cycle.is_closed,
-        "can_check_in": allowed(membership, Action.CHECK_IN, relation) and not cycle.is_closed,
+        "can_edit": access.may_on(membership, Action.EDIT, objective) and not cycle.is_closed,
+        "can_check_in": access.may_on(membership, Action.CHECK_IN, objective)
+        and not cycle.is_closed,
         "kr_warnings": key_result_warnings(len(krs)),
         "can_add_key_result": len(krs) < MAX_KEY_RESULTS,
         **surroundings_context(membership, objective, board),
@@ -183,7 +185,7 @@ class FromKpiKeyResultFormSet(KeyResultFormSet):  # type: ignore[misc,valid-type
 def objective_create(request: AuthenticatedRequest) -> HttpResponse:
     """An objective with up to 5 key results (2 to 5 once ready), saved together or not at all."""
     membership = request.membership
-    access.check(membership, Action.CREATE, Relation(is_owner=True))
+    access.check_own(membership, Action.CREATE)
     initial: dict[str, Any] = {"owner": request.user, "team": None}
     kr_initial: list[dict[str, Any]] = []
     formset_class: Any = KeyResultFormSet
@@ -263,31 +265,13 @@ def save_objective(
 def objective_edit(request: AuthenticatedRequest, key: str) -> HttpResponse:
     membership = request.membership
     objective = access.get_objective(membership, key, Action.EDIT)
-    initial = {
-        "title": objective.title,
-        "description": objective.description,
-        "cycle": objective.cycle,
-        "team": objective.team,
-        "owner": objective.owner,
-        "parent": objective.parent,
-        "kind": objective.kind,
-        "visibility": objective.visibility,
-    }
+    fields = ["title", "description", "cycle", "team", "owner", "parent", "kind", "visibility"]
+    initial = {name: getattr(objective, name) for name in fields}
     form = ObjectiveForm(membership, request.POST or None, initial=initial)
-    update = partial(actions.update_objective, objective, actor=request.user, via="web")
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_changes(membership, objective, form, update)
-    ):
-        return redirect("okrs:objective", key=objective.key)
-    return form_page(
-        request,
-        f"Edit objective: {objective.title}",
-        form,
-        objective=objective,
-        delete_url=reverse("okrs:objective-delete", args=[objective.key]),
-    )
+    return edit_page(
+        request, objective, form, actions.update_objective,
+        what="objective", objective=objective, delete="okrs:objective-delete",
+    )  # fmt: skip
 
 
 @member_required

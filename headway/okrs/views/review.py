@@ -20,7 +20,7 @@ from headway.okrs.forms import (
 from headway.okrs.models import Cycle
 from headway.okrs.scoring import scoreboard
 from headway.okrs.views.common import pick_cycle
-from headway.pages.http import AuthenticatedRequest, allowed, today
+from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
 
 
@@ -42,9 +42,7 @@ def review(request: AuthenticatedRequest, cycle_key: str | None = None) -> HttpR
             {
                 "objective": o,
                 "figures": board.objectives.get(o.pk),
-                "can_edit": allowed(
-                    membership, Action.EDIT, access.objective_relation(membership, o)
-                ),
+                "can_edit": access.may_on(membership, Action.EDIT, o),
                 "form": RetrospectiveForm(initial={"retrospective": o.retrospective}),
             }
             for o in objectives
@@ -56,8 +54,10 @@ def review(request: AuthenticatedRequest, cycle_key: str | None = None) -> HttpR
         "cycle_state": cycle.state_on(today(membership)) if cycle else None,
         "can_close": cycle is not None
         and not cycle.is_closed
-        and allowed(membership, Action.MANAGE),
-        "can_reopen": cycle is not None and cycle.is_closed and allowed(membership, Action.MANAGE),
+        and access.may_on(membership, Action.MANAGE),
+        "can_reopen": cycle is not None
+        and cycle.is_closed
+        and access.may_on(membership, Action.MANAGE),
         "carry": carry_choices(cycle, cycles, rows),
     }
     return render(request, "okrs/review.html", context)

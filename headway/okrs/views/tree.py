@@ -9,7 +9,7 @@ from django.http import HttpResponse
 
 from headway import access
 from headway.accounts.models import Membership
-from headway.domain.policy import Action, Relation
+from headway.domain.policy import Action
 from headway.okrs.forms import (
     TreeFilterForm,
 )
@@ -17,7 +17,7 @@ from headway.okrs.models import Cycle, Objective
 from headway.okrs.scoring import Scoreboard, hidden_in_figures, scoreboard
 from headway.okrs.views.common import pick_cycle
 from headway.pages.htmx import render_page_or_partial
-from headway.pages.http import AuthenticatedRequest, allowed, today
+from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
 from headway.teams.models import Team
 
@@ -115,6 +115,6 @@ def tree(request: AuthenticatedRequest) -> HttpResponse:
             for o in matches
         ],
         "count": len(objectives),
-        "can_create": allowed(membership, Action.CREATE, Relation(is_owner=True)),
+        "can_create": access.may_own(membership, Action.CREATE),
     }
     return render_page_or_partial(request, "okrs/tree.html", context, partials={"tree": "tree"})

@@ -21,12 +21,6 @@
     }
   }, true);
 
-  // A page that answers a form post with a secret shown once (a new API token): reloading it
-  // must not post the form again (a second token) but show the page afresh, without the secret.
-  if (document.querySelector(".js-shown-once")) {
-    window.history.replaceState(null, "", window.location.href);
-  }
-
   // After an HTMX swap, move focus to the first status message or error, for screen readers
   // and keyboard users.
   document.body.addEventListener("htmx:afterSwap", function (event) {

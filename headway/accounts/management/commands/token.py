@@ -7,8 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from headway.accounts.actions import create_token, revoke_token
 from headway.accounts.models import ApiToken, Membership
-from headway.accounts.tokens import create_token, find_token, revoke_token
+from headway.accounts.tokens import find_token
 from headway.core.errors import DomainError
 
 
