@@ -26,7 +26,7 @@ from pydantic import (
 )
 from pydantic_core import core_schema
 
-from headway.domain.bounds import MAX_NUMBER
+from headway.domain.bounds import MAX_NUMBER, MAX_TEXT
 from headway.domain.types import Choice
 
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -128,7 +128,7 @@ PathKey = Annotated[
 Title = Annotated[str, Field(min_length=1, max_length=300, pattern=TEXT_PATTERN)]
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=TEXT_PATTERN)]
 Unit = Annotated[str, Field(max_length=32, pattern=TEXT_PATTERN)]
-Text = Annotated[str, Field(max_length=20_000, pattern=TEXT_PATTERN)]
+Text = Annotated[str, Field(max_length=MAX_TEXT, pattern=TEXT_PATTERN)]
 Note = Annotated[str, Field(max_length=1_000, pattern=TEXT_PATTERN)]
 
 

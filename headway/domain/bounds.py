@@ -18,6 +18,9 @@ from headway.domain.types import Metric, RuleViolation
 MAX_MAGNITUDE = Decimal(10) ** 15
 MAX_NUMBER = 1e15  # the same bound, for fields that hold floats
 MIN_SPAN = Decimal("0.000001")
+# Characters of a long text (a description, note, blockers, retrospective) in every input:
+# pages, API and plan file, so that whatever one of them takes, a backup restores.
+MAX_TEXT = 20_000
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 12, 31)
 TRUE = 1.0

@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 
 from headway.accounts.models import Membership, User
 from headway.core.forms import DateInput
-from headway.domain.bounds import LATEST, MAX_NUMBER, check_reading_date
+from headway.domain.bounds import LATEST, MAX_NUMBER, MAX_TEXT, check_reading_date
 from headway.domain.types import RuleViolation
 from headway.kpis.models import KPI
 from headway.teams.models import Team
@@ -49,6 +49,9 @@ class KPIForm(forms.ModelForm[KPI]):
         queryset=User.objects.none(), to_field_name="username", required=False
     )
     team = forms.ModelChoiceField(queryset=Team.objects.none(), to_field_name="key", required=False)
+    description = forms.CharField(
+        required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     class Meta:
         model = KPI
@@ -56,7 +59,6 @@ class KPIForm(forms.ModelForm[KPI]):
             "name", "description", "owner", "team", "unit", "direction", "target", "green",
             "red", "low", "high", "tolerance", "cadence", "category", "indicator",
         ]  # fmt: skip
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "green": "Green at or beyond this value (defaults to the target).",
             "red": "Red beyond this value; amber between red and green.",

@@ -12,8 +12,8 @@ from django.forms import formset_factory
 from headway.accounts.models import Membership, User
 from headway.core.forms import DateInput
 from headway.core.models import choices
-from headway.domain.blockers import with_help_request
-from headway.domain.bounds import MAX_NUMBER
+from headway.domain.blockers import HELP_PREFIX, with_help_request
+from headway.domain.bounds import MAX_NUMBER, MAX_TEXT
 from headway.domain.kr_count import check_key_result_count
 from headway.domain.types import (
     CycleState,
@@ -57,7 +57,9 @@ class CycleForm(forms.ModelForm[Cycle]):
 
 class ObjectiveForm(forms.Form):
     title = forms.CharField(max_length=300, help_text="I will …")
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
     cycle = forms.ModelChoiceField(queryset=Cycle.objects.none(), to_field_name="key")
     team = forms.ModelChoiceField(queryset=Team.objects.none(), to_field_name="key", required=False)
     owner = forms.ModelChoiceField(
@@ -165,8 +167,15 @@ class CheckInForm(forms.Form):
         label="Confidence",
         help_text="1 (no chance) to 10 (certain)",
     )
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    blockers = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    # Room for the help request kept in front of the blockers (blockers_text).
+    blockers = forms.CharField(
+        required=False,
+        max_length=MAX_TEXT - len(HELP_PREFIX) - 1,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     help_needed = forms.BooleanField(required=False, label="I need help")
     at = forms.DateField(
         required=False, label="Date", widget=DateInput(), help_text="Left blank: today."
@@ -285,7 +294,10 @@ class InitiativeStatusForm(forms.Form):
 
 class RetrospectiveForm(forms.Form):
     retrospective = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Retrospective"
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Retrospective",
     )
 
 
