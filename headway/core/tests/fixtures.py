@@ -7,11 +7,14 @@ workspace "globex" that holds objects with the same keys.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.test import Client
 
 from headway.accounts.models import Membership, User, Workspace
@@ -92,3 +95,21 @@ def signed_in(world: World, persona: str) -> Client:
     client = Client()
     client.force_login(world.user(persona))
     return client
+
+
+def snapshot() -> dict[str, list[dict[str, Any]]]:
+    """Every row of every Headway table (history included), by model, in id order."""
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values())
+        for model in apps.get_models(include_auto_created=True)
+        if model.__module__.startswith("headway.")
+    }
+
+
+@contextmanager
+def nothing_changes() -> Iterator[None]:
+    """Assert that the block leaves every Headway table as it found it: no row added, removed
+    or changed, and no event recorded. Wrap `pytest.raises` in it to test a refusal."""
+    before = snapshot()
+    yield
+    assert snapshot() == before
