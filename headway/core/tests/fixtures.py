@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.db import transaction
 from django.test import Client
 
 from headway.accounts.models import Membership, User, Workspace
@@ -50,6 +51,11 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The rows of the `world` fixture (for fixtures that build it once per module)."""
     acme = WorkspaceFactory(key="acme", name="Acme")
     globex = WorkspaceFactory(key="globex", name="Globex")
     admin = MembershipFactory(user=UserFactory(username="ada"), workspace=acme, role="admin")
@@ -82,6 +88,17 @@ def world(db: None) -> World:
         web=web,
         cycle=cycle,
     )
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """A transaction around all of a module's tests, rolled back at its end, in which
+    module-scoped fixtures build rows once; each test still runs in its own savepoint, rolled
+    back after it (the way Django's TestCase.setUpTestData works). Instances built there are
+    shared: hand tests a copy (copy.deepcopy) when they may change one."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
