@@ -13,8 +13,18 @@ pytest_plugins = ["headway.core.tests.fixtures", "headway.core.tests.api_fixture
 # submission is judged on its code, not on the luck of the draw; on developers' machines they
 # explore new examples each run (and hypothesis remembers failures in .hypothesis/).
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI"):
-    hypothesis_settings.load_profile("ci")
+# The everyday loop (a plain `pytest`, which leaves the slow tests out) draws a quarter of the
+# examples of each property; `make unit` and CI (`-m "not e2e"`) draw hypothesis' full 100.
+hypothesis_settings.register_profile("everyday", max_examples=25)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("CI"):
+        hypothesis_settings.load_profile("ci")
+    elif config.getoption("hypothesis_profile", None) is None and "not slow" in (
+        config.option.markexpr or ""
+    ):
+        hypothesis_settings.load_profile("everyday")
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -522,6 +522,14 @@ class TestRecordCheckIn:
             actions.record_check_in(kr, actor=None, value=5, confidence=5, at=date(2025, 12, 1))
         assert error.value.field == "cycle"
 
+    def test_a_key_result_read_before_the_cycle_closed_is_refused_too(self, world, signups):
+        """The state is read again from the database, not from the caller's copy."""
+        stale = KeyResult.objects.select_related("objective__cycle").get(pk=signups.pk)
+        actions.close_cycle(world.cycle, actor=None)
+        assert stale.objective.cycle.state == "active"
+        with nothing_changes(), pytest.raises(Conflict, match="is closed"):
+            actions.record_check_in(stale, actor=None, value=5, confidence=5, at=date(2026, 2, 1))
+
     @pytest.mark.parametrize(
         ("at", "message"),
         [
