@@ -19,6 +19,7 @@ from django.db import transaction
 from django.test import Client
 
 from headway.accounts.models import Membership, User, Workspace
+from headway.core.errors import DomainError
 from headway.core.tests.factories import (
     CycleFactory,
     MembershipFactory,
@@ -26,6 +27,7 @@ from headway.core.tests.factories import (
     UserFactory,
     WorkspaceFactory,
 )
+from headway.history.models import Event
 from headway.okrs.models import Cycle
 from headway.teams.models import Team
 
@@ -130,3 +132,21 @@ def nothing_changes() -> Iterator[None]:
     before = snapshot()
     yield
     assert snapshot() == before
+
+
+@contextmanager
+def refused(error: type[DomainError], match: str, field: str | None = None) -> Iterator[None]:
+    """Assert that the block raises `error`, its message matching `match` (and naming `field`
+    when given), and that it changed nothing (see nothing_changes)."""
+    with nothing_changes(), pytest.raises(error, match=match) as raised:
+        yield
+    if field is not None:
+        assert getattr(raised.value, "field", None) == field
+
+
+def the_event(**expected: Any) -> Event:
+    """The one event recorded since the test's setup (factories record none), checked against
+    `expected`, field by field: `the_event(verb="created", subject_key="GROW", via="api")`."""
+    event = Event.objects.get()
+    assert {name: getattr(event, name) for name in expected} == expected
+    return event

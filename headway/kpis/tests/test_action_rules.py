@@ -9,7 +9,7 @@ import pytest
 
 from headway.core.errors import Invalid
 from headway.core.tests.factories import KPIFactory, KPIValueFactory, TeamFactory
-from headway.core.tests.fixtures import nothing_changes
+from headway.core.tests.fixtures import nothing_changes, refused, the_event
 from headway.history.models import Event
 from headway.kpis import actions
 from headway.kpis.actions import ValueIn
@@ -30,12 +30,8 @@ class TestCreateKPI:
             team=world.web, target=1000, green=900, red=700, cadence="daily",
         )  # fmt: skip
         assert KPI.objects.get(key="visits") == kpi
-        event = Event.objects.get()
-        assert (event.verb, event.subject_type, event.subject_key, event.summary) == (
-            "created",
-            "kpi",
-            "visits",
-            "Visits",
+        event = the_event(
+            verb="created", subject_type="kpi", subject_key="visits", summary="Visits"
         )
         assert (event.team_id, event.objective_id) == (world.web.pk, None)
         assert (event.actor, event.via) == (world.user("admin"), "api")
@@ -64,35 +60,31 @@ class TestCreateKPI:
     )  # fmt: skip
     def test_thresholds_that_cannot_be_evaluated_are_refused(self, world, fields, field, message):
         fields = {"target": 100, "green": None, "red": None} | fields
-        with nothing_changes(), pytest.raises(Invalid, match=message) as error:
+        with refused(Invalid, message, field=field):
             actions.create_kpi(world.workspace, actor=None, key="k", name="K", **fields)
-        assert error.value.field == field
 
     def test_a_team_of_another_workspace_is_refused(self, world):
         theirs = TeamFactory(workspace=world.other, key="web")
-        with nothing_changes(), pytest.raises(Invalid, match="unknown team") as error:
+        with refused(Invalid, "unknown team", field="team"):
             actions.create_kpi(world.workspace, actor=None, key="k", name="K", target=1,
                                team=theirs)  # fmt: skip
-        assert error.value.field == "team"
 
 
 class TestUpdateKPI:
     def test_it_records_what_changed(self, world, visits):
         actions.update_kpi(visits, actor=world.user("admin"), via="web", target=120)
         assert KPI.objects.get(key="visits").target == 120
-        event = Event.objects.get()
-        assert (event.verb, event.subject_key, event.changes, event.team_id) == (
-            "updated",
-            "visits",
-            {"target": [100.0, 120]},
-            world.web.pk,
+        event = the_event(
+            verb="updated",
+            subject_key="visits",
+            changes={"target": [100.0, 120]},
+            team_id=world.web.pk,
         )
         assert (event.actor, event.via) == (world.user("admin"), "web")
 
     def test_bad_thresholds_are_refused(self, world, visits):
-        with nothing_changes(), pytest.raises(Invalid, match="at least red") as error:
+        with refused(Invalid, "at least red", field="green"):
             actions.update_kpi(visits, actor=None, green=10, red=50)
-        assert error.value.field == "green"
 
 
 class TestDeleteKPI:
@@ -101,13 +93,7 @@ class TestDeleteKPI:
         actions.delete_kpi(visits, actor=world.user("admin"), via="web")
         assert not KPI.objects.exists()
         assert not KPIValue.objects.exists()
-        event = Event.objects.get()
-        assert (event.verb, event.subject_key, event.summary, event.team_id) == (
-            "deleted",
-            "visits",
-            "Visits",
-            world.web.pk,
-        )
+        the_event(verb="deleted", subject_key="visits", summary="Visits", team_id=world.web.pk)
 
 
 class TestRecordKPIValues:
@@ -127,12 +113,7 @@ class TestRecordKPIValues:
             (date(2026, 2, 1), 10.0, "first", "ci", "max"),
             (date(2026, 2, 2), 11.0, "", "ci", "max"),
         ]
-        event = Event.objects.get()
-        assert (event.verb, event.subject_type, event.subject_key) == (
-            "values_recorded",
-            "kpi",
-            "visits",
-        )
+        event = the_event(verb="values_recorded", subject_type="kpi", subject_key="visits")
         assert event.changes == {"created": 2, "updated": 0, "replaced": {}}
         assert event.summary == "Visits: 2 new, 0 changed values"
         assert (event.team_id, event.actor, event.via) == (
@@ -181,9 +162,8 @@ class TestRecordKPIValues:
     ):
         KPIValueFactory(kpi=visits, at=date(2026, 2, 1), value=5.0)
         batch = [ValueIn(date(2026, 2, 2), 6.0), item]
-        with nothing_changes(), pytest.raises(Invalid, match=message) as error:
+        with refused(Invalid, message, field=field):
             actions.record_kpi_values(visits, batch, actor=None)
-        assert error.value.field == field
 
     def test_today_is_the_workspaces_today(self, world, visits, time_machine):
         """At 23:00 UTC on 15 February it is already the 16th in Auckland."""
@@ -192,5 +172,5 @@ class TestRecordKPIValues:
         world.workspace.save()
         visits.refresh_from_db()
         actions.record_kpi_values(visits, [ValueIn(date(2026, 2, 16), 1.0)], actor=None)
-        with nothing_changes(), pytest.raises(Invalid, match=r"after today \(2026-02-16\)"):
+        with refused(Invalid, r"after today \(2026-02-16\)", field="[0].at"):
             actions.record_kpi_values(visits, [ValueIn(date(2026, 2, 17), 1.0)], actor=None)
