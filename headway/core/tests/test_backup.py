@@ -103,6 +103,7 @@ def count(path: Path) -> int:
 
 @sqlite_only
 class TestBackupUnderWrites:
+    @pytest.mark.slow  # ten copies under a writing thread, then two `headway export` processes
     def test_each_copy_is_intact_and_restores_to_the_same_export(self, live, tmp_path):
         writer = CheckInWriter(live)
         writer.start()

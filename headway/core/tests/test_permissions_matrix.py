@@ -8,6 +8,7 @@ team ops, of which nobody in the table is a member, and bodies name someone else
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 
 import pytest
@@ -23,6 +24,7 @@ from headway.core.tests.factories import (
     TeamFactory,
     UserFactory,
 )
+from headway.core.tests.fixtures import build_world
 
 ALL_OK = {"admin": (200,) * 3, "member": (200,) * 3, "viewer": (200,) * 3}
 READ = {"admin": (200, 200, 404), "member": (200, 200, 404), "viewer": (200, 200, 404)}
@@ -131,8 +133,25 @@ TABLE: list[tuple[str, str, str | None, dict[str, tuple[int, ...]]]] = [
 TARGETS = ("own", "other", "foreign")
 
 
+@pytest.fixture(scope="module")
+def built(module_transaction):
+    """The world and its places, built once for the module's 600 tests (each test's writes
+    are rolled back after it)."""
+    world = build_world()
+    return world, build_places(world)
+
+
 @pytest.fixture
-def places(world):
+def world(db, built):
+    return copy.deepcopy(built[0])
+
+
+@pytest.fixture
+def places(db, built):
+    return built[1]
+
+
+def build_places(world):
     """Objects of team web (own), team ops (other) and workspace globex (foreign)."""
     ops = TeamFactory(workspace=world.workspace, key="ops", name="Ops", parent=world.company)
     TeamFactory(workspace=world.workspace, key="empty-own", parent=world.web)

@@ -19,6 +19,7 @@ def headway(*args, **env):
     )
 
 
+@pytest.mark.slow  # starts `headway` in a new process: several seconds
 def test_check_deploy_is_clean_in_production_settings(tmp_path):
     result = headway(
         "check",
@@ -35,6 +36,7 @@ def test_check_deploy_is_clean_in_production_settings(tmp_path):
     assert "no issues" in result.stdout
 
 
+@pytest.mark.slow  # starts `headway` twice in new processes
 def test_a_secret_key_is_generated_once_and_kept_in_the_data_dir(tmp_path):
     env = {"HEADWAY_DATA_DIR": str(tmp_path), "SECRET_KEY": ""}
     code = "from django.conf import settings; print(settings.SECRET_KEY)"

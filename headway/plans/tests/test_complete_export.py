@@ -75,6 +75,7 @@ def add_what_an_export_used_to_lose() -> None:
 # Flushing inside a test's transaction fails on PostgreSQL (see test_exporter.TestRoundTrip).
 @pytest.mark.django_db(transaction=True)
 class TestCompleteExport:
+    @pytest.mark.slow  # the whole demo, exported, flushed, restored and exported again
     def test_it_restores_into_an_empty_database_byte_for_byte(self, tmp_path):
         import_plan(demo.PLAN.read_text(encoding="utf-8"), filename="plan.yaml")
         add_what_an_export_used_to_lose()
