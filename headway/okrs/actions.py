@@ -321,7 +321,7 @@ def validate_check_in(kr: KeyResult, value: float | bool, confidence: int, at: d
         )
     except RuleViolation as error:
         raise Invalid(error.field, error.reason) from error
-    if not isinstance(confidence, int) or not 1 <= confidence <= 10:
+    if isinstance(confidence, bool) or not isinstance(confidence, int) or not 1 <= confidence <= 10:
         raise Invalid("confidence", "must be a whole number from 1 to 10")
     return stored
 
@@ -462,6 +462,11 @@ def create_dependency(
         )
     if sources[0] == targets[0]:
         raise Invalid("depends_on_objective", "an object cannot depend on itself")
+    for name in ("objective", "key_result", "depends_on_objective", "depends_on_key_result"):
+        end = getattr(dependency, name)
+        if end is not None and end.workspace_id != workspace.pk:
+            kind = "key result" if name.endswith("key_result") else "objective"
+            raise Invalid(name, f"unknown {kind}")
     same = {
         name: getattr(dependency, name)
         for name in ("objective", "key_result", "depends_on_objective", "depends_on_key_result")

@@ -471,12 +471,7 @@ class TestRecordCheckIn:
             11,
             -1,
             7.5,
-            pytest.param(
-                True,
-                marks=pytest.mark.xfail(
-                    strict=True, reason="validate_check_in takes True as a confidence of 1"
-                ),
-            ),
+            True,
         ],
     )
     def test_a_confidence_outside_1_to_10_is_refused(self, world, signups, confidence):
@@ -638,10 +633,6 @@ class TestCreateDependency:
             actions.create_dependency(world.workspace, actor=None, objective=grow,
                                       depends_on_key_result=infra)  # fmt: skip
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="create_dependency does not check that both ends belong to the workspace",
-    )
     def test_an_objective_of_another_workspace_is_refused(self, world, grow):
         theirs = ObjectiveFactory(workspace=world.other, key="THEIRS")
         with refused(Invalid, "unknown objective"):
