@@ -83,9 +83,9 @@ class TestAddMember:
 
 class TestRemoveMember:
     def test_it_removes_the_membership_and_revokes_its_tokens_here_only(self, world):
-        here, _ = tokens.create_token(world.member, actor=None)
+        here, _ = actions.create_token(world.member, actor=None)
         elsewhere = MembershipFactory(user=world.user("member"), workspace=world.other)
-        there, _ = tokens.create_token(elsewhere, actor=None)
+        there, _ = actions.create_token(elsewhere, actor=None)
         Event.objects.all().delete()
         actions.remove_member(world.member, actor=world.user("admin"), via="web")
         assert not Membership.objects.filter(pk=world.member.pk).exists()
@@ -276,7 +276,7 @@ class TestCreateWorkspace:
 
 class TestTokens:
     def test_a_token_is_stored_as_a_digest_and_its_creation_recorded(self, world, mid_quarter):
-        _, raw = tokens.create_token(
+        _, raw = actions.create_token(
             world.member, actor=world.admin, name="ci", expires_in_days=30, via="web"
         )
         stored = ApiToken.objects.get()
@@ -301,11 +301,11 @@ class TestTokens:
     @pytest.mark.parametrize("days", [0, -1])
     def test_an_expiry_under_a_day_is_refused(self, world, days):
         with refused(Invalid, "at least 1 day", field="expires"):
-            tokens.create_token(world.member, actor=None, expires_in_days=days)
+            actions.create_token(world.member, actor=None, expires_in_days=days)
 
     def test_revoking_records_once_and_twice_is_harmless(self, world):
-        token, _ = tokens.create_token(world.member, actor=None)
-        tokens.revoke_token(token, actor=world.member, via="api")
+        token, _ = actions.create_token(world.member, actor=None)
+        actions.revoke_token(token, actor=world.member, via="api")
         assert ApiToken.objects.get().revoked_at is not None
         event = Event.objects.latest("id")
         assert (event.verb, event.subject_type, event.actor, event.via) == (
@@ -315,25 +315,25 @@ class TestTokens:
             "api",
         )
         with nothing_changes():
-            tokens.revoke_token(token, actor=world.member)
+            actions.revoke_token(token, actor=world.member)
 
     def test_a_token_is_found_by_its_prefix_or_itself_in_its_workspace_only(self, world):
-        token, raw = tokens.create_token(world.member, actor=None)
+        token, raw = actions.create_token(world.member, actor=None)
         assert tokens.find_token(world.admin, raw) == token
         assert tokens.find_token(world.admin, token.prefix) == token
         with pytest.raises(NotFound, match="Token"):
             tokens.find_token(world.stranger, raw)
 
     def test_an_ambiguous_prefix_is_refused(self, world):
-        first, _ = tokens.create_token(world.member, actor=None)
-        second, _ = tokens.create_token(world.admin, actor=None)
+        first, _ = actions.create_token(world.member, actor=None)
+        second, _ = actions.create_token(world.admin, actor=None)
         ApiToken.objects.filter(pk=second.pk).update(prefix=first.prefix)
         with pytest.raises(Conflict, match="several tokens") as error:
             tokens.find_token(world.admin, first.prefix)
         assert error.value.field == "token"
 
     def test_its_use_is_noted_at_most_once_a_minute_without_an_event(self, world):
-        token, _ = tokens.create_token(world.member, actor=None)
+        token, _ = actions.create_token(world.member, actor=None)
         noon = datetime(2026, 2, 15, 12, tzinfo=UTC)
         events = Event.objects.count()
         tokens.note_use(token, noon)
