@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +26,8 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+from bench import run_child
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/headway"
 FIRST_DAY = date(2000, 1, 1)  # the earliest date a reading may carry
@@ -119,28 +120,11 @@ def measure(values: int, batch: int, rounds: int) -> dict[str, float]:
     }
 
 
-def run_child(
+def ingestion_child(
     database_url: str, values: int, batch: int, rounds: int, data_dir: str
 ) -> dict[str, Any]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "HEADWAY_DATA_DIR": data_dir,
-        "HEADWAY_SECURE": "false",
-        "HEADWAY_DEBUG": "false",
-        "DJANGO_SETTINGS_MODULE": "headway.settings",
-    }
-    out = subprocess.run(
-        [
-            *(sys.executable, "-m", "bench", "--child"),
-            *("--values", str(values), "--batch", str(batch), "--rounds", str(rounds)),
-        ],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    args = ["--child", "--values", str(values), "--batch", str(batch), "--rounds", str(rounds)]
+    return run_child(args, database_url, data_dir)
 
 
 def postgres_run(url: str, values: int, batch: int, rounds: int, data_dir: str) -> dict[str, Any]:
@@ -150,7 +134,7 @@ def postgres_run(url: str, values: int, batch: int, rounds: int, data_dir: str) 
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        return run_child(url.rsplit("/", 1)[0] + "/" + name, values, batch, rounds, data_dir)
+        return ingestion_child(url.rsplit("/", 1)[0] + "/" + name, values, batch, rounds, data_dir)
     finally:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -180,7 +164,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="headway-bench-") as tmp:
         sqlite_url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         print(f"SQLite: {args.values:,} values in batches of {args.batch:,}...", flush=True)
-        results.append(run_child(sqlite_url, args.values, args.batch, args.rounds, tmp))
+        results.append(ingestion_child(sqlite_url, args.values, args.batch, args.rounds, tmp))
         if (on_postgres or args.postgres) and not args.sqlite_only:
             print("PostgreSQL...", flush=True)
             pg_url = url if on_postgres else DEFAULT_PG

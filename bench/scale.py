@@ -13,15 +13,14 @@ reads one objective and its key results (bench/urls.py) in the same run (docs/pe
 from __future__ import annotations
 
 import json
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from bench import run_child
 
 # (label, URL, who asks: "lead" or "admin"); {team} and {objective} are the lead's.
 REQUESTS = [
@@ -104,20 +103,6 @@ def measure(people: int, runs: int) -> dict[str, Any]:
     }
 
 
-def run_child(database_url: str, people: int, runs: int, data_dir: str) -> dict[str, Any]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "HEADWAY_DATA_DIR": data_dir,
-        "HEADWAY_SECURE": "false",
-        "HEADWAY_DEBUG": "false",
-        "DJANGO_SETTINGS_MODULE": "headway.settings",
-    }
-    command = [sys.executable, "-m", "bench", "scale", "--child", str(people), "--runs", str(runs)]
-    out = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def report(results: list[dict[str, Any]]) -> None:
     small, large = results[0], results[-1]
     print()
@@ -165,5 +150,7 @@ def main(argv: list[str]) -> None:
         with tempfile.TemporaryDirectory(prefix="headway-scale-") as tmp:
             print(f"{people:,} people: generating, importing, requesting...", flush=True)
             url = f"sqlite:///{Path(tmp) / 'scale.sqlite3'}"
-            results.append(run_child(url, people, args.runs, tmp))
+            results.append(
+                run_child(["scale", "--child", str(people), "--runs", str(args.runs)], url, tmp)
+            )
     report(results)
