@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from headway.domain.types import Choice
 
 
 def choices(enum: type[Choice]) -> list[tuple[str, str]]:
     return [(member.value, member.label) for member in enum]
+
+
+class RowId(models.BigAutoField):
+    """A primary key without SQLite's AUTOINCREMENT, for tables written in bulk.
+
+    AUTOINCREMENT keeps ids of deleted rows from ever coming back by updating the
+    sqlite_sequence table on every insert; nothing refers to these rows by id, so that cost
+    serves nothing (docs/performance.md, "KPI ingestion"). Other databases are unchanged.
+    """
+
+    def db_type_suffix(self, connection: BaseDatabaseWrapper) -> str | None:
+        if connection.vendor == "sqlite":
+            return None
+        return super().db_type_suffix(connection)  # type: ignore[no-any-return]
 
 
 class Timestamped(models.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from headway.core.models import WorkspaceScoped, choices
+from headway.core.models import RowId, WorkspaceScoped, choices
 from headway.domain.types import Cadence, Category, Indicator, KPIDirection
 
 
@@ -54,9 +54,13 @@ class KPI(WorkspaceScoped):
 
 
 class KPIValue(models.Model):
-    """One reading of a KPI. One per KPI and date: writing the same date again replaces it."""
+    """One reading of a KPI. One per KPI and date: writing the same date again replaces it.
 
-    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="values")
+    Written in bulk (KPI ingestion), so the table carries only what serves: no index of its own
+    on `kpi` (the unique (kpi, at) index starts with it) and no AUTOINCREMENT (RowId)."""
+
+    id = RowId(primary_key=True)
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="values", db_index=False)
     at = models.DateField()
     value = models.FloatField()
     note = models.TextField(blank=True)
