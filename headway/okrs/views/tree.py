@@ -25,6 +25,7 @@ from headway.okrs.views.common import pick_cycle
 from headway.pages.htmx import render_page_or_partial
 from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
+from headway.teams.models import Team
 
 PAGE_SIZE = 50  # top-level objectives, filter results, and children of one branch
 
@@ -73,14 +74,13 @@ class Outline:
     below: dict[int, int]
 
     @classmethod
-    def of(cls, membership: Membership, cycle: Cycle) -> Outline:
+    def of(cls, membership: Membership, cycle: Cycle, teams: list[Team]) -> Outline:
         rows = list(
             access.objectives_for(membership)
             .filter(cycle=cycle)
             .values_list("id", "parent_id", "team_id", "title")
         )
-        teams = dict(access.teams_for(membership).values_list("id", "parent_id"))
-        team_depth = depths(teams)
+        team_depth = depths({t.pk: t.parent_id for t in teams})
         seen = {pk for pk, _, _, _ in rows}
         parents = {pk: (parent if parent in seen else None) for pk, parent, _, _ in rows}
         children: dict[int | None, list[int]] = {}
@@ -170,7 +170,11 @@ def figures(membership: Membership, cycle: Cycle) -> tuple[Scoreboard, dict[int,
 
 
 def tree_context(
-    request: AuthenticatedRequest, cycle: Cycle | None, form: TreeFilterForm, opened: int | None
+    request: AuthenticatedRequest,
+    cycle: Cycle | None,
+    teams: list[Team],
+    form: TreeFilterForm,
+    opened: int | None,
 ) -> dict[str, Any]:
     """The tree section: filter results, or the top levels with the branch down to `opened`
     open (on the page of top-level objectives that holds it)."""
@@ -185,7 +189,7 @@ def tree_context(
         page = Page.of(len(ids), request.GET.get("page"))
         nodes = [{"id": pk, "below": 0, "children": None} for pk in page.rows(ids)]
         return context | {"page": page, "nodes": fill(membership, nodes, board, hidden)}
-    outline = Outline.of(membership, cycle)
+    outline = Outline.of(membership, cycle, teams)
     roots = outline.children.get(None, [])
     path = list(reversed(lineage(outline.parents, opened))) if opened else []
     asked = str(roots.index(path[0]) // PAGE_SIZE + 1) if path else request.GET.get("page")
@@ -205,7 +209,7 @@ def tree_page(
         "cycles": cycles,
         "form": form,
         "can_create": access.may_own(membership, Action.CREATE),
-        **tree_context(request, cycle, form, opened),
+        **tree_context(request, cycle, teams, form, opened),
     }
 
 
