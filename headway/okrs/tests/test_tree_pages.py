@@ -4,10 +4,11 @@ at a time, never showing what the reader could not see on the objective's own pa
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
-from headway.core.tests.factories import ObjectiveFactory
+from headway.core.tests.factories import CheckInFactory, KeyResultFactory, ObjectiveFactory
 from headway.core.tests.fixtures import signed_in
 from headway.okrs.models import Objective
 
@@ -144,3 +145,28 @@ def test_an_htmx_filter_request_gets_only_the_list(world, chain):
     text = response.content.decode()
     assert text.lstrip().startswith('<section id="tree"')
     assert "3 matching objectives" in text
+
+
+def test_a_branch_lists_a_page_of_children_and_says_how_many_more(world, chain):
+    for i in range(51):
+        objective(world, f"kid-{i:02}", chain, title=f"Kid {i:02}")
+    text = signed_in(world, "admin").get("/okrs/tree/CO/", HTTP_HX_TARGET="node-CO", **HX)
+    shown = titles(text.content.decode())
+    assert len(shown) == 1 + 50
+    assert "and 3 more aligned" in text.content.decode()  # 51 kids, CH and the secret one
+
+
+def test_the_status_owner_and_kind_filters_narrow_the_list(world, chain):
+    late = objective(world, "late", title="Late one", owner=world.user("lead"), kind="committed")
+    kr = KeyResultFactory(objective=late, key="late-kr", start=0, target=100)
+    CheckInFactory(key_result=kr, at=date(2026, 1, 20), value=5)
+    client = signed_in(world, "member")
+    assert titles(client.get("/okrs/", {"status": "off_track"}).content.decode()) == ["Late one"]
+    assert titles(client.get("/okrs/", {"owner": "lea"}).content.decode()) == ["Late one"]
+    assert titles(client.get("/okrs/", {"kind": "committed"}).content.decode()) == ["Late one"]
+
+
+def test_the_search_finds_an_objective_by_its_key(world):
+    objective(world, "zz-9", title="Something else")
+    text = signed_in(world, "member").get("/okrs/", {"q": "ZZ-9"}).content.decode()
+    assert titles(text) == ["Something else"]
