@@ -15,6 +15,7 @@ app_name = "okrs"
 
 urlpatterns = [
     path("", tree.tree, name="tree"),
+    path("tree/<str:key>/", tree.branch, name="tree-branch"),
     path("check-in/", check_ins.check_in, name="check-in"),
     path("review/", review.review, name="review"),
     path("review/<str:cycle_key>/", review.review, name="review-cycle"),

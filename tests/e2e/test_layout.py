@@ -81,6 +81,8 @@ def pages(keys: dict[str, str]) -> list[str]:
     paths = [
         "/",
         "/okrs/",
+        f"/okrs/tree/{keys['objective']}/",  # the tree with the branch down to it open
+        "/okrs/?q=grow",  # filter results, flat
         "/okrs/check-in/",
         "/okrs/review/",
         f"/okrs/objectives/{keys['objective']}/",
@@ -166,6 +168,21 @@ def test_the_viewers_pages_fit_too(browser, live_server, width):
             overflowing[path] = extra
     page.context.close()
     assert overflowing == {}, f"wider than {width} px by: {overflowing}"
+
+
+def test_opening_a_branch_of_the_tree_shows_its_children_in_place(browser, live_server):
+    page = sign_in_at(browser, live_server, "olivia", 390)
+    page.goto(f"{live_server.url}/okrs/")
+    toggle = page.locator("a.branch-open").first
+    node = toggle.locator("xpath=ancestor::li[1]")
+    node_id = node.get_attribute("id")
+    assert node_id is not None
+    assert page.locator(f"li#{node_id} ul.tree > li").count() == 0
+    toggle.click()
+    expect(page.locator(f"li#{node_id} > details[open] ul.tree > li").first).to_be_visible()
+    assert page.url == f"{live_server.url}/okrs/"  # swapped in place, not a new page
+    assert too_wide(page) == ""
+    page.context.close()
 
 
 def test_the_phone_navigation_shows_every_item(browser, live_server):

@@ -377,8 +377,8 @@ PAGE_TABLE: list[tuple[str, dict[str, str], dict[str, tuple[int, ...]]]] = [
 # Pages that only read, and the account pages (sign-in, settings, members, tokens), whose
 # refusals are tested in headway/accounts/tests.
 NOT_PAGE_WRITES = {
-    "home", "okrs:tree", "okrs:review", "okrs:review-cycle", "okrs:objective", "kpis:dashboard",
-    "kpis:detail", "teams:list", "teams:detail",
+    "home", "okrs:tree", "okrs:tree-branch", "okrs:review", "okrs:review-cycle",
+    "okrs:objective", "kpis:dashboard", "kpis:detail", "teams:list", "teams:detail",
 }  # fmt: skip
 
 

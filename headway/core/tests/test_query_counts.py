@@ -130,6 +130,7 @@ DATA_SETS = [
             Entry("/"),
             Entry("/okrs/"),
             Entry("/okrs/?q=number&status=at_risk"),
+            Entry("/okrs/tree/obj-1/"),
             Entry("/okrs/objectives/obj-1/"),
             Entry("/okrs/check-in/"),
             Entry("/okrs/review/"),

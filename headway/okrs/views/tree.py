@@ -1,18 +1,24 @@
-"""The alignment tree of a cycle, with filters and search."""
+"""The alignment tree of a cycle: its top levels, a branch opened on demand, or filtered results.
+
+Only what is shown is read in full and rendered: the top-level objectives a page at a time,
+the direct children of an opened branch, or a page of the objectives matching the filters.
+Placing objectives in the tree reads one light row (id, parent, team, title) per visible
+objective of the cycle; the figures still come from the cycle's scoreboard.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpResponse
 
 from headway import access
 from headway.accounts.models import Membership
 from headway.domain.policy import Action
-from headway.okrs.forms import (
-    TreeFilterForm,
-)
+from headway.domain.tree import depths, lineage
+from headway.okrs.forms import TreeFilterForm
 from headway.okrs.models import Cycle, Objective
 from headway.okrs.scoring import Scoreboard, hidden_in_figures, scoreboard
 from headway.okrs.views.common import pick_cycle
@@ -21,100 +27,216 @@ from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
 from headway.teams.models import Team
 
-
-def team_depths(teams: list[Team]) -> dict[int, int]:
-    parents = {t.pk: t.parent_id for t in teams}
-    depths: dict[int, int] = {}
-    for team_id in parents:
-        depth, node = 0, parents.get(team_id)
-        while node is not None and depth < 50:
-            depth, node = depth + 1, parents.get(node)
-        depths[team_id] = depth
-    return depths
+PAGE_SIZE = 50  # top-level objectives, filter results, and children of one branch
 
 
-def build_tree(
-    objectives: list[Objective],
-    board: Scoreboard,
-    teams: list[Team],
-    hidden: dict[int, int] | None = None,
-) -> list[Any]:
-    """Nodes {objective, figures, hidden, children}: company objectives first, then departments,
-    teams. `hidden`: how many objectives the reader cannot see each figure includes."""
-    visible = {o.pk for o in objectives}
-    children: dict[int | None, list[Objective]] = defaultdict(list)
-    for o in objectives:
-        children[o.parent_id if o.parent_id in visible else None].append(o)
-    depth = team_depths(teams)
+@dataclass(frozen=True)
+class Page:
+    """One page of `count` rows, `PAGE_SIZE` a page (1-based `number`)."""
 
-    def node(o: Objective, level: int) -> dict[str, Any]:
-        kids = children.get(o.pk, [])
-        return {
-            "objective": o,
-            "figures": board.objectives.get(o.pk),
-            "hidden": (hidden or {}).get(o.pk, 0),
-            "children": [node(k, level + 1) for k in kids] if level < 20 else [],
+    number: int
+    count: int
+
+    @classmethod
+    def of(cls, count: int, asked: str | None) -> Page:
+        """The page numbered `asked` (a query parameter), or the nearest one that exists."""
+        number = int(asked) if asked and asked.isdigit() else 1
+        return cls(number=min(max(number, 1), cls(1, count).last), count=count)
+
+    @property
+    def last(self) -> int:
+        return max(1, -(-self.count // PAGE_SIZE))
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.last else None
+
+    @property
+    def start(self) -> int:
+        return (self.number - 1) * PAGE_SIZE
+
+    def rows(self, ids: list[int]) -> list[int]:
+        return ids[self.start : self.start + PAGE_SIZE]
+
+
+@dataclass(frozen=True)
+class Outline:
+    """Where each objective of a cycle that the reader can see sits: its parent if the reader
+    sees that parent in the same cycle (else it is a top-level objective), its children in
+    order, and how many objectives are aligned below it."""
+
+    parents: dict[int, int | None]
+    children: dict[int | None, list[int]]
+    below: dict[int, int]
+
+    @classmethod
+    def of(cls, membership: Membership, cycle: Cycle, teams: list[Team]) -> Outline:
+        rows = list(
+            access.objectives_for(membership)
+            .filter(cycle=cycle)
+            .values_list("id", "parent_id", "team_id", "title")
+        )
+        team_depth = depths({t.pk: t.parent_id for t in teams})
+        seen = {pk for pk, _, _, _ in rows}
+        parents = {pk: (parent if parent in seen else None) for pk, parent, _, _ in rows}
+        children: dict[int | None, list[int]] = {}
+        # Company objectives first, then departments', then teams'; by title within each.
+        for pk, *_ in sorted(rows, key=lambda r: (team_depth.get(r[2], 99), r[3], r[0])):
+            children.setdefault(parents[pk], []).append(pk)
+        below = dict.fromkeys(parents, 0)
+        for pk in parents:
+            for ancestor in lineage(parents, pk)[1:]:
+                below[ancestor] += 1
+        return cls(parents=parents, children=children, below=below)
+
+    def skeleton(self, ids: list[int], path: list[int]) -> list[dict[str, Any]]:
+        """Nodes for `ids`; the first node of `path` is opened (its children listed, up to a
+        page of them and always the next node of `path`), and so on down `path`."""
+        nodes = []
+        for pk in ids:
+            node: dict[str, Any] = {"id": pk, "below": self.below[pk], "children": None}
+            if path and path[0] == pk:
+                kids = self.children.get(pk, [])
+                shown = kids[:PAGE_SIZE]
+                if len(path) > 1 and path[1] not in shown:
+                    shown.append(path[1])
+                node["children"] = self.skeleton(shown, path[1:])
+                node["more"] = len(kids) - len(shown)
+            nodes.append(node)
+        return nodes
+
+
+def shown_ids(nodes: list[dict[str, Any]]) -> list[int]:
+    return [pk for n in nodes for pk in (n["id"], *shown_ids(n["children"] or []))]
+
+
+def fill(
+    membership: Membership, nodes: list[dict[str, Any]], board: Scoreboard, hidden: dict[int, int]
+) -> list[dict[str, Any]]:
+    """Give each node its objective (read in full only for the shown ones) and figures."""
+    objectives = access.objectives_for(membership).filter(pk__in=shown_ids(nodes))
+    by_id = {
+        o.pk: o for o in objectives.select_related("owner", "team").prefetch_related("key_results")
+    }
+
+    def filled(node: dict[str, Any]) -> dict[str, Any]:
+        pk = node["id"]
+        children = node["children"]
+        return node | {
+            "objective": by_id[pk],
+            "figures": board.objectives.get(pk),
+            "hidden": hidden.get(pk, 0),
+            "children": None if children is None else [filled(c) for c in children],
         }
 
-    roots = sorted(children[None], key=lambda o: (depth.get(o.team_id or 0, 99), o.title))
-    return [node(o, 0) for o in roots]
+    return [filled(n) for n in nodes]
 
 
-def cycle_objectives(
-    membership: Membership, cycle: Cycle | None
-) -> tuple[list[Objective], Scoreboard, dict[int, int]]:
-    """The objectives of `cycle` the reader can see, their figures, and how many objectives the
-    reader cannot see each figure includes."""
-    if cycle is None:
-        return [], Scoreboard(as_of=today(membership)), {}
-    objectives = list(
-        access.objectives_for(membership)
-        .filter(cycle=cycle)
-        .select_related("owner", "team")
-        .prefetch_related("key_results")
-    )
-    board = scoreboard([cycle], as_of=today(membership))
-    hidden = hidden_in_figures([cycle.pk], access.hidden_objectives_q(membership))
-    return objectives, board, hidden
-
-
-def search(form: TreeFilterForm, objectives: list[Objective], board: Scoreboard) -> list[Objective]:
-    """The objectives that match the filters and the search text, if any are given."""
-    if not (form.is_valid() and form.active):
+def matching_ids(
+    membership: Membership, cycle: Cycle, form: TreeFilterForm, board: Scoreboard
+) -> list[int]:
+    """The objectives of `cycle` the reader sees that match the filters and the search text
+    (in the title, key or description), by title."""
+    if not form.is_valid():
         return []
     data = form.cleaned_data
-    q = data["q"].lower()
-    return [
-        o
-        for o in objectives
-        if (not q or q in o.title.lower() or q in o.description.lower())
-        and (not data["team"] or o.team_id == data["team"].pk)
-        and (not data["owner"] or o.owner_id == data["owner"].pk)
-        and (not data["kind"] or o.kind == data["kind"])
-        and (not data["status"] or board.objectives[o.pk].status == data["status"])
-    ]
+    rows = access.objectives_for(membership).filter(cycle=cycle)
+    if q := data["q"].strip():
+        rows = rows.filter(
+            Q(title__icontains=q) | Q(key__icontains=q) | Q(description__icontains=q)
+        )
+    if data["team"]:
+        rows = rows.filter(team=data["team"])
+    if data["owner"]:
+        rows = rows.filter(owner=data["owner"])
+    if data["kind"]:
+        rows = rows.filter(kind=data["kind"])
+    ids = list(rows.order_by("title", "pk").values_list("pk", flat=True))
+    if status := data["status"]:
+        # A status is a figure, not a column: it comes from the scoreboard.
+        ids = [pk for pk in ids if (f := board.objectives.get(pk)) and f.status == status]
+    return ids
+
+
+def figures(membership: Membership, cycle: Cycle) -> tuple[Scoreboard, dict[int, int]]:
+    """The cycle's figures and, per objective, how many objectives the reader cannot see its
+    figure includes. Both still cover the whole cycle (docs/performance.md)."""
+    board = scoreboard([cycle], as_of=today(membership))
+    return board, hidden_in_figures([cycle.pk], access.hidden_objectives_q(membership))
+
+
+def tree_context(
+    request: AuthenticatedRequest,
+    cycle: Cycle | None,
+    teams: list[Team],
+    form: TreeFilterForm,
+    opened: int | None,
+) -> dict[str, Any]:
+    """The tree section: filter results, or the top levels with the branch down to `opened`
+    open (on the page of top-level objectives that holds it)."""
+    membership = request.membership
+    filtering = form.is_bound and form.active
+    context: dict[str, Any] = {"filtering": filtering, "nodes": [], "page": Page.of(0, None)}
+    if cycle is None:
+        return context
+    board, hidden = figures(membership, cycle)
+    if filtering:
+        ids = matching_ids(membership, cycle, form, board)
+        page = Page.of(len(ids), request.GET.get("page"))
+        nodes = [{"id": pk, "below": 0, "children": None} for pk in page.rows(ids)]
+        return context | {"page": page, "nodes": fill(membership, nodes, board, hidden)}
+    outline = Outline.of(membership, cycle, teams)
+    roots = outline.children.get(None, [])
+    path = list(reversed(lineage(outline.parents, opened))) if opened else []
+    asked = str(roots.index(path[0]) // PAGE_SIZE + 1) if path else request.GET.get("page")
+    page = Page.of(len(roots), asked)
+    nodes = fill(membership, outline.skeleton(page.rows(roots), path), board, hidden)
+    return context | {"page": page, "nodes": nodes, "total": len(outline.parents)}
+
+
+def tree_page(
+    request: AuthenticatedRequest, cycle: Cycle | None, cycles: list[Cycle], opened: int | None
+) -> dict[str, Any]:
+    membership = request.membership
+    teams = list(access.teams_for(membership))
+    form = TreeFilterForm(membership, teams, None if opened else (request.GET or None))
+    return {
+        "cycle": cycle,
+        "cycles": cycles,
+        "form": form,
+        "can_create": access.may_own(membership, Action.CREATE),
+        **tree_context(request, cycle, teams, form, opened),
+    }
 
 
 @member_required
 def tree(request: AuthenticatedRequest) -> HttpResponse:
-    """The alignment tree of a cycle, with filters and search."""
-    membership = request.membership
+    """The top levels of a cycle's tree, a page at a time, or the objectives the filters match."""
     cycle, cycles = pick_cycle(request, request.GET.get("cycle"))
-    teams = list(access.teams_for(membership))
-    form = TreeFilterForm(membership, teams, request.GET or None)
-    objectives, board, hidden = cycle_objectives(membership, cycle)
-    matches = search(form, objectives, board)
-    context = {
-        "cycle": cycle,
-        "cycles": cycles,
-        "form": form,
-        "filtering": form.is_bound and form.active,
-        "nodes": build_tree(objectives, board, teams, hidden),
-        "matches": [
-            {"objective": o, "figures": board.objectives.get(o.pk), "hidden": hidden.get(o.pk, 0)}
-            for o in matches
-        ],
-        "count": len(objectives),
-        "can_create": access.may_own(membership, Action.CREATE),
-    }
+    context = tree_page(request, cycle, cycles, opened=None)
     return render_page_or_partial(request, "okrs/tree.html", context, partials={"tree": "tree"})
+
+
+@member_required
+def branch(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    """The tree with the branch of `key` open: for HTMX only that branch (its node with its
+    direct children), else the whole page with the branch and the ones above it open."""
+    objective: Objective = access.get_objective(request.membership, key)
+    cycle, cycles = pick_cycle(request, objective.cycle.key)
+    context = tree_page(request, cycle, cycles, opened=objective.pk)
+    context["branch"] = opened_node(context["nodes"])
+    return render_page_or_partial(
+        request, "okrs/tree.html", context, partials={f"node-{key}": "branch"}
+    )
+
+
+def opened_node(nodes: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The deepest open node down the open path."""
+    for node in nodes:
+        if node["children"] is not None:
+            return opened_node(node["children"]) or node
+    return None

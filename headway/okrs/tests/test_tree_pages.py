@@ -1,0 +1,172 @@
+"""The OKR tree shows its top levels, opens a branch on demand and lists filter results a page
+at a time, never showing what the reader could not see on the objective's own page."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from headway.core.tests.factories import CheckInFactory, KeyResultFactory, ObjectiveFactory
+from headway.core.tests.fixtures import signed_in
+from headway.okrs.models import Objective
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_quarter")]
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def objective(world, key: str, parent: Objective | None = None, **fields) -> Objective:
+    defaults = {"title": f"Objective {key}", "team": world.web, "owner": world.user("member")}
+    return ObjectiveFactory(
+        workspace=world.workspace, cycle=world.cycle, key=key, parent=parent,
+        **(defaults | fields),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def chain(world):
+    """A company objective CO, aligned below it CH, below that GC; and a private objective of
+    the company aligned below CO that the member cannot see."""
+    company = objective(world, "CO", team=world.company, owner=world.user("admin"))
+    middle = objective(world, "CH", company)
+    objective(world, "GC", middle)
+    objective(
+        world, "secret", company, title="Secret plan", team=world.company,
+        owner=world.user("admin"), visibility="private",
+    )  # fmt: skip
+    return company
+
+
+def titles(page: str) -> list[str]:
+    return re.findall(r'class="obj-title"[^>]*>([^<]*)<', page)
+
+
+def test_the_tree_shows_the_top_level_and_how_many_are_aligned_below(world, chain):
+    page = signed_in(world, "member").get("/okrs/").content.decode()
+    assert titles(page) == ["Objective CO"]
+    assert "▸ 2 aligned below" in page  # CH and GC; not the secret one
+    assert 'href="/okrs/tree/CO/"' in page
+    admin = signed_in(world, "admin").get("/okrs/").content.decode()
+    assert "▸ 3 aligned below" in admin
+
+
+def test_an_htmx_request_for_a_branch_gets_only_its_node_with_direct_children(world, chain):
+    response = signed_in(world, "member").get("/okrs/tree/CO/", HTTP_HX_TARGET="node-CO", **HX)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert text.lstrip().startswith('<li id="node-CO"')
+    assert "<html" not in text
+    assert titles(text) == ["Objective CO", "Objective CH"]
+    assert 'href="/okrs/tree/CH/"' in text  # the next level opens the same way
+    assert "Secret plan" not in text
+
+
+def test_without_javascript_a_branch_is_the_page_with_the_branches_above_it_open(world, chain):
+    objective(world, "other", title="Another top-level objective")
+    text = signed_in(world, "member").get("/okrs/tree/CH/").content.decode()
+    assert "<html" in text
+    assert titles(text) == [
+        "Objective CO", "Objective CH", "Objective GC", "Another top-level objective"
+    ]  # fmt: skip
+
+
+def test_a_branch_the_reader_cannot_see_is_not_found(world, chain):
+    client = signed_in(world, "member")
+    assert client.get("/okrs/tree/secret/").status_code == 404
+    assert client.get("/okrs/tree/secret/", HTTP_HX_TARGET="node-secret", **HX).status_code == 404
+    assert client.get("/okrs/tree/nothing/").status_code == 404
+    assert signed_in(world, "stranger").get("/okrs/tree/CO/").status_code == 404
+    assert signed_in(world, "admin").get("/okrs/tree/secret/").status_code == 200
+
+
+def test_an_objective_below_a_hidden_parent_is_a_top_level_objective(world, chain):
+    hidden = Objective.objects.get(key="secret")
+    objective(world, "under-secret", hidden, title="Visible below a secret")
+    page = signed_in(world, "member").get("/okrs/").content.decode()
+    assert titles(page) == ["Objective CO", "Visible below a secret"]
+    assert "Secret plan" not in page
+
+
+def test_the_parents_row_says_its_figure_includes_hidden_objectives(world, chain):
+    text = signed_in(world, "viewer").get("/okrs/").content.decode()
+    assert "includes 1 hidden" in text
+
+
+def test_top_level_objectives_come_a_page_at_a_time(world):
+    for i in range(55):
+        objective(world, f"top-{i:02}", title=f"Top {i:02}")
+    client = signed_in(world, "member")
+    first = client.get("/okrs/").content.decode()
+    assert titles(first) == [f"Top {i:02}" for i in range(50)]
+    assert "55 top-level objectives · 55 in all" in first
+    assert 'href="/okrs/?page=2&amp;cycle=2026-q1"' in first
+    second = client.get("/okrs/", {"page": "2"}).content.decode()
+    assert titles(second) == [f"Top {i:02}" for i in range(50, 55)]
+    assert titles(client.get("/okrs/", {"page": "99"}).content.decode()) == titles(second)
+
+
+def test_a_branch_without_javascript_opens_on_the_page_that_holds_it(world):
+    for i in range(55):
+        objective(world, f"top-{i:02}", title=f"Top {i:02}")
+    objective(world, "below", Objective.objects.get(key="top-52"), title="Below 52")
+    text = signed_in(world, "member").get("/okrs/tree/top-52/").content.decode()
+    assert titles(text) == ["Top 50", "Top 51", "Top 52", "Below 52", "Top 53", "Top 54"]
+
+
+def test_filters_and_search_list_the_matches_flat_a_page_at_a_time(world, chain):
+    for i in range(60):
+        objective(world, f"n-{i:02}", title=f"Number {i:02}")
+    client = signed_in(world, "member")
+    first = client.get("/okrs/", {"q": "number"}).content.decode()
+    assert "60 matching objectives" in first
+    assert titles(first) == [f"Number {i:02}" for i in range(50)]
+    second = client.get("/okrs/", {"q": "number", "page": "2"}).content.decode()
+    assert titles(second) == [f"Number {i:02}" for i in range(50, 60)]
+    assert "Page 2 of 2" in second
+    by_team = client.get("/okrs/", {"team": "company"}).content.decode()
+    assert titles(by_team) == ["Objective CO"]  # a child of CO is listed flat, on its own
+    assert titles(client.get("/okrs/", {"q": "GC"}).content.decode()) == ["Objective GC"]
+
+
+def test_search_never_lists_an_objective_the_reader_cannot_see(world, chain):
+    member = signed_in(world, "member").get("/okrs/", {"q": "secret"}).content.decode()
+    assert "0 matching objectives" in member
+    assert "Secret plan" not in member
+    admin = signed_in(world, "admin").get("/okrs/", {"q": "secret"}).content.decode()
+    assert titles(admin) == ["Secret plan"]
+
+
+def test_an_htmx_filter_request_gets_only_the_list(world, chain):
+    response = signed_in(world, "member").get(
+        "/okrs/", {"q": "objective"}, HTTP_HX_TARGET="tree", **HX
+    )
+    text = response.content.decode()
+    assert text.lstrip().startswith('<section id="tree"')
+    assert "3 matching objectives" in text
+
+
+def test_a_branch_lists_a_page_of_children_and_says_how_many_more(world, chain):
+    for i in range(51):
+        objective(world, f"kid-{i:02}", chain, title=f"Kid {i:02}")
+    text = signed_in(world, "admin").get("/okrs/tree/CO/", HTTP_HX_TARGET="node-CO", **HX)
+    shown = titles(text.content.decode())
+    assert len(shown) == 1 + 50
+    assert "and 3 more aligned" in text.content.decode()  # 51 kids, CH and the secret one
+
+
+def test_the_status_owner_and_kind_filters_narrow_the_list(world, chain):
+    late = objective(world, "late", title="Late one", owner=world.user("lead"), kind="committed")
+    kr = KeyResultFactory(objective=late, key="late-kr", start=0, target=100)
+    CheckInFactory(key_result=kr, at=date(2026, 1, 20), value=5)
+    client = signed_in(world, "member")
+    assert titles(client.get("/okrs/", {"status": "off_track"}).content.decode()) == ["Late one"]
+    assert titles(client.get("/okrs/", {"owner": "lea"}).content.decode()) == ["Late one"]
+    assert titles(client.get("/okrs/", {"kind": "committed"}).content.decode()) == ["Late one"]
+
+
+def test_the_search_finds_an_objective_by_its_key(world):
+    objective(world, "zz-9", title="Something else")
+    text = signed_in(world, "member").get("/okrs/", {"q": "ZZ-9"}).content.decode()
+    assert titles(text) == ["Something else"]
