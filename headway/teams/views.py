@@ -110,9 +110,9 @@ class TeamTree:
         """The roots and their children, and the branch down to `opened` open (one query)."""
         open_ids: set[int | None] = {None}
         pk = opened.pk if opened else None
-        while pk is not None:
+        while pk is not None and pk not in open_ids:
             open_ids.add(pk)
-            pk = self.parents[pk]
+            pk = self.parents.get(pk)
         open_ids |= set(self.child_ids[None])
         shown = {pk for parent in open_ids for pk in self.child_ids[parent]}
         rows = access.teams_for(self.request.membership).filter(pk__in=shown)
