@@ -9,8 +9,10 @@ from django.conf import settings as conf
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
@@ -34,6 +36,7 @@ from headway.domain.policy import Action, may_create_workspace
 from headway.domain.types import Role
 from headway.pages.http import AuthenticatedRequest
 from headway.pages.middleware import SESSION_KEY, member_required
+from headway.pages.paging import paginate
 
 # The session key of a token just created, until its page shows it (once).
 NEW_TOKEN = "new_token"  # noqa: S105 (a key, not a secret)
@@ -60,16 +63,31 @@ def switch_workspace(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def settings_context(request: AuthenticatedRequest, **extra: Any) -> dict[str, Any]:
+    """One page of the members and of the pending invitations, found by the search `q`."""
     workspace_id = request.membership.workspace_id
-    return {
-        "members": Membership.objects.filter(workspace_id=workspace_id)
-        .select_related("user")
-        .order_by("user__username"),
-        "invitations": Invitation.objects.filter(
-            workspace_id=workspace_id, state=Invitation.State.PENDING
+    q = request.GET.get("q", "").strip()
+    members = Membership.objects.filter(workspace_id=workspace_id)
+    invitations = Invitation.objects.filter(
+        workspace_id=workspace_id, state=Invitation.State.PENDING
+    )
+    if q:
+        members = members.filter(
+            Q(user__username__icontains=q)
+            | Q(user__name__icontains=q)
+            | Q(user__email__icontains=q)
         )
-        .select_related("invited_by")
-        .order_by("login"),
+        invitations = invitations.filter(login__icontains=q)
+    return {
+        "q": q,
+        "members": paginate(
+            request.GET, members.select_related("user").order_by("user__username", "pk")
+        ),
+        "invitations": paginate(
+            request.GET,
+            invitations.select_related("invited_by").order_by("login", "pk"),
+            param="invitations",
+        ),
+        "back": request.GET.urlencode(),
         "roles": [(r.value, r.label) for r in Role],
         "add_existing": conf.ADD_EXISTING_USERS,
         "add_form": (AddMemberForm if conf.ADD_EXISTING_USERS else InviteForm)(prefix="add"),
@@ -110,7 +128,14 @@ def change_role(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
             messages.success(request, f"{member.user.display_name} is now {role.label.lower()}.")
         except DomainError as error:
             messages.error(request, error.message)
-    return redirect("accounts:settings")
+    return back_to_settings(request)
+
+
+def back_to_settings(request: AuthenticatedRequest) -> HttpResponse:
+    """The settings page the form was posted from: its search and page are the query string
+    of the form's action."""
+    query = request.GET.urlencode()
+    return redirect(f"{reverse('accounts:settings')}?{query}" if query else "accounts:settings")
 
 
 @require_POST
@@ -155,7 +180,7 @@ def invitation_revoke(request: AuthenticatedRequest, invitation_id: int) -> Http
     invitation = access.get_invitation(request.membership, invitation_id)
     actions.revoke_invitation(invitation, actor=request.user, via="web")
     messages.success(request, f"The invitation of {invitation.login} is revoked.")
-    return redirect("accounts:settings")
+    return back_to_settings(request)
 
 
 def invitations_waiting(request: HttpRequest) -> dict[str, Any]:
@@ -263,7 +288,7 @@ def member_remove(request: AuthenticatedRequest, member_id: int) -> HttpResponse
         messages.success(request, f"{member.user.display_name} is no longer a member.")
     except DomainError as error:
         messages.error(request, error.message)
-    return redirect("accounts:settings")
+    return back_to_settings(request)
 
 
 @member_required

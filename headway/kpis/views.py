@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
+from django.db.models import Case, Value, When
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -14,10 +17,11 @@ from headway import access
 from headway.core import charts
 from headway.core.errors import DomainError
 from headway.core.forms import show_error, unique_key
+from headway.core.models import choices
 from headway.domain.kpi import threshold_bands
 from headway.domain.kpi import trend as kpi_trend
 from headway.domain.policy import Action
-from headway.domain.types import KPIDirection
+from headway.domain.types import Category, KPIDirection
 from headway.kpis import actions
 from headway.kpis.forms import DashboardFilterForm, KPIForm, KPIValueForm
 from headway.kpis.models import KPI, KPIValue
@@ -26,8 +30,10 @@ from headway.pages.edit import save_changes
 from headway.pages.htmx import render_page_or_partial
 from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
+from headway.pages.paging import paginate
 
 SPARK_POINTS = 12
+PAGE_SIZE = 48  # cards on one page of the board: 2, 3 or 4 to a row
 ARROWS = {"up": "↑", "down": "↓", "flat": "→"}
 
 
@@ -40,29 +46,41 @@ def trend(kpi: KPI, values: list[float]) -> tuple[str, str, str]:
 
 @member_required
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
-    """KPI cards grouped by team or category, filterable by status."""
+    """KPI cards grouped by team or category, filterable by status; one page of `PAGE_SIZE`
+    KPIs in group order (a group may go on over two pages)."""
     membership = request.membership
     as_of = today(membership)
-    kpis = list(access.kpis_for(membership).select_related("team", "owner"))
-    figures = kpi_figures(kpis, as_of=as_of)
-    series = recent_values(kpis, as_of)
     form = DashboardFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     group_by, status, q = data.get("group") or "team", data.get("status"), data.get("q", "")
+    rows = (
+        access.kpis_for(membership)
+        .filter(name__icontains=q)
+        .select_related("team", "owner")
+        .annotate(group=group_name(group_by))
+        .order_by("group", "name", "pk")
+    )
+    if status:  # a status is a figure: the matching KPIs are known once every figure is
+        kpis = list(rows)
+        figures = kpi_figures(kpis, as_of=as_of)
+        page = paginate(
+            request.GET, [k for k in kpis if matches(figures[k.pk], status)], size=PAGE_SIZE
+        )
+    else:
+        page = paginate(request.GET, rows, size=PAGE_SIZE)
+        figures = kpi_figures(page.items, as_of=as_of)
+    series = recent_values(page.items, as_of)
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for kpi in kpis:
-        f = figures[kpi.pk]
-        if not matches(f, status):
-            continue
-        if q and q.lower() not in kpi.name.lower():
-            continue
+    for kpi in page.items:
         values = series[kpi.pk][-SPARK_POINTS:]
         arrow, words, mood = trend(kpi, values)
-        groups[group_name(kpi, group_by)].append(
-            {"kpi": kpi, "f": f, "values": values, "arrow": arrow, "trend": words, "mood": mood}
-        )
+        groups[kpi.group].append(
+            {"kpi": kpi, "f": figures[kpi.pk], "values": values, "arrow": arrow,
+             "trend": words, "mood": mood}
+        )  # fmt: skip
     context = {
-        "groups": sorted(groups.items()),
+        "groups": list(groups.items()),
+        "page": page,
         "form": form,
         "can_create": access.may_own(membership, Action.CREATE),
     }
@@ -71,7 +89,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def recent_values(kpis: list[KPI], as_of: date) -> dict[int, list[float]]:
+def recent_values(kpis: Sequence[KPI], as_of: date) -> dict[int, list[float]]:
     """The values of each KPI over the 400 days up to `as_of`, oldest first (one query)."""
     series: dict[int, list[float]] = defaultdict(list)
     for kpi_id, value in (
@@ -83,10 +101,11 @@ def recent_values(kpis: list[KPI], as_of: date) -> dict[int, list[float]]:
     return series
 
 
-def group_name(kpi: KPI, group_by: str) -> str:
+def group_name(group_by: str) -> Coalesce | Case:
+    """The name of a KPI's group, in SQL: its team's, or its category's label."""
     if group_by == "team":
-        return kpi.team.name if kpi.team else "No team"
-    return kpi.get_category_display()
+        return Coalesce("team__name", Value("No team"))
+    return Case(*(When(category=value, then=Value(label)) for value, label in choices(Category)))
 
 
 def matches(figures: KPIFigures, status: str | None) -> bool:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -19,28 +22,10 @@ from headway.okrs.scoring import hidden_in_figures, scoreboard
 from headway.okrs.views.common import pick_cycle
 from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
+from headway.pages.paging import paginate
 from headway.teams import actions
 from headway.teams.forms import TeamForm
 from headway.teams.models import Team
-
-
-def flatten(teams: list[Team]) -> list[tuple[Team, int]]:
-    """Teams in tree order with their depth (company, its departments, their teams)."""
-    children: dict[int | None, list[Team]] = {}
-    for team in teams:
-        children.setdefault(team.parent_id, []).append(team)
-    known = {t.pk for t in teams}
-    out: list[tuple[Team, int]] = []
-
-    def walk(team: Team, depth: int) -> None:
-        out.append((team, depth))
-        for child in children.get(team.pk, []):
-            walk(child, min(depth + 1, 4))
-
-    for team in teams:
-        if team.parent_id is None or team.parent_id not in known:
-            walk(team, 0)
-    return out
 
 
 def visible_ids(membership: Membership, cycle: Cycle | None) -> set[int]:
@@ -49,16 +34,93 @@ def visible_ids(membership: Membership, cycle: Cycle | None) -> set[int]:
     return set(rows.values_list("id", flat=True)) if cycle else set()
 
 
+@dataclass
+class Node:
+    """A team of the tree on the page: its rollup, how many child teams it has, and those
+    shown under it (None while the branch is closed)."""
+
+    team: Team
+    progress: float | None
+    child_count: int
+    open_url: str
+    children: list[Node] | None = None
+
+
 @member_required
 def team_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The top of the team tree (the company and its departments) with rollups; a branch opens
+    on demand (`?open=<key>`: the page with it open, or for HTMX only its child teams); `q`
+    finds teams by name or key, one page at a time."""
     membership = request.membership
     cycle, _ = pick_cycle(request, request.GET.get("cycle"))
-    teams = list(access.teams_for(membership).select_related("lead"))
+    teams = access.teams_for(membership)
+    parents: dict[int, int | None] = dict(teams.values_list("pk", "parent_id"))
     board = scoreboard([cycle] if cycle else [], as_of=today(membership))
-    rollup = board.team_progress({t.pk: t.parent_id for t in teams}, visible_ids(membership, cycle))
-    rows = [{"team": t, "depth": d, "progress": rollup.get(t.pk)} for t, d in flatten(teams)]
-    context = {"rows": rows, "cycle": cycle, "can_manage": access.may_on(membership, Action.MANAGE)}
+    rollup = board.team_progress(parents, visible_ids(membership, cycle))
+    tree = TeamTree(request, parents, rollup)
+    q = request.GET.get("q", "").strip()
+    context: dict[str, Any] = {
+        "cycle": cycle,
+        "q": q,
+        "team_count": len(parents),
+        "can_manage": access.may_on(membership, Action.MANAGE),
+    }
+    if q:
+        found = teams.filter(Q(name__icontains=q) | Q(key__icontains=q))
+        page = paginate(request.GET, found.select_related("lead", "parent"))
+        context |= {"page": page, "nodes": [tree.node(t) for t in page.items]}
+        return render(request, "teams/list.html", context)
+    opened = teams.filter(key=request.GET.get("open", "")).first()
+    if opened and request.htmx:
+        return render(request, "teams/tree_branch.html", {"nodes": tree.children(opened)})
+    context["nodes"] = tree.top(opened)
     return render(request, "teams/list.html", context)
+
+
+class TeamTree:
+    """The nodes of the teams page, from the workspace's parent map: only the teams shown are
+    read in full."""
+
+    def __init__(
+        self,
+        request: AuthenticatedRequest,
+        parents: dict[int, int | None],
+        rollup: dict[int, float | None],
+    ) -> None:
+        self.request, self.parents, self.rollup = request, parents, rollup
+        self.child_ids: dict[int | None, list[int]] = defaultdict(list)
+        for pk, parent_id in parents.items():
+            self.child_ids[parent_id if parent_id in parents else None].append(pk)
+
+    def node(self, team: Team) -> Node:
+        query = self.request.GET.copy()
+        for name in ("q", "page"):
+            query.pop(name, None)
+        query["open"] = team.key
+        return Node(
+            team, self.rollup.get(team.pk), len(self.child_ids[team.pk]), f"?{query.urlencode()}"
+        )
+
+    def children(self, team: Team) -> list[Node]:
+        """The child teams of `team`, closed."""
+        rows = access.teams_for(self.request.membership).filter(pk__in=self.child_ids[team.pk])
+        return [self.node(t) for t in rows.select_related("lead")]
+
+    def top(self, opened: Team | None) -> list[Node]:
+        """The roots and their children, and the branch down to `opened` open (one query)."""
+        open_ids: set[int | None] = {None}
+        pk = opened.pk if opened else None
+        while pk is not None and pk not in open_ids:
+            open_ids.add(pk)
+            pk = self.parents.get(pk)
+        open_ids |= set(self.child_ids[None])
+        shown = {pk for parent in open_ids for pk in self.child_ids[parent]}
+        rows = access.teams_for(self.request.membership).filter(pk__in=shown)
+        nodes = {t.pk: self.node(t) for t in rows.select_related("lead")}
+        for pk, node in nodes.items():
+            if pk in open_ids:
+                node.children = [nodes[c] for c in nodes if self.parents[c] == pk]
+        return [node for pk, node in nodes.items() if pk in self.child_ids[None]]
 
 
 @member_required

@@ -94,9 +94,13 @@ def pages(keys: dict[str, str]) -> list[str]:
         f"/kpis/{keys['kpi']}/",
         f"/kpis/{keys['kpi']}/edit/",
         "/teams/",
+        f"/teams/?open={keys['team']}",
+        "/teams/?q=a",
         f"/teams/{keys['team']}/",
         f"/teams/{keys['team']}/edit/",
         "/settings/",
+        "/settings/?page=2",
+        "/settings/?q=person",
         "/settings/tokens/",
         "/invitations/",
     ]
@@ -226,6 +230,18 @@ def test_the_cycle_review_names_each_figure_on_a_phone(browser, live_server):
     cell = page.locator("table.review tbody tr").first.locator("td").nth(2)
     label = cell.evaluate("td => getComputedStyle(td, '::before').content")
     assert label == '"Progress"'  # the header row is hidden on a phone: each figure says what it is
+    page.context.close()
+
+
+def test_a_branch_of_the_team_tree_opens_in_place(browser, live_server):
+    page = sign_in_at(browser, live_server, "olivia", 1440)
+    page.goto(f"{live_server.url}/teams/")
+    # the company, its departments, and under a department once it is open, its teams
+    teams = page.locator("ul.team-tree ul.team-tree ul.team-tree > li")
+    expect(teams).to_have_count(0)
+    page.locator("a.team-open").first.click()
+    expect(teams.first).to_be_visible()
+    assert page.url == f"{live_server.url}/teams/"  # opened in place, no page load
     page.context.close()
 
 

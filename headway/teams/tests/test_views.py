@@ -11,6 +11,7 @@ from headway.core.tests.factories import (
     KeyResultFactory,
     KPIFactory,
     ObjectiveFactory,
+    TeamFactory,
 )
 from headway.core.tests.fixtures import signed_in
 from headway.teams.models import Team
@@ -22,10 +23,66 @@ def test_the_tree_rolls_progress_up_to_parent_teams(world):
     objective = ObjectiveFactory(workspace=world.workspace, cycle=world.cycle, team=world.web)
     kr = KeyResultFactory(objective=objective)
     CheckInFactory(key_result=kr, at=date(2026, 2, 1), value=40.0)
-    text = signed_in(world, "viewer").get("/teams/").content.decode()
+    text = signed_in(world, "viewer").get("/teams/?open=product").content.decode()
     # web, and product and company above it
     assert text.count('<span class="small">40%</span>') == 3
-    assert 'class="depth-2"' in text
+
+
+class TestTheTreeOpensOnDemand:
+    def test_it_shows_the_company_and_its_departments_with_a_link_to_open_a_branch(self, world):
+        text = signed_in(world, "member").get("/teams/").content.decode()
+        assert 'href="/teams/product/"' in text
+        assert 'href="/teams/web/"' not in text
+        assert 'href="?open=product"' in text
+        assert "Open 1 team" in text
+        assert "3 teams in all" in text
+
+    def test_without_javascript_the_link_answers_the_page_with_the_branch_open(self, world):
+        text = signed_in(world, "member").get("/teams/?open=web").content.decode()
+        assert "<!doctype html>" in text
+        # the path down to web is open: company, product, web
+        assert 'href="/teams/web/"' in text
+
+    def test_htmx_gets_only_the_child_teams_of_the_branch(self, world):
+        response = signed_in(world, "member").get("/teams/?open=product", HTTP_HX_REQUEST="true")
+        text = response.content.decode()
+        assert "<html" not in text
+        assert 'href="/teams/web/"' in text
+        assert 'href="/teams/product/"' not in text
+
+    def test_a_branch_of_another_workspace_does_not_open(self, world):
+        TeamFactory(workspace=world.other, key="secret", name="Secret", parent=None)
+        client = signed_in(world, "member")
+        text = client.get("/teams/?open=secret", HTTP_HX_REQUEST="true").content.decode()
+        assert "Secret" not in text
+        assert 'href="/teams/product/"' in text  # the page, as if nothing was asked
+
+
+class TestTheTeamSearch:
+    def test_it_finds_a_team_by_name_or_key_anywhere_in_the_tree(self, world):
+        client = signed_in(world, "member")
+        for q in ("WE", "web"):
+            text = client.get("/teams/", {"q": q}).content.decode()
+            assert 'href="/teams/web/"' in text
+            assert "1\u20131 of 1 teams found" in text
+            assert "in Product" in text
+            assert 'href="/teams/product/"' not in text
+
+    def test_it_never_finds_a_team_of_another_workspace(self, world):
+        TeamFactory(workspace=world.other, key="websecret", name="Web secret")
+        text = signed_in(world, "member").get("/teams/", {"q": "secret"}).content.decode()
+        assert "Web secret" not in text
+        assert "No team matches" in text
+
+    def test_its_results_are_paged(self, world):
+        for n in range(55):
+            TeamFactory(workspace=world.workspace, key=f"squad-{n:02d}", name=f"Squad {n:02d}")
+        client = signed_in(world, "member")
+        text = client.get("/teams/", {"q": "squad", "page": "2"}).content.decode()
+        assert "51\u201355 of 55 teams found" in text
+        assert "Squad 54" in text
+        assert "Squad 00" not in text
+        assert 'href="?q=squad"' in text  # back to the first page, the search kept
 
 
 def test_a_team_page_lists_objectives_kpis_members_and_children(world):
