@@ -12,7 +12,7 @@ def choices(enum: type[Choice]) -> list[tuple[str, str]]:
     return [(member.value, member.label) for member in enum]
 
 
-class RowId(models.BigAutoField):
+class RowId(models.BigAutoField):  # type: ignore[type-arg]
     """A primary key without SQLite's AUTOINCREMENT, for tables written in bulk.
 
     AUTOINCREMENT keeps ids of deleted rows from ever coming back by updating the
@@ -23,7 +23,8 @@ class RowId(models.BigAutoField):
     def db_type_suffix(self, connection: BaseDatabaseWrapper) -> str | None:
         if connection.vendor == "sqlite":
             return None
-        return super().db_type_suffix(connection)  # type: ignore[no-any-return]
+        suffix: str | None = connection.data_types_suffix.get(self.get_internal_type())
+        return suffix
 
 
 class Timestamped(models.Model):

@@ -25,42 +25,10 @@ from headway.okrs.views.common import pick_cycle
 from headway.pages.htmx import render_page_or_partial
 from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
+from headway.pages.paging import paginate
 from headway.teams.models import Team
 
 PAGE_SIZE = 50  # top-level objectives, filter results, and children of one branch
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of `count` rows, `PAGE_SIZE` a page (1-based `number`)."""
-
-    number: int
-    count: int
-
-    @classmethod
-    def of(cls, count: int, asked: str | None) -> Page:
-        """The page numbered `asked` (a query parameter), or the nearest one that exists."""
-        number = int(asked) if asked and asked.isdigit() else 1
-        return cls(number=min(max(number, 1), cls(1, count).last), count=count)
-
-    @property
-    def last(self) -> int:
-        return max(1, -(-self.count // PAGE_SIZE))
-
-    @property
-    def previous(self) -> int | None:
-        return self.number - 1 if self.number > 1 else None
-
-    @property
-    def next(self) -> int | None:
-        return self.number + 1 if self.number < self.last else None
-
-    @property
-    def start(self) -> int:
-        return (self.number - 1) * PAGE_SIZE
-
-    def rows(self, ids: list[int]) -> list[int]:
-        return ids[self.start : self.start + PAGE_SIZE]
 
 
 @dataclass(frozen=True)
@@ -180,21 +148,24 @@ def tree_context(
     open (on the page of top-level objectives that holds it)."""
     membership = request.membership
     filtering = form.is_bound and form.active
-    context: dict[str, Any] = {"filtering": filtering, "nodes": [], "page": Page.of(0, None)}
+    context: dict[str, Any] = {"filtering": filtering, "nodes": []}
     if cycle is None:
         return context
+    # The pager's links go to the tree of this cycle, also from a branch's own address.
+    query = request.GET.copy()
+    query["cycle"] = cycle.key
     board, hidden = figures(membership, cycle)
     if filtering:
-        ids = matching_ids(membership, cycle, form, board)
-        page = Page.of(len(ids), request.GET.get("page"))
-        nodes = [{"id": pk, "below": 0, "children": None} for pk in page.rows(ids)]
+        page = paginate(query, matching_ids(membership, cycle, form, board), size=PAGE_SIZE)
+        nodes = [{"id": pk, "below": 0, "children": None} for pk in page.items]
         return context | {"page": page, "nodes": fill(membership, nodes, board, hidden)}
     outline = Outline.of(membership, cycle, teams)
     roots = outline.children.get(None, [])
     path = list(reversed(lineage(outline.parents, opened))) if opened else []
-    asked = str(roots.index(path[0]) // PAGE_SIZE + 1) if path else request.GET.get("page")
-    page = Page.of(len(roots), asked)
-    nodes = fill(membership, outline.skeleton(page.rows(roots), path), board, hidden)
+    if path:  # the page of top-level objectives that holds the opened branch
+        query["page"] = str(roots.index(path[0]) // PAGE_SIZE + 1)
+    page = paginate(query, roots, size=PAGE_SIZE)
+    nodes = fill(membership, outline.skeleton(page.items, path), board, hidden)
     return context | {"page": page, "nodes": nodes, "total": len(outline.parents)}
 
 
