@@ -89,10 +89,10 @@ def pick_dependency_targets(request: AuthenticatedRequest) -> HttpResponse:
         .exclude(pk__in=[kr for _, kr in taken if kr])
         .filter(matching(q, "key", "title"))
         .select_related("objective")
-        .order_by("objective__title", "position")[: LIMIT - len(found)]
+        .order_by("objective__title", "position")[:LIMIT]
     )
     found += [(kr.key, f"Key result of {kr.objective.title}: {kr.title}") for kr in krs]
-    return options(request, found)
+    return options(request, found[:LIMIT])
 
 
 @member_required

@@ -50,9 +50,7 @@ class TestOnce:
         assert api.post("/dependencies", body).status == 409
         assert Dependency.objects.count() == 1
 
-    def test_the_picker_no_longer_offers_it_and_the_page_refuses_it_posted_again(
-        self, world, two
-    ):
+    def test_the_picker_no_longer_offers_it_and_the_page_refuses_it_posted_again(self, world, two):
         client = signed_in(world, "member")
         url = "/okrs/objectives/fast/dependencies/"
         pick = "/okrs/pick/dependencies/?for=fast&q="
