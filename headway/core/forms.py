@@ -60,6 +60,7 @@ class PickerInput(forms.TextInput):
             "hx-get": f"{reverse(self.source)}?{urlencode({'field': name, **self.params})}",
             "hx-trigger": "input changed delay:250ms",
             "hx-target": f"#{options}",
+            "hx-swap": "innerHTML",  # not what its form may set for its own answer
             "hx-sync": "this:replace",
         }
         field = super().render(name, value, attrs, renderer)
