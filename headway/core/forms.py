@@ -47,8 +47,10 @@ class PickerInput(forms.TextInput):
     """A text input for a key or a username. With HTMX, typing fetches up to 20 suggestions
     from `source` (a URL name: see headway/pages/pickers.py) into the input's <datalist>."""
 
-    def __init__(self, source: str) -> None:
-        super().__init__(attrs={"autocomplete": "off", "spellcheck": "false"})
+    def __init__(self, source: str, placeholder: str = "key") -> None:
+        super().__init__(
+            attrs={"autocomplete": "off", "spellcheck": "false", "placeholder": placeholder}
+        )
         self.source = source
         self.params: dict[str, str] = {}  # more for `source`, set by the form
 
@@ -76,7 +78,7 @@ class PickerField(forms.ModelChoiceField):  # type: ignore[type-arg]
         super().__init__(
             queryset=None,
             to_field_name=to_field_name,
-            widget=PickerInput(source),
+            widget=PickerInput(source, placeholder=to_field_name),
             error_messages={"invalid_choice": f"There is no {noun} “%(value)s” you may choose."},
             **kwargs,
         )

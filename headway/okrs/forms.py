@@ -232,7 +232,6 @@ class DependencyForm(forms.Form):
         label="Depends on",
         max_length=64,
         widget=PickerInput("okrs:pick-dependencies"),
-        help_text="The key of an objective or of a key result.",
     )
     note = forms.CharField(max_length=300, required=False)
 

@@ -95,6 +95,17 @@ class TestTypedKeys:
         assert "There is no person “ghost” you may choose." in response.content.decode()
 
 
+def test_the_pages_with_a_form_list_neither_objectives_nor_people(world, fast):
+    for i in range(5):
+        ObjectiveFactory(workspace=world.workspace, cycle=world.cycle, title=f"Elsewhere {i}")
+    client = signed_in(world, "admin")
+    for url in ("/okrs/objectives/fast/", "/okrs/objectives/new/", "/okrs/objectives/fast/edit/",
+                "/kpis/new/", "/teams/web/edit/"):  # fmt: skip
+        page = options(client, url)
+        assert "Elsewhere" not in page, url
+        assert 'value="lea"' not in page, url
+
+
 class TestSuggestions:
     def test_at_most_twenty_are_suggested(self, world):
         for i in range(25):
