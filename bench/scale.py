@@ -34,6 +34,12 @@ REQUESTS = [
     ("KPI board", "/kpis/", "lead"),
     ("Teams", "/teams/", "lead"),
     ("Settings", "/settings/", "admin"),
+    ("New objective (form)", "/okrs/objectives/new/", "lead"),
+    ("Edit objective (form)", "/okrs/objectives/{objective}/edit/", "lead"),
+    ("New KPI (form)", "/kpis/new/", "lead"),
+    ("Edit team (form)", "/teams/{team}/edit/", "admin"),
+    ("Picker: objectives ?q=e", "/okrs/pick/objectives/?q=e", "lead"),
+    ("Picker: people ?q=a", "/teams/pick/people/?q=a", "lead"),
     ("GET /api/v1/objectives?limit=50", "/api/v1/objectives?limit=50", "lead"),
     ("GET /api/v1/objectives/{key}", "/api/v1/objectives/{objective}", "lead"),
 ]

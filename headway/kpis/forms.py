@@ -8,12 +8,12 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from headway.accounts.models import Membership, User
+from headway.accounts.models import Membership
 from headway.core.forms import DateInput
 from headway.domain.bounds import LATEST, MAX_NUMBER, MAX_TEXT, check_reading_date
 from headway.domain.types import RuleViolation
 from headway.kpis.models import KPI
-from headway.teams.models import Team
+from headway.pages.pickers import members_of, person_picker, team_picker
 
 
 class KPIValueForm(forms.Form):
@@ -45,10 +45,8 @@ def bounded(field: forms.Field) -> None:
 
 
 class KPIForm(forms.ModelForm[KPI]):
-    owner = forms.ModelChoiceField(
-        queryset=User.objects.none(), to_field_name="username", required=False
-    )
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), to_field_name="key", required=False)
+    owner = person_picker()
+    team = team_picker()
     description = forms.CharField(
         required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -73,9 +71,7 @@ class KPIForm(forms.ModelForm[KPI]):
         fields: Any = self.fields
         for name in ("target", "green", "red", "low", "high", "tolerance"):
             bounded(fields[name])
-        fields["owner"].queryset = User.objects.filter(
-            memberships__workspace_id=membership.workspace_id
-        ).order_by("username")
+        fields["owner"].queryset = members_of(membership)
         fields["team"].queryset = access.teams_for(membership)
 
 

@@ -10,7 +10,7 @@ from django import forms
 from django.forms import formset_factory
 
 from headway.accounts.models import Membership, User
-from headway.core.forms import DateInput
+from headway.core.forms import DateInput, PickerField, PickerInput
 from headway.core.models import choices
 from headway.domain.blockers import HELP_PREFIX, with_help_request
 from headway.domain.bounds import MAX_NUMBER, MAX_TEXT
@@ -24,15 +24,9 @@ from headway.domain.types import (
     RuleViolation,
     Visibility,
 )
-from headway.kpis.models import KPI
 from headway.okrs.models import Cycle, KeyResult, Objective
+from headway.pages.pickers import members_of, person_picker, team_picker
 from headway.teams.models import Team
-
-
-def members_of(membership: Membership) -> Any:
-    return User.objects.filter(memberships__workspace_id=membership.workspace_id).order_by(
-        "username"
-    )
 
 
 class CycleForm(forms.ModelForm[Cycle]):
@@ -61,13 +55,11 @@ class ObjectiveForm(forms.Form):
         required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
     )
     cycle = forms.ModelChoiceField(queryset=Cycle.objects.none(), to_field_name="key")
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), to_field_name="key", required=False)
-    owner = forms.ModelChoiceField(
-        queryset=User.objects.none(), to_field_name="username", required=False
-    )
-    parent = forms.ModelChoiceField(
-        queryset=Objective.objects.none(),
-        to_field_name="key",
+    team = team_picker()
+    owner = person_picker()
+    parent = PickerField(
+        "okrs:pick-objectives",
+        noun="objective",
         required=False,
         label="Aligned to (parent objective)",
     )
@@ -85,7 +77,6 @@ class ObjectiveForm(forms.Form):
         fields["team"].queryset = access.teams_for(membership)
         fields["owner"].queryset = members_of(membership)
         fields["parent"].queryset = access.objectives_for(membership).select_related("cycle")
-        fields["parent"].label_from_instance = lambda o: f"{o.title} ({o.cycle.name})"
 
 
 class KeyResultForm(forms.Form):
@@ -101,12 +92,8 @@ class KeyResultForm(forms.Form):
         widget=forms.NumberInput(attrs={"placeholder": "1", "step": "any"}),
         help_text="Its share of the objective's progress is weight / sum of weights (blank: 1).",
     )
-    owner = forms.ModelChoiceField(
-        queryset=User.objects.none(), to_field_name="username", required=False
-    )
-    kpi = forms.ModelChoiceField(
-        queryset=KPI.objects.none(), to_field_name="key", required=False, label="Driven by KPI"
-    )
+    owner = person_picker()
+    kpi = PickerField("kpis:pick-kpis", noun="KPI", required=False, label="Driven by KPI")
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         from headway import access
@@ -219,9 +206,7 @@ class InitiativeForm(forms.Form):
 
 class InitiativeEditForm(forms.Form):
     title = forms.CharField(max_length=300)
-    owner = forms.ModelChoiceField(
-        queryset=User.objects.none(), to_field_name="username", required=False
-    )
+    owner = person_picker()
     status = forms.ChoiceField(choices=choices(InitiativeStatus))
     due = forms.DateField(required=False, widget=DateInput())
     key_result = forms.ModelChoiceField(
@@ -240,52 +225,34 @@ class InitiativeEditForm(forms.Form):
 
 
 class DependencyForm(forms.Form):
-    """'This objective depends on' another objective or key result the caller can see."""
+    """'This objective depends on' another objective or key result the caller can see, by key.
+    Itself and what it already depends on are refused by the action (with their reason)."""
 
-    depends_on = forms.ChoiceField(label="Depends on")
+    depends_on = forms.CharField(
+        label="Depends on",
+        max_length=64,
+        widget=PickerInput("okrs:pick-dependencies"),
+    )
     note = forms.CharField(max_length=300, required=False)
 
     def __init__(self, membership: Membership, objective: Objective, *args: Any, **kw: Any):
-        from headway import access
-
         super().__init__(*args, **kw)
-        # What it already depends on is not offered again (a dependency is stored once).
-        taken = list(
-            objective.dependencies.values_list(
-                "depends_on_objective_id", "depends_on_key_result_id"
-            )
-        )
-        objectives = (
-            access.objectives_for(membership)
-            .exclude(pk=objective.pk)
-            .exclude(pk__in=[o for o, _ in taken if o is not None])
-            .select_related("cycle")
-            .order_by("-cycle__start", "title")
-        )
-        krs = (
-            access.key_results_for(membership)
-            .exclude(objective=objective)
-            .exclude(pk__in=[kr for _, kr in taken if kr is not None])
-            .select_related("objective")
-            .order_by("objective__title", "position")
-        )
-        self.targets: dict[str, dict[str, Any]] = {}
-        objective_choices, kr_choices = [], []
-        for o in objectives:
-            self.targets[f"objective:{o.key}"] = {"depends_on_objective": o}
-            objective_choices.append((f"objective:{o.key}", f"{o.title} ({o.cycle.name})"))
-        for kr in krs:
-            self.targets[f"key_result:{kr.key}"] = {"depends_on_key_result": kr}
-            kr_choices.append((f"key_result:{kr.key}", f"{kr.objective.title}: {kr.title}"))
+        self.membership = membership
         fields: Any = self.fields
-        fields["depends_on"].choices = [
-            ("", "Choose an objective or key result"),
-            ("Objectives", objective_choices),
-            ("Key results", kr_choices),
-        ]
+        fields["depends_on"].widget.params = {"for": objective.key}
 
     def clean_depends_on(self) -> dict[str, Any]:
-        return self.targets[self.cleaned_data["depends_on"]]
+        """An objective of that key, else a key result of that key (keys are unique per kind)."""
+        from headway import access
+
+        key = self.cleaned_data["depends_on"]
+        if objective := access.objectives_for(self.membership).filter(key=key).first():
+            return {"depends_on_objective": objective}
+        if kr := access.key_results_for(self.membership).filter(key=key).first():
+            return {"depends_on_key_result": kr}
+        raise forms.ValidationError(
+            f"There is no objective or key result “{key}” you may choose.", code="invalid_choice"
+        )
 
 
 class InitiativeStatusForm(forms.Form):

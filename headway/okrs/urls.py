@@ -10,6 +10,7 @@ from headway.okrs.views import (
     review,
     tree,
 )
+from headway.pages import pickers
 
 app_name = "okrs"
 
@@ -52,4 +53,6 @@ urlpatterns = [
     ),
     path("key-results/<str:key>/edit/", key_results.key_result_edit, name="key-result-edit"),
     path("key-results/<str:key>/delete/", key_results.key_result_delete, name="key-result-delete"),
+    path("pick/objectives/", pickers.pick_objectives, name="pick-objectives"),
+    path("pick/dependencies/", pickers.pick_dependency_targets, name="pick-dependencies"),
 ]

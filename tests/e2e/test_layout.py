@@ -1,7 +1,7 @@
 """No page is wider than the screen, whatever the data: at a desktop's and at a phone's width.
 
 The demo workspace is loaded, then made as awkward as people make it: a 300-character title
-with no space to break at, a key result and a KPI in the trillions, and selects with 80 options.
+with no space to break at, a key result and a KPI in the trillions, and 80 more people.
 Every page is opened at 1440 px and at 390 px and must not scroll sideways.
 """
 
@@ -69,7 +69,7 @@ def make_it_awkward() -> dict[str, str]:
     team.save()
     olivia = Membership.objects.get(workspace=workspace, user__username="olivia")
     actions.create_token(olivia, actor=olivia, name=LONG[:100], via="test")
-    for n in range(80):  # 80 people: the owner and member selects get 80 options
+    for n in range(80):  # 80 people with long names
         user = User.objects.create(username=f"person{n:02d}", first_name=LONG[:150])
         Membership.objects.create(user=user, workspace=workspace, role="member")
     return {"objective": objective.key, "kr": kr.key, "kpi": kpi.key, "team": team.key}

@@ -348,7 +348,7 @@ PAGE_TABLE: list[tuple[str, dict[str, str], dict[str, tuple[int, ...]]]] = [
     ("/okrs/objectives/{obj}/delete/", {}, P_EDIT),
     ("/okrs/objectives/{obj}/key-results/new/", KR_BODY, P_EDIT),
     ("/okrs/objectives/{obj}/initiatives/", {"title": "New"}, P_EDIT),
-    ("/okrs/objectives/{obj}/dependencies/", {"depends_on": "objective:O-SHARED-2"}, P_EDIT),
+    ("/okrs/objectives/{obj}/dependencies/", {"depends_on": "O-SHARED-2"}, P_EDIT),
     ("/okrs/dependencies/{dep}/delete/", {}, P_EDIT),
     ("/okrs/key-results/{kr}/edit/", {**KR_BODY, "owner": "ada"}, P_EDIT),
     ("/okrs/initiatives/{ini}/status/", {"status": "done"}, P_EDIT),
@@ -379,6 +379,8 @@ PAGE_TABLE: list[tuple[str, dict[str, str], dict[str, tuple[int, ...]]]] = [
 NOT_PAGE_WRITES = {
     "home", "okrs:tree", "okrs:tree-branch", "okrs:review", "okrs:review-cycle",
     "okrs:objective", "kpis:dashboard", "kpis:detail", "teams:list", "teams:detail",
+    "okrs:pick-objectives", "okrs:pick-dependencies", "kpis:pick-kpis", "teams:pick-teams",
+    "teams:pick-people",
 }  # fmt: skip
 
 

@@ -92,7 +92,7 @@ class TestKPIPage:
         assert 'value="Improve Uptime"' in text
         assert 'name="kr-0-start" value="65.0"' in text
         assert 'name="kr-0-target" value="100.0"' in text
-        assert '<option value="uptime" selected>' in text
+        assert 'name="kr-0-kpi" value="uptime"' in text
 
     def test_create_and_edit_a_kpi(self, world):
         client = signed_in(world, "member")

@@ -370,12 +370,16 @@ class TestDependencies:
         KeyResultFactory(objective=other, key="budget", title="Budget approved")
         client = signed_in(world, "member")
         page = client.get("/okrs/objectives/fast/").content.decode()
-        assert '<option value="key_result:budget">Grow revenue: Budget approved</option>' in page
-        assert 'value="objective:fast"' not in page  # not on itself
-        assert 'value="key_result:fast-kr0"' not in page  # nor on its own key results
+        assert 'hx-get="/okrs/pick/dependencies/?field=depends_on&amp;for=fast"' in page
+        offered = client.get("/okrs/pick/dependencies/?for=fast&q=").content.decode()
+        assert (
+            '<option value="budget">Key result of Grow revenue: Budget approved</option>' in offered
+        )
+        assert 'value="fast"' not in offered  # not on itself
+        assert 'value="fast-kr0"' not in offered  # nor on its own key results
         response = client.post(
             "/okrs/objectives/fast/dependencies/",
-            {"depends_on": "key_result:budget", "note": "for the CDN bill"},
+            {"depends_on": "budget", "note": "for the CDN bill"},
             **HX,
         )
         text = response.content.decode()
@@ -391,17 +395,19 @@ class TestDependencies:
             visibility="private",
         )  # fmt: skip
         client = signed_in(world, "member")
-        assert "objective:secret" not in client.get("/okrs/objectives/fast/").content.decode()
+        assert "secret" not in client.get("/okrs/pick/dependencies/?q=secret").content.decode()
         response = client.post(
-            "/okrs/objectives/fast/dependencies/", {"depends_on": "objective:secret"}, **HX
+            "/okrs/objectives/fast/dependencies/", {"depends_on": "secret"}, **HX
         )
-        assert "Select a valid choice" in response.content.decode()
+        assert "There is no objective or key result “secret” you may choose." in (
+            response.content.decode()
+        )
         assert not Dependency.objects.exists()
 
     def test_without_javascript_it_redirects_back_to_the_objective(self, world, okr):
         ObjectiveFactory(workspace=world.workspace, cycle=world.cycle, key="hire", title="Hire")
         response = signed_in(world, "member").post(
-            "/okrs/objectives/fast/dependencies/", {"depends_on": "objective:hire"}, follow=True
+            "/okrs/objectives/fast/dependencies/", {"depends_on": "hire"}, follow=True
         )
         assert response.redirect_chain[-1][0] == "/okrs/objectives/fast/"
         assert Dependency.objects.get().depends_on_objective.key == "hire"
@@ -423,9 +429,7 @@ class TestDependencies:
         page = client.get("/okrs/objectives/fast/").content.decode()
         assert "Add dependency" not in page
         assert "/delete/" not in page
-        response = client.post(
-            "/okrs/objectives/fast/dependencies/", {"depends_on": "objective:hire"}
-        )
+        response = client.post("/okrs/objectives/fast/dependencies/", {"depends_on": "hire"})
         assert response.status_code == 403
         assert client.post(f"/okrs/dependencies/{dependency.pk}/delete/").status_code == 403
         assert Dependency.objects.count() == 1
@@ -479,7 +483,7 @@ WRITES = [
     ("/okrs/initiatives/cdn/edit/", {"title": "Hacked", "status": "done"}),
     ("/okrs/initiatives/cdn/delete/", {}),
     ("/okrs/objectives/fast/delete/", {}),
-    ("/okrs/objectives/fast/dependencies/", {"depends_on": "objective:other"}),
+    ("/okrs/objectives/fast/dependencies/", {"depends_on": "other"}),
     ("/okrs/dependencies/{dependency}/delete/", {}),
     ("/okrs/key-results/fast-kr0/edit/", {"title": "Hacked", "metric": "number", "target": "1",
                                           "direction": "auto"}),
