@@ -9,12 +9,14 @@ from typing import Any
 from django import forms
 from django.forms import formset_factory
 
-from headway.accounts.models import Membership, User
+from headway import access
+from headway.accounts.models import Membership
 from headway.core.forms import DateInput, PickerField, PickerInput
 from headway.core.models import choices
 from headway.domain.blockers import HELP_PREFIX, with_help_request
 from headway.domain.bounds import MAX_NUMBER, MAX_TEXT
 from headway.domain.kr_count import check_key_result_count
+from headway.domain.policy import Action
 from headway.domain.types import (
     CycleState,
     Direction,
@@ -272,10 +274,9 @@ class TreeFilterForm(forms.Form):
     """Filters of the OKR tree; any filter shows the matching objectives as a flat list."""
 
     q = forms.CharField(required=False, label="Search")
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), to_field_name="key", required=False)
-    owner = forms.ModelChoiceField(
-        queryset=User.objects.none(), to_field_name="username", required=False
-    )
+    # Typed, not listed: a workspace may have thousands of teams and people.
+    team = team_picker(label="Team")
+    owner = person_picker(label="Owner")
     status = forms.ChoiceField(
         required=False,
         choices=[
@@ -292,9 +293,10 @@ class TreeFilterForm(forms.Form):
         super().__init__(*args, **kw)
         fields: Any = self.fields
         fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams])
-        fields["team"].choices = [("", "Any team"), *((t.key, t.name) for t in teams)]
         fields["owner"].queryset = members_of(membership)
-        fields["owner"].empty_label = "Any owner"
+        if not access.may_own(membership, Action.CREATE):  # suggestions are for editors
+            for name in ("team", "owner"):
+                fields[name].widget = forms.TextInput(attrs={"placeholder": "any"})
 
     @property
     def active(self) -> bool:

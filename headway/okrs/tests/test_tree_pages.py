@@ -172,3 +172,22 @@ def test_the_search_finds_an_objective_by_its_key(world):
     objective(world, "zz-9", title="Something else")
     text = signed_in(world, "member").get("/okrs/", {"q": "ZZ-9"}).content.decode()
     assert titles(text) == ["Something else"]
+
+
+@pytest.mark.parametrize(("role", "suggests"), [("member", True), ("viewer", False)])
+def test_the_owner_and_team_filters_are_typed_not_listed(world, role, suggests):
+    page = signed_in(world, role).get("/okrs/").content.decode()
+    assert '<option value="max"' not in page  # no select of every member
+    assert '<option value="web"' not in page  # nor of every team
+    owner = re.search(r'<input[^>]*name="owner"[^>]*>', page)
+    assert owner is not None
+    assert ("hx-get" in owner.group(0)) is suggests  # a viewer's picker would be refused
+
+
+def test_a_typed_owner_filters_the_tree(world, chain):
+    client = signed_in(world, "member")
+    admin = world.user("admin").username
+    assert titles(client.get("/okrs/", {"owner": admin}).content.decode()) == ["Objective CO"]
+    unknown = client.get("/okrs/", {"owner": "nobody-here"}).content.decode()
+    assert titles(unknown) == []
+    assert "There is no person “nobody-here” you may choose." in unknown
