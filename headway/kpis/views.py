@@ -69,17 +69,8 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     else:
         page = paginate(request.GET, rows, size=PAGE_SIZE)
         figures = kpi_figures(page.items, as_of=as_of)
-    series = recent_values(page.items, as_of)
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for kpi in page.items:
-        values = series[kpi.pk][-SPARK_POINTS:]
-        arrow, words, mood = trend(kpi, values)
-        groups[kpi.group].append(
-            {"kpi": kpi, "f": figures[kpi.pk], "values": values, "arrow": arrow,
-             "trend": words, "mood": mood}
-        )  # fmt: skip
     context = {
-        "groups": list(groups.items()),
+        "groups": cards_by_group(page.items, figures, as_of),
         "page": page,
         "form": form,
         "can_create": access.may_own(membership, Action.CREATE),
@@ -87,6 +78,22 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     return render_page_or_partial(
         request, "kpis/dashboard.html", context, partials={"kpi-cards": "cards"}
     )
+
+
+def cards_by_group(
+    kpis: Sequence[KPI], figures: dict[int, KPIFigures], as_of: date
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The board's cards (figures, sparkline, trend) in their groups, in the page's order."""
+    series = recent_values(kpis, as_of)
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for kpi in kpis:
+        values = series[kpi.pk][-SPARK_POINTS:]
+        arrow, words, mood = trend(kpi, values)
+        groups[kpi.group].append(  # type: ignore[attr-defined]
+            {"kpi": kpi, "f": figures[kpi.pk], "values": values, "arrow": arrow,
+             "trend": words, "mood": mood}
+        )  # fmt: skip
+    return list(groups.items())
 
 
 def recent_values(kpis: Sequence[KPI], as_of: date) -> dict[int, list[float]]:
