@@ -11,17 +11,13 @@ stored after it (2 writers in 12 on SQLite, 1 on PostgreSQL).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-import uuid
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, timedelta
 
 import pytest
 
-from tests.live.test_concurrent_writers import BIN, free_port, request
+from tests.live.server import live_server, request
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
 
@@ -73,71 +69,13 @@ def writer(base: str, token: str, process: int) -> list[tuple[int, int]]:
 
 @pytest.fixture
 def server(tmp_path):
-    url = os.environ.get("DATABASE_URL", "")
-    env = {
-        **os.environ,
-        "HEADWAY_DATA_DIR": str(tmp_path),
-        "HEADWAY_SECURE": "false",
-        "HEADWAY_DEBUG": "false",
-        "SECRET_KEY": "live-test-" + uuid.uuid4().hex,
-        "DJANGO_SETTINGS_MODULE": "headway.settings",
+    setup = SETUP % {
+        "start": START.isoformat(),
+        "end": (START + timedelta(days=MAX_CHECK_INS)).isoformat(),
+        "krs": PROCESSES,
     }
-    admin_url = name = None
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        name = f"headway_live_{uuid.uuid4().hex[:8]}"
-        admin_url = url
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'live.sqlite3'}"
-    process = None
-    try:
-        subprocess.run(
-            [BIN / "headway", "migrate", "--noinput", "-v0"], env=env, check=True, timeout=120
-        )
-        setup = SETUP % {
-            "start": START.isoformat(),
-            "end": (START + timedelta(days=MAX_CHECK_INS)).isoformat(),
-            "krs": PROCESSES,
-        }
-        token = subprocess.run(
-            [sys.executable, "-c", "import django; django.setup()\n" + setup],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        ).stdout.strip()
-        port = free_port()
-        process = subprocess.Popen(
-            [BIN / "gunicorn", "headway.wsgi", "-w", "3", "-b", f"127.0.0.1:{port}", "-t", "60"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if request(base, token, "GET", "/api/v1/me")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("the server did not start")
-        yield base, token
-    finally:
-        if process is not None:
-            process.terminate()
-            process.wait(timeout=20)
-        if admin_url is not None:
-            import psycopg
-
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with live_server(tmp_path, setup) as running:
+        yield running
 
 
 def test_every_check_in_is_frozen_with_the_cycle_or_refused(server):

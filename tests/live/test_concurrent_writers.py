@@ -9,20 +9,12 @@ write must be there. SQLite stays correct thanks to BEGIN IMMEDIATE + busy timeo
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-import uuid
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
+
+from tests.live.server import live_server, request
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
 
@@ -30,7 +22,6 @@ PROCESSES = 8
 REQUESTS = 30  # per process: half check-ins, half KPI values
 KEY_RESULTS = 4  # two processes share each key result, on different days
 START = date(2026, 1, 1)
-BIN = Path(sys.executable).parent
 
 SETUP = """
 from datetime import date
@@ -51,27 +42,6 @@ for n in range(%(krs)d):
 KPI.objects.create(workspace=ws, key="load", name="Load", target=1)
 print(create_token(membership, actor=None)[1])
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def request(base: str, token: str, method: str, path: str, body: object = None) -> tuple[int, dict]:
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(
-        base + path,
-        data=data,
-        method=method,
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(req, timeout=30) as response:
-            return response.status, json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as error:
-        return error.code, {"detail": error.read().decode(errors="replace")[:300]}
 
 
 def writer(base: str, token: str, process: int) -> list[tuple[str, int, str]]:
@@ -95,70 +65,8 @@ def writer(base: str, token: str, process: int) -> list[tuple[str, int, str]]:
 
 @pytest.fixture
 def live_server_url(tmp_path):
-    url = os.environ.get("DATABASE_URL", "")
-    env = {
-        **os.environ,
-        "HEADWAY_DATA_DIR": str(tmp_path),
-        "HEADWAY_SECURE": "false",
-        "HEADWAY_DEBUG": "false",
-        "SECRET_KEY": "live-test-" + uuid.uuid4().hex,
-        "DJANGO_SETTINGS_MODULE": "headway.settings",
-    }
-    admin_url = None
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        name = f"headway_live_{uuid.uuid4().hex[:8]}"
-        admin_url = url
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'live.sqlite3'}"
-    server = None
-    try:
-        subprocess.run(
-            [BIN / "headway", "migrate", "--noinput", "-v0"], env=env, check=True, timeout=120
-        )
-        token = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import django; django.setup()\n" + SETUP % {"krs": KEY_RESULTS},
-            ],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        ).stdout.strip()
-        port = free_port()
-        server = subprocess.Popen(
-            [BIN / "gunicorn", "headway.wsgi", "-w", "3", "-b", f"127.0.0.1:{port}", "-t", "60"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if request(base, token, "GET", "/api/v1/me")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("the server did not start")
-        yield base, token
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=20)
-        if admin_url is not None:
-            import psycopg
-
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with live_server(tmp_path, SETUP % {"krs": KEY_RESULTS}) as running:
+        yield running
 
 
 def test_concurrent_check_ins_and_values_are_all_stored(live_server_url):
