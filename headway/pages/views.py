@@ -26,6 +26,8 @@ from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
 
 SOON_DAYS = 14
+# The lists that grow with the organisation show their first rows and how many there are.
+LIST_SIZE = 10
 
 
 class LastCheckIn(TypedDict):
@@ -39,6 +41,13 @@ def needs_attention(kpis: list[KPI], day: date) -> list[dict[str, Any]]:
         for k in kpis
         if needs_kpi_attention(KPIStatus(figures[k.pk].status), stale=figures[k.pk].stale)
     ]
+
+
+def first_rows(rows: list[dict[str, Any]], total: int | None = None) -> dict[str, Any]:
+    """The first `LIST_SIZE` of `rows` (or of `total` rows, `rows` being the first ones), the
+    count in all, and how many are left out."""
+    total = len(rows) if total is None else total
+    return {"rows": rows[:LIST_SIZE], "total": total, "more": max(0, total - LIST_SIZE)}
 
 
 def due_for_check_in(
@@ -122,8 +131,10 @@ def viewer_home(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "day": day,
         "cycle": cycle,
-        "objectives": objective_rows(membership, objectives, board),
-        "kpis": needs_attention(kpis, day),
+        "objectives": first_rows(
+            objective_rows(membership, objectives[:LIST_SIZE], board), objectives.count()
+        ),
+        "kpis": first_rows(needs_attention(kpis, day)),
         "kpi_count": len(kpis),
     }
     return render(request, "core/home_viewer.html", context)
@@ -157,10 +168,10 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         "day": day,
         "due": due_for_check_in(request, cycles, board, day),
         "objectives": objective_rows(membership, objectives, board),
-        "kpis": needs_attention(kpis, day),
+        "kpis": first_rows(needs_attention(kpis, day)),
         "has_kpis": bool(kpis),
         "initiatives": initiatives,
-        "blockers": led_blockers(membership, cycles),
+        "blockers": first_rows(led_blockers(membership, cycles)),
         "leads": bool(access.team_context(membership).led_subtree),
         "activity": team_activity(membership),
         "can_check_in": can_check_in,

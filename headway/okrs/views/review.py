@@ -1,12 +1,16 @@
-"""The cycle review: every objective's score, a retrospective note each, and carrying over."""
+"""The cycle review, a page of teams at a time: each objective's score, a retrospective note
+each, and carrying over."""
 
 from __future__ import annotations
 
+from itertools import groupby
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import F, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from headway import access
@@ -20,37 +24,26 @@ from headway.okrs.forms import (
 from headway.okrs.models import Cycle
 from headway.okrs.scoring import scoreboard
 from headway.okrs.views.common import pick_cycle
+from headway.pages.htmx import render_page_or_partial
 from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
+from headway.pages.paging import paginate
+
+TEAMS_PER_PAGE = 10
 
 
 @member_required
 def review(request: AuthenticatedRequest, cycle_key: str | None = None) -> HttpResponse:
-    """Every objective's score, band and success, a retrospective note each, and closing."""
+    """Each objective's score, band and success, a retrospective note each, and closing; a
+    page of `TEAMS_PER_PAGE` teams at a time, or the teams matching `?team=`."""
     membership = request.membership
     cycle, cycles = pick_cycle(request, cycle_key or request.GET.get("cycle"))
-    rows: list[dict[str, Any]] = []
-    if cycle is not None:
-        board = scoreboard([cycle], as_of=today(membership))
-        objectives = (
-            access.objectives_for(membership)
-            .filter(cycle=cycle)
-            .select_related("owner", "team")
-            .order_by("team__name", "title")
-        )
-        rows = [
-            {
-                "objective": o,
-                "figures": board.objectives.get(o.pk),
-                "can_edit": access.may_on(membership, Action.EDIT, o),
-                "form": RetrospectiveForm(initial={"retrospective": o.retrospective}),
-            }
-            for o in objectives
-        ]
-    context = {
+    search = request.GET.get("team", "").strip()
+    context: dict[str, Any] = {
         "cycle": cycle,
         "cycles": cycles,
-        "rows": rows,
+        "search": search,
+        "groups": [],
         "cycle_state": cycle.state_on(today(membership)) if cycle else None,
         "can_close": cycle is not None
         and not cycle.is_closed
@@ -58,9 +51,61 @@ def review(request: AuthenticatedRequest, cycle_key: str | None = None) -> HttpR
         "can_reopen": cycle is not None
         and cycle.is_closed
         and access.may_on(membership, Action.MANAGE),
-        "carry": carry_choices(cycle, cycles, rows),
+        "carry": None,
     }
-    return render(request, "okrs/review.html", context)
+    if cycle is not None:
+        context |= review_page(request, cycle, search)
+        context["carry"] = carry_choices(cycle, cycles, context["rows"])
+    return render_page_or_partial(
+        request, "okrs/review.html", context, partials={"review-teams": "teams"}
+    )
+
+
+def review_page(request: AuthenticatedRequest, cycle: Cycle, search: str) -> dict[str, Any]:
+    """The teams of this page (objectives without a team form the first group, as they sort
+    first by team name) with their objectives and figures, and the counts in all."""
+    membership = request.membership
+    visible = access.objectives_for(membership).filter(cycle=cycle)
+    matching = visible
+    if search:
+        matching = visible.filter(Q(team__key__iexact=search) | Q(team__name__icontains=search))
+    by_team = (F("team__name").asc(nulls_first=True), "team_id")
+    page = paginate(
+        request.GET,
+        matching.order_by(*by_team).values_list("team_id", flat=True).distinct(),
+        size=TEAMS_PER_PAGE,
+    )
+    on_page = Q(team_id__in=[t for t in page.items if t is not None])
+    if None in page.items:
+        on_page |= Q(team__isnull=True)
+    objectives = (
+        matching.filter(on_page).select_related("owner", "team").order_by(*by_team, "title")
+        if page.items
+        else matching.none()
+    )
+    # The figures of the whole cycle: one scoreboard, its cost grows with the cycle's size.
+    board = scoreboard([cycle], as_of=today(membership))
+    rows: list[dict[str, Any]] = [
+        {
+            "objective": o,
+            "figures": board.objectives.get(o.pk),
+            "can_edit": access.may_on(membership, Action.EDIT, o),
+            "form": RetrospectiveForm(initial={"retrospective": o.retrospective}),
+        }
+        for o in objectives
+    ]
+    groups = [
+        {"team": team, "rows": list(group)}
+        for team, group in groupby(rows, key=lambda row: row["objective"].team)
+    ]
+    return {"page": page, "rows": rows, "groups": groups, "objective_count": visible.count()}
+
+
+def back_to_review(request: AuthenticatedRequest, cycle: Cycle) -> HttpResponse:
+    """The review page a form was posted from: its page and team search are the query string
+    of the form's action."""
+    url, query = reverse("okrs:review-cycle", args=[cycle.key]), request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
 
 
 def carry_choices(
@@ -92,7 +137,7 @@ def carry_over(request: AuthenticatedRequest, cycle_key: str) -> HttpResponse:
     """Carry the ticked objectives of a cycle into another one (docs/scoring.md)."""
     membership = request.membership
     cycle = access.get_cycle(membership, cycle_key)
-    back = redirect("okrs:review-cycle", cycle_key=cycle.key)
+    back = back_to_review(request, cycle)
     try:
         objectives = access.objectives_to_carry(
             membership, cycle, request.POST.getlist("objectives")
@@ -131,6 +176,6 @@ def retrospective(request: AuthenticatedRequest, key: str) -> HttpResponse:
         )
         saved = True
     if not request.htmx:
-        return redirect("okrs:review-cycle", cycle_key=objective.cycle.key)
+        return back_to_review(request, objective.cycle)
     row = {"objective": objective, "can_edit": True, "form": form, "saved": saved}
     return render(request, "okrs/review.html#retro", {"row": row})
