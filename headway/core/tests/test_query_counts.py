@@ -144,6 +144,8 @@ DATA_SETS = [
             Entry("/settings/", "admin"),
             Entry("/settings/?q=a&page=2", "admin"),
             Entry("/okrs/review/", "admin"),
+            Entry("/okrs/review/?page=2", "admin"),
+            Entry("/okrs/review/?team=web"),
             Entry("/okrs/objectives/new/"),
             Entry("/okrs/objectives/obj-1/edit/"),
             Entry("/okrs/key-results/obj-1-kr0/edit/"),
