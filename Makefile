@@ -46,6 +46,7 @@ test: lint unit e2e  ## everything CI runs on SQLite
 bench: install  ## benchmarks: ratios against a baseline measured in the same run
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench scale
+	$(BIN)/python -m bench writes
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache
