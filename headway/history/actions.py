@@ -33,14 +33,30 @@ def plain(value: Any) -> Any:
     return value
 
 
-def assign(obj: models.Model, values: Mapping[str, Any]) -> dict[str, list[Any]]:
-    """Set attributes on `obj`; return {field: [old, new]} for those that really changed."""
+def shown_plain(target: str | None, value: Any) -> Any:
+    return plain(value)
+
+
+def assign(
+    obj: models.Model,
+    values: Mapping[str, Any],
+    refs: Mapping[str, str] | None = None,
+    show: Callable[[str | None, Any], Any] = shown_plain,
+) -> dict[str, list[Any]]:
+    """Set attributes on `obj`; return {field: [old, new]} for those that really changed.
+
+    Fields named in `refs` are given as ids (set on their `_id` attribute); `show` turns an
+    old or new value into what the recorded change shows, given the kind a reference points
+    at (a bulk write shows keys it knows by id)."""
+    refs = refs or {}
     changes: dict[str, list[Any]] = {}
     for name, new in values.items():
-        old = getattr(obj, name)
+        attname = f"{name}_id" if name in refs else name
+        old = getattr(obj, attname)
         if old != new:
-            changes[name] = [plain(old), plain(new)]
-            setattr(obj, name, new)
+            target = refs.get(name)
+            changes[name] = [show(target, old), show(target, new)]
+            setattr(obj, attname, new)
     return changes
 
 
@@ -328,16 +344,9 @@ class Batch:
     def assign(
         self, obj: models.Model, values: Mapping[str, Any], refs: Mapping[str, str]
     ) -> dict[str, list[Any]]:
-        """Set `values` (references as ids) on `obj`; return {field: [old, new]} that changed."""
-        changes: dict[str, list[Any]] = {}
-        for name, new in values.items():
-            attname = f"{name}_id" if name in refs else name
-            old = getattr(obj, attname)
-            if old != new:
-                target = refs.get(name)
-                changes[name] = [self.show(target, old), self.show(target, new)]
-                setattr(obj, attname, new)
-        return changes
+        """Set `values` (references as ids) on `obj`; return {field: [old, new]} that changed,
+        references shown by key."""
+        return assign(obj, values, refs, self.show)
 
     def add_event(
         self,
