@@ -15,6 +15,7 @@ from headway.accounts.models import Membership
 from headway.core.errors import DomainError
 from headway.core.forms import show_error, unique_key
 from headway.domain.policy import Action
+from headway.domain.tree import lineage
 from headway.kpis.scoring import kpi_figures
 from headway.okrs.blockers import open_blockers
 from headway.okrs.models import Cycle
@@ -108,12 +109,10 @@ class TeamTree:
 
     def top(self, opened: Team | None) -> list[Node]:
         """The roots and their children, and the branch down to `opened` open (one query)."""
-        open_ids: set[int | None] = {None}
-        pk = opened.pk if opened else None
-        while pk is not None and pk not in open_ids:
-            open_ids.add(pk)
-            pk = self.parents.get(pk)
-        open_ids |= set(self.child_ids[None])
+        open_ids: set[int | None] = {None, *self.child_ids[None]}
+        if opened is not None:
+            path: list[int] = lineage(self.parents, opened.pk)
+            open_ids.update(path)
         shown = {pk for parent in open_ids for pk in self.child_ids[parent]}
         rows = access.teams_for(self.request.membership).filter(pk__in=shown)
         nodes = {t.pk: self.node(t) for t in rows.select_related("lead")}
