@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from headway.accounts.models import ApiToken, Invitation, Membership, User, Workspace, hash_token
 from headway.core.errors import Conflict, Forbidden, Invalid, NotFound
 from headway.core.timeutil import today_in
+from headway.core.unique import free_key
 from headway.domain.policy import may_create_workspace
 from headway.domain.types import CycleState, Role
 from headway.history.actions import BATCH, Batch, record
@@ -215,12 +216,7 @@ def revoke_invitation(invitation: Invitation, *, actor: User | None, via: str = 
 
 def free_workspace_key(name: str) -> str:
     """A key made from `name` that no workspace uses yet."""
-    base = slugify(name)[:56].strip("-") or "workspace"
-    taken = set(Workspace.objects.filter(key__startswith=base).values_list("key", flat=True))
-    n, key = 2, base
-    while key in taken:
-        key, n = f"{base}-{n}", n + 1
-    return key
+    return free_key(Workspace.objects.all(), slugify(name)[:56].strip("-") or "workspace")
 
 
 @transaction.atomic

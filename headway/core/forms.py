@@ -15,18 +15,12 @@ from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
 from headway.core.errors import Conflict, DomainError, Invalid
+from headway.core.unique import free_key
 
 
 def unique_key(queryset: QuerySet[Model], text: str, *, fallback: str, max_length: int = 48) -> str:
     """A readable key from `text` that no row of `queryset` (one workspace) uses yet."""
-    base = slugify(text)[:max_length].strip("-") or fallback
-    taken = set(queryset.filter(key__startswith=base).values_list("key", flat=True))
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
+    return free_key(queryset, slugify(text)[:max_length].strip("-") or fallback)
 
 
 def show_error(form: forms.BaseForm, error: DomainError) -> None:

@@ -1,8 +1,11 @@
-"""Saving with unique constraints turned into a clear 409 instead of an IntegrityError."""
+"""Unique keys: a save whose key clash becomes a clear 409, and a key no row uses yet."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
 
 from headway.core.errors import Conflict
 
@@ -20,3 +23,15 @@ def save_unique(obj: models.Model) -> None:
             # see, and nothing may tell what it is (docs/api.md, "Permissions").
             raise Conflict(f"key {key!r} cannot be used: choose another", field="key") from error
         raise
+
+
+def free_key(queryset: QuerySet[Any], base: str, max_length: int = 56) -> str:
+    """`base` (cut to `max_length`), or `base-2`, `base-3`... whichever no row of `queryset`
+    uses yet (one query)."""
+    base = base[:max_length]
+    taken = set(queryset.filter(key__startswith=base).values_list("key", flat=True))
+    n, key = 1, base
+    while key in taken:
+        n += 1
+        key = f"{base}-{n}"
+    return key

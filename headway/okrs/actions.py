@@ -17,11 +17,11 @@ from datetime import date
 from typing import Any, NamedTuple, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 
 from headway.accounts.models import User, Workspace
 from headway.core.errors import Conflict, Invalid
 from headway.core.timeutil import today_in
+from headway.core.unique import free_key
 from headway.domain.bounds import (
     check_date,
     check_reading_date,
@@ -529,17 +529,6 @@ def check_carry_over(
         figures = board.objectives.get(objective.pk)
         if not is_unfinished(figures.progress if figures else None):
             raise Invalid("objectives", f"{objective.key} is achieved: nothing to carry over")
-
-
-def free_key(queryset: QuerySet[Any], base: str) -> str:
-    """`base` (as typed, case kept) or `base-2`, `base-3`... whichever no row uses yet."""
-    base = base[:56]
-    taken = set(queryset.filter(key__startswith=base).values_list("key", flat=True))
-    n, key = 1, base
-    while key in taken:
-        n += 1
-        key = f"{base}-{n}"
-    return key
 
 
 def carry_order(objectives: list[Objective]) -> list[Objective]:
