@@ -10,11 +10,12 @@ from django.db.models import QuerySet
 from headway.core.errors import Conflict
 
 
-def save_unique(obj: models.Model) -> None:
-    """Save `obj`; a clash on a unique key becomes Conflict naming the key."""
+def save_unique(obj: models.Model, update_fields: list[str] | None = None) -> None:
+    """Save `obj` (only `update_fields`, when given); a clash on a unique key becomes Conflict
+    naming the key."""
     try:
         with transaction.atomic():
-            obj.save()
+            obj.save(update_fields=update_fields)
     except IntegrityError as error:
         key = getattr(obj, "key", None)
         text = str(error).lower()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal
 
 FIGURE_DECIMALS = 4
+# Progress and attainment are kept to 15 significant digits: a float holds any such number
+# exactly (str() gives its digits back), so a figure stored in a float column and read back
+# is the very Decimal the rules computed, and stored figures equal recomputed ones.
+STORED = Context(prec=15)
 
 
 def dec(value: float | None) -> Decimal | None:
@@ -18,3 +22,8 @@ def num(value: Decimal | None, places: int = FIGURE_DECIMALS) -> float | None:
         return None
     rounded = round(float(value), places)
     return rounded if rounded != 0 else 0.0  # -0.0001 rounds to -0.0, which would print
+
+
+def storable(value: Decimal) -> Decimal:
+    """`value` to 15 significant digits, the precision a stored figure keeps; never -0."""
+    return STORED.plus(value) + 0

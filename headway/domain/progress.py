@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from headway.domain.bounds import MAX_MAGNITUDE, check_number, check_span
+from headway.domain.numbers import storable
 from headway.domain.types import Direction, KRInput, Metric, Point, RuleViolation
 
 ZERO = Decimal(0)
@@ -66,7 +67,8 @@ def clamp(value: Decimal, low: Decimal = ZERO, high: Decimal = ONE) -> Decimal:
 def kr_progress(kr: KRInput, current: Decimal | None) -> tuple[Decimal, Decimal | None]:
     """(progress in [0, 1], attainment) of a key result whose current value is `current`.
 
-    Attainment is the unclamped ratio (1.3 = 130 %) and exists only for direction auto.
+    Attainment is the unclamped ratio (1.3 = 130 %) and exists only for direction auto. Both
+    keep 15 significant digits (numbers.storable), the precision of a stored figure.
     """
     if kr.metric is Metric.BOOLEAN:
         return (ONE if current else ZERO), None
@@ -86,7 +88,7 @@ def kr_progress(kr: KRInput, current: Decimal | None) -> tuple[Decimal, Decimal 
         attainment = ZERO  # never -0 (start 5, target 3, current 5 gives 0 / -2)
     # Within the bounds attainment stays below 2e21; the cap only keeps a row stored before
     # the bounds existed (start 1e-300, target 2e-300) from producing an infinite float.
-    attainment = clamp(attainment, -ATTAINMENT_CAP, ATTAINMENT_CAP)
+    attainment = storable(clamp(attainment, -ATTAINMENT_CAP, ATTAINMENT_CAP))
     return clamp(attainment), attainment
 
 
@@ -111,6 +113,13 @@ def mean(values: Iterable[Decimal | None]) -> Decimal | None:
     return sum(present, ZERO) / len(present)
 
 
+def objective_progress(own: Decimal | None, children: Iterable[Decimal | None]) -> Decimal | None:
+    """Progress of one objective: the weighted progress of its own key results (`own`), else
+    the mean of its children's progress; 15 significant digits (numbers.storable)."""
+    value = own if own is not None else mean(children)
+    return None if value is None else storable(value)
+
+
 def objective_progresses(
     own: Mapping[int, Decimal | None], children: Mapping[int, Sequence[int]]
 ) -> dict[int, Decimal | None]:
@@ -131,9 +140,9 @@ def objective_progresses(
         if node in visiting:
             return None
         visiting.add(node)
-        value = own.get(node)
-        if value is None:
-            value = mean(resolve(child) for child in children.get(node, ()))
+        value = objective_progress(
+            own.get(node), (resolve(child) for child in children.get(node, ()))
+        )
         visiting.discard(node)
         result[node] = value
         return value

@@ -124,7 +124,8 @@ def save_created(subject: models.Model, *, actor: User | None, via: str) -> None
     fields = {
         f.name: plain(getattr(subject, f.name))
         for f in subject._meta.concrete_fields
-        if f.name not in {"id", "workspace", "created_at", "updated_at", "frozen_figures"}
+        # Figures the app computes (editable=False) are not something a person gave.
+        if f.editable and f.name not in {"id", "workspace", "updated_at"}
     }
     record(
         subject.workspace,  # type: ignore[attr-defined]
@@ -138,13 +139,19 @@ def save_created(subject: models.Model, *, actor: User | None, via: str) -> None
     )
 
 
+def touched(subject: models.Model) -> list[str]:
+    """The `updated_at` stamp, for a model that has one: a save of some fields sets it too."""
+    return [f.name for f in subject._meta.concrete_fields if f.name == "updated_at"]
+
+
 def save_changed(
     subject: models.Model, values: Mapping[str, Any], *, actor: User | None, via: str
 ) -> dict[str, list[Any]]:
     """Apply `values`, save, and record what changed (nothing is written when nothing changed)."""
     changes = assign(subject, values)
     if changes:
-        save_unique(subject)
+        # Only the changed columns: a stored figure updated since `subject` was read stays.
+        save_unique(subject, update_fields=[*changes, *touched(subject)])
         record(
             subject.workspace,  # type: ignore[attr-defined]
             actor=actor,

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any, NamedTuple, TypedDict, Unpack
 
 from django.db import connection, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from headway.accounts.models import User, Workspace
@@ -91,7 +92,9 @@ def update_kpi(kpi: KPI, *, actor: User | None, via: str = "", **fields: Unpack[
 
 @transaction.atomic
 def delete_kpi(kpi: KPI, *, actor: User | None, via: str = "") -> None:
+    followers = list(kpi.key_results.values_list("id", flat=True))
     delete_recorded(kpi, actor=actor, via=via)
+    followers_changed(kpi, followers)  # they fall back on their own check-ins
 
 
 class ValueIn(NamedTuple):
@@ -235,6 +238,7 @@ def record_kpi_values(
             changed_rows.append(item)
     write_values(kpi, new_rows, changed_rows, actor=actor, source=source)
     if new_rows or changed_rows:
+        followers_changed(kpi)
         changes: dict[str, Any] = {
             "created": len(new_rows),
             "updated": len(changed_rows),
@@ -257,6 +261,18 @@ def record_kpi_values(
 
 
 # Bulk writes (the plan import) -------------------------------------------------------------
+
+
+# Sent in the write's transaction with `key_result_ids`: the key results whose readings a KPI
+# write changed (the okrs app refreshes their stored figures; this app cannot import it).
+readings_changed = Signal()
+
+
+def followers_changed(kpi: KPI, followers: list[int] | None = None) -> None:
+    """Tell the key results that follow `kpi` (or `followers`, ids read before a delete)."""
+    ids = list(kpi.key_results.values_list("id", flat=True)) if followers is None else followers
+    if ids:
+        readings_changed.send(sender=KPI, key_result_ids=ids)
 
 
 def kpi_context(kpi: KPI) -> dict[str, int | None]:

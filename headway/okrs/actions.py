@@ -46,6 +46,7 @@ from headway.history.actions import (
     save_created,
 )
 from headway.kpis.models import KPI, KPIValue
+from headway.okrs.figures import refresh_cycles, refresh_key_results, refresh_objectives
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
 from headway.okrs.scoring import Scoreboard, freeze, kr_input, scoreboard
 from headway.teams.models import Team
@@ -164,9 +165,11 @@ def update_cycle(
         raise Invalid("state", "close a cycle with the close action, which freezes its scores")
     if cycle.is_closed and refused_when_closed("cycle", fields):
         ensure_open(cycle)
-    if cycle.is_closed and fields.get("state") not in (None, CycleState.CLOSED.value):
-        cycle.frozen_figures = None  # reopening thaws the scores; saved with the state change
+    thawing = cycle.is_closed and fields.get("state") not in (None, CycleState.CLOSED.value)
     save_changed(cycle, fields, actor=actor, via=via)
+    if thawing:
+        cycle.frozen_figures = None  # reopening thaws the scores: its figures are live again
+        cycle.save(update_fields=["frozen_figures"])
     return cycle
 
 
@@ -231,6 +234,7 @@ def create_objective(
     validate_objective(objective)
     ensure_open(objective.cycle)
     save_created(objective, actor=actor, via=via)
+    refresh_objectives([objective.pk])
     return objective
 
 
@@ -240,10 +244,13 @@ def update_objective(
 ) -> Objective:
     if refused_when_closed("objective", fields):
         ensure_open(objective.cycle)
-    save_changed(objective, fields, actor=actor, via=via)
+    before = objective.parent_id
+    changes = save_changed(objective, fields, actor=actor, via=via)
     validate_objective(objective)
     if "cycle" in fields:
         ensure_open(objective.cycle)
+    if "parent" in changes or "cycle" in changes:  # which figures feed which changed
+        refresh_objectives({objective.pk, before or objective.pk})
     return objective
 
 
@@ -251,6 +258,8 @@ def update_objective(
 def delete_objective(objective: Objective, *, actor: User | None, via: str = "") -> None:
     ensure_open(objective.cycle)
     delete_recorded(objective, actor=actor, via=via)
+    if objective.parent_id is not None:
+        refresh_objectives([objective.parent_id])
 
 
 # Key results -------------------------------------------------------------------------------
@@ -292,6 +301,7 @@ def create_key_result(
     kr = KeyResult(workspace_id=objective.workspace_id, objective=objective, **fields)
     validate_key_result(kr)
     save_created(kr, actor=actor, via=via)
+    refresh_key_results([kr.pk])
     return kr
 
 
@@ -300,8 +310,9 @@ def update_key_result(
     kr: KeyResult, *, actor: User | None, via: str = "", **fields: Unpack[KeyResultFields]
 ) -> KeyResult:
     ensure_open(kr.objective.cycle)
-    save_changed(kr, fields, actor=actor, via=via)
-    validate_key_result(kr)
+    if save_changed(kr, fields, actor=actor, via=via):
+        validate_key_result(kr)
+        refresh_key_results([kr.pk])
     return kr
 
 
@@ -309,6 +320,7 @@ def update_key_result(
 def delete_key_result(kr: KeyResult, *, actor: User | None, via: str = "") -> None:
     ensure_open(kr.objective.cycle)
     delete_recorded(kr, actor=actor, via=via)
+    refresh_objectives([kr.objective_id])
 
 
 def validate_check_in(kr: KeyResult, value: float | bool, confidence: int, at: date) -> float:
@@ -400,6 +412,7 @@ def record_check_in(
         objective_id=kr.objective_id,
         team_id=kr.objective.team_id,
     )
+    refresh_key_results([kr.pk])
     return check_in
 
 
@@ -714,6 +727,12 @@ def upsert_cycles(
     ]
     locked = frozenset(row.pk for row in rows.values() if row.is_closed and row.pk in closed_before)
     return CyclesWritten(to_close, locked)
+
+
+def refresh_figures(batch: Batch) -> None:
+    """Rebuild the stored figures of every cycle of the batch's workspace, once its rows are
+    written (okrs.figures: a bulk write refreshes whole cycles)."""
+    refresh_cycles(Cycle.objects.filter(workspace=batch.workspace))
 
 
 @transaction.atomic

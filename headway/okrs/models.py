@@ -93,6 +93,10 @@ class Objective(WorkspaceScoped):
     carried_over = models.BooleanField(
         default=False, help_text="Moved to a later cycle; its figures stay in its own cycle."
     )
+    # Stored figure (okrs.figures keeps it current): the weighted progress of its key results,
+    # else the mean of its children's; None when neither exists. Status and score are derived
+    # from it and the date when read (docs/scoring.md, "Stored figures").
+    progress = models.FloatField(null=True, blank=True, editable=False)
 
     class Meta(WorkspaceScoped.Meta):
         ordering = ["key"]
@@ -125,6 +129,13 @@ class KeyResult(WorkspaceScoped):
         "kpis.KPI", null=True, blank=True, on_delete=models.SET_NULL, related_name="key_results"
     )
     position = models.PositiveIntegerField(default=0)
+    # Stored figures (okrs.figures keeps them current) as the readings stand: the latest value
+    # (check-in, or the KPI's value) up to the cycle's end, its progress and attainment, and
+    # the latest check-in's confidence. Status is derived from them and the date when read.
+    current = models.FloatField(null=True, blank=True, editable=False)
+    progress = models.FloatField(default=0.0, editable=False)
+    attainment = models.FloatField(null=True, blank=True, editable=False)
+    confidence = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     objects = KeyResultQuerySet.as_manager()
 

@@ -18,13 +18,15 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from headway.domain.evaluate import evaluate_kr, evaluate_objective
 from headway.domain.numbers import dec, num
 from headway.domain.progress import (
+    ONE,
     hidden_in_progress,
     objective_progresses,
     validate_kr,
     weighted_progress,
 )
 from headway.domain.rollup import team_rollup
-from headway.domain.status import elapsed_fraction
+from headway.domain.scoring import score
+from headway.domain.status import elapsed_fraction, kr_status
 from headway.domain.types import Direction, KRInput, Metric, Point, RuleViolation
 from headway.kpis.models import KPIValue
 from headway.okrs.models import CheckIn, Cycle, KeyResult, Objective
@@ -115,6 +117,55 @@ def scoreboard(cycles: Iterable[Cycle], *, as_of: date) -> Scoreboard:
     return board
 
 
+def uses_stored(cycle: Cycle, *, as_of: date, today: date) -> bool:
+    """Whether the stored figures answer for `cycle` as of `as_of`.
+
+    They hold every reading up to the cycle's end (okrs.figures), which is what a figure sees
+    as of today or later, or as of the end or later: no reading is dated after today. An
+    earlier date is computed from the readings, and a closed cycle answers from its frozen
+    figures.
+    """
+    if cycle.is_closed and cycle.frozen_figures and as_of >= cycle.end:
+        return False
+    return as_of >= min(today, cycle.end)
+
+
+def figures_of(
+    cycles: Iterable[Cycle],
+    *,
+    as_of: date,
+    today: date,
+    objectives: Iterable[Objective] = (),
+    key_results: Iterable[KeyResult] = (),
+) -> Scoreboard:
+    """The figures of the objectives and key results a page or answer shows, as of `as_of`.
+
+    Where stored figures answer (uses_stored), they come from the rows given, with no query:
+    key results need their objective loaded (select_related, or read through
+    `objective.key_results`). Other cycles are computed whole (`scoreboard`).
+    """
+    unique = {cycle.pk: cycle for cycle in cycles}
+    stored = {
+        pk: elapsed_fraction(c.start, c.end, as_of=effective_as_of(c, as_of))
+        for pk, c in unique.items()
+        if uses_stored(c, as_of=as_of, today=today)
+    }
+    board = scoreboard([c for pk, c in unique.items() if pk not in stored], as_of=as_of)
+    for objective in objectives:
+        if (elapsed := stored.get(objective.cycle_id)) is not None:
+            board.objectives[objective.pk] = objective_figures(
+                dec(objective.progress), elapsed, objective.team_id
+            )
+    for kr in key_results:
+        elapsed = stored.get(kr.objective.cycle_id)
+        if elapsed is not None and (definition := scorable(kr)) is not None:
+            state = KRState(
+                dec(kr.current), Decimal(str(kr.progress)), dec(kr.attainment), kr.confidence
+            )
+            board.key_results[kr.pk] = kr_figures(state, definition.direction, elapsed)
+    return board
+
+
 def freeze(cycle: Cycle) -> dict[str, Any]:
     """The figures of `cycle` as of its end date, in the JSON form stored on a closed cycle."""
     board = Scoreboard(as_of=cycle.end)
@@ -152,7 +203,57 @@ def load_points(
     return check_ins, kpi_values
 
 
-def compute_into(board: Scoreboard, cycles: list[Cycle], *, as_of: date) -> None:
+@dataclass(frozen=True, slots=True)
+class KRState:
+    """What a key result's figures rest on, as stored on it: the rest comes from the date."""
+
+    current: Decimal | None
+    progress: Decimal
+    attainment: Decimal | None
+    confidence: int | None
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """Stored-figure inputs of every key result and objective of some cycles, as of a date."""
+
+    key_results: dict[int, KRState] = field(default_factory=dict)
+    objectives: dict[int, Decimal | None] = field(default_factory=dict)
+    # What reading them needs besides the date: (cycle, direction) and (cycle, team).
+    kr_context: dict[int, tuple[int, Direction]] = field(default_factory=dict)
+    objective_context: dict[int, tuple[int, int | None]] = field(default_factory=dict)
+
+
+def kr_figures(state: KRState, direction: Direction, elapsed: Decimal) -> KRFigures:
+    """A key result's figures from its stored inputs and the elapsed share of its cycle."""
+    return KRFigures(
+        current=num(state.current, 6),
+        progress=num(state.progress) or 0.0,
+        attainment=num(state.attainment),
+        status=kr_status(
+            direction, state.progress, elapsed=elapsed, confidence=state.confidence
+        ).value,
+        score=float(score(state.progress)),
+        confidence=state.confidence,
+        expected=num(elapsed) or 0.0,
+    )
+
+
+def objective_figures(
+    progress: Decimal | None, elapsed: Decimal, team_id: int | None
+) -> ObjectiveFigures:
+    graded = evaluate_objective(progress, elapsed=elapsed)
+    return ObjectiveFigures(
+        progress=num(graded.progress),
+        status=graded.status.value if graded.status else None,
+        score=float(graded.score) if graded.score is not None else None,
+        expected=num(elapsed) or 0.0,
+        team_id=team_id,
+    )
+
+
+def evaluate_cycles(cycles: list[Cycle], *, as_of: date) -> Evaluation:
+    """The stored-figure inputs of everything in `cycles` from their readings (four queries)."""
     by_id = {c.id: c for c in cycles}
     objectives = list(
         Objective.objects.filter(cycle_id__in=by_id).values_list(
@@ -160,45 +261,33 @@ def compute_into(board: Scoreboard, cycles: list[Cycle], *, as_of: date) -> None
         )
     )
     krs = list(
-        KeyResult.objects.filter(objective__cycle_id__in=by_id).only(
-            "id", "objective_id", "metric", "direction", "start", "target", "weight", "kpi_id"
-        )
+        KeyResult.objects.filter(objective__cycle_id__in=by_id).only(*KR_DEFINITION, "kpi_id")
     )
     until = max(effective_as_of(c, as_of) for c in cycles)
     check_ins, kpi_values = load_points(
         by_id, {kr.kpi_id for kr in krs if kr.kpi_id is not None}, until
     )
     cycle_of = {obj_id: by_id[cycle_id] for obj_id, cycle_id, _, _ in objectives}
-    elapsed_of = {
-        c.id: elapsed_fraction(c.start, c.end, as_of=effective_as_of(c, as_of)) for c in cycles
-    }
-
+    evaluation = Evaluation(
+        objective_context={
+            obj_id: (cycle_id, team_id) for obj_id, cycle_id, _, team_id in objectives
+        }
+    )
     own: dict[int, list[tuple[Decimal, Decimal]]] = defaultdict(list)
     for kr in krs:
-        cycle = cycle_of[kr.objective_id]
-        definition = kr_input(kr)
-        try:
-            validate_kr(definition)
-        except RuleViolation:
+        definition = scorable(kr)
+        if definition is None:
             continue  # actions never store such a KR; skip it rather than fail a whole page
         observed = check_ins.get(kr.id, [])
-        result = evaluate_kr(
+        state = kr_state(
             definition,
             kpi_values.get(kr.kpi_id, []) if kr.kpi_id is not None else observed,
-            check_ins=observed,
-            as_of=effective_as_of(cycle, as_of),
-            elapsed=elapsed_of[cycle.id],
+            observed,
+            as_of=effective_as_of(cycle_of[kr.objective_id], as_of),
         )
-        board.key_results[kr.id] = KRFigures(
-            current=num(result.current, 6),
-            progress=num(result.progress) or 0.0,
-            attainment=num(result.attainment),
-            status=result.status.value,
-            score=float(result.score),
-            confidence=result.confidence,
-            expected=num(elapsed_of[cycle.id]) or 0.0,
-        )
-        own[kr.objective_id].append((definition.weight, result.progress))
+        evaluation.key_results[kr.id] = state
+        evaluation.kr_context[kr.id] = (cycle_of[kr.objective_id].id, definition.direction)
+        own[kr.objective_id].append((definition.weight, state.progress))
 
     children: dict[int, list[int]] = defaultdict(list)
     for obj_id, cycle_id, parent_id, _ in objectives:
@@ -206,19 +295,46 @@ def compute_into(board: Scoreboard, cycles: list[Cycle], *, as_of: date) -> None
         # other cycles happen to be computed alongside it (docs/scoring.md §3).
         if parent_id is not None and parent_id in cycle_of and cycle_of[parent_id].id == cycle_id:
             children[parent_id].append(obj_id)
-    progresses = objective_progresses(
-        {obj_id: weighted_progress(own.get(obj_id, [])) for obj_id, _, _, _ in objectives},
+    evaluation.objectives = objective_progresses(
+        {obj_id: weighted_progress(own.get(obj_id, [])) for obj_id, *_ in objectives},
         children,
     )
-    for obj_id, cycle_id, _, team_id in objectives:
-        graded = evaluate_objective(progresses[obj_id], elapsed=elapsed_of[cycle_id])
-        board.objectives[obj_id] = ObjectiveFigures(
-            progress=num(graded.progress),
-            status=graded.status.value if graded.status else None,
-            score=float(graded.score) if graded.score is not None else None,
-            expected=num(elapsed_of[cycle_id]) or 0.0,
-            team_id=team_id,
-        )
+    return evaluation
+
+
+KR_DEFINITION = ("id", "objective_id", "metric", "direction", "start", "target", "weight")
+
+
+def scorable(kr: KeyResult) -> KRInput | None:
+    """The key result's definition, or None when it cannot be scored (it then counts nowhere)."""
+    definition = kr_input(kr)
+    try:
+        validate_kr(definition)
+    except RuleViolation:
+        return None
+    return definition
+
+
+def kr_state(
+    definition: KRInput, values: Iterable[Point], check_ins: Iterable[Point], *, as_of: date
+) -> KRState:
+    """A key result's stored inputs from its readings up to `as_of` (the elapsed share of the
+    cycle plays no part in them)."""
+    result = evaluate_kr(definition, values, check_ins=check_ins, as_of=as_of, elapsed=ONE)
+    return KRState(result.current, result.progress, result.attainment, result.confidence)
+
+
+def compute_into(board: Scoreboard, cycles: list[Cycle], *, as_of: date) -> None:
+    evaluation = evaluate_cycles(cycles, as_of=as_of)
+    elapsed_of = {
+        c.id: elapsed_fraction(c.start, c.end, as_of=effective_as_of(c, as_of)) for c in cycles
+    }
+    for kr_id, state in evaluation.key_results.items():
+        cycle_id, direction = evaluation.kr_context[kr_id]
+        board.key_results[kr_id] = kr_figures(state, direction, elapsed_of[cycle_id])
+    for obj_id, progress in evaluation.objectives.items():
+        cycle_id, team_id = evaluation.objective_context[obj_id]
+        board.objectives[obj_id] = objective_figures(progress, elapsed_of[cycle_id], team_id)
 
 
 def hidden_in_figures(cycle_ids: Collection[int], seen: Q | None) -> dict[int, int]:

@@ -72,6 +72,14 @@ NOT_CARRIED = {
     ("accounts.User", "groups"): "Django's groups: unused by Headway (roles are memberships)",
     ("accounts.User", "user_permissions"): "Django's permissions: unused by Headway, as above",
     ("kpis.KPIValue", "recorded_at"): "when the value was written: the restore's time",
+    **{
+        (model, name): "a stored figure: the restore recomputes it from the readings"
+        for model, names in (
+            ("okrs.Objective", ["progress"]),
+            ("okrs.KeyResult", ["current", "progress", "attainment", "confidence"]),
+        )
+        for name in names
+    },
 }
 
 
