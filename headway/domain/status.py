@@ -56,3 +56,15 @@ def objective_status(progress: Decimal | None, *, elapsed: Decimal) -> Status | 
     if progress is None:
         return None
     return status_for(progress, elapsed)
+
+
+def progress_bounds(status: Status, elapsed: Decimal) -> tuple[Decimal | None, Decimal | None]:
+    """The progress range [low, high) of an objective in `status` (status_for turned around),
+    so that a list can filter by status on stored progress; None is an open end."""
+    on_track, at_risk = elapsed - ON_TRACK_SLACK, elapsed - AT_RISK_SLACK
+    return {
+        Status.DONE: (ONE, None),
+        Status.ON_TRACK: (on_track, ONE),
+        Status.AT_RISK: (at_risk, on_track),
+        Status.OFF_TRACK: (None, at_risk),
+    }[status]

@@ -26,8 +26,8 @@ from headway.domain.progress import (
 )
 from headway.domain.rollup import team_rollup
 from headway.domain.scoring import score
-from headway.domain.status import elapsed_fraction, kr_status
-from headway.domain.types import Direction, KRInput, Metric, Point, RuleViolation
+from headway.domain.status import elapsed_fraction, kr_status, progress_bounds
+from headway.domain.types import Direction, KRInput, Metric, Point, RuleViolation, Status
 from headway.kpis.models import KPIValue
 from headway.okrs.models import CheckIn, Cycle, KeyResult, Objective
 
@@ -164,6 +164,22 @@ def figures_of(
             )
             board.key_results[kr.pk] = kr_figures(state, definition.direction, elapsed)
     return board
+
+
+def status_q(cycles: Iterable[Cycle], status: Status, *, as_of: date) -> Q:
+    """Objectives of `cycles` whose status as of `as_of` is `status`, as a filter on their
+    stored progress (for cycles where uses_stored holds: the caller checks)."""
+    found = Q(pk__in=[])
+    for cycle in cycles:
+        elapsed = elapsed_fraction(cycle.start, cycle.end, as_of=effective_as_of(cycle, as_of))
+        low, high = progress_bounds(status, elapsed)
+        match = Q(cycle_id=cycle.pk, progress__isnull=False)
+        if low is not None:
+            match &= Q(progress__gte=float(low))
+        if high is not None:
+            match &= Q(progress__lt=float(high))
+        found |= match
+    return found
 
 
 def freeze(cycle: Cycle) -> dict[str, Any]:

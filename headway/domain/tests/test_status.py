@@ -4,11 +4,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from headway.domain.status import (
     elapsed_fraction,
     kr_status,
     objective_status,
+    progress_bounds,
     status_for,
 )
 from headway.domain.types import Direction, Status
@@ -156,3 +159,15 @@ class TestObjectiveStatus:
 
     def test_zero_progress_on_day_one_is_on_track(self) -> None:
         assert objective_status(Decimal(0), elapsed=Decimal(0)) is Status.ON_TRACK
+
+
+class TestProgressBounds:
+    @given(
+        progress=st.decimals(min_value=0, max_value=1, places=6),
+        elapsed=st.decimals(min_value=0, max_value=1, places=6),
+    )
+    def test_a_progress_is_in_the_range_of_its_status_only(self, progress, elapsed):
+        for status in Status:
+            low, high = progress_bounds(status, elapsed)
+            inside = (low is None or progress >= low) and (high is None or progress < high)
+            assert inside == (status_for(progress, elapsed) is status)
