@@ -162,6 +162,11 @@ def main() -> None:
 
         writes.main(sys.argv[2:])
         return
+    if sys.argv[1:2] == ["load"]:
+        from bench import load
+
+        load.main(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--values", type=int, default=200_000)
     parser.add_argument("--batch", type=int, default=5_000, help="values per request and KPI")
