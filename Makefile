@@ -47,6 +47,7 @@ bench: install  ## benchmarks: ratios against a baseline measured in the same ru
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench scale
 	$(BIN)/python -m bench writes
+	$(BIN)/python -m bench load
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache

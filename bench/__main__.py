@@ -22,14 +22,12 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench import run_child
+from bench import DEFAULT_PG, postgres_database, run_child
 
-DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/headway"
 FIRST_DAY = date(2000, 1, 1)  # the earliest date a reading may carry
 
 
@@ -149,16 +147,8 @@ def ingestion_child(
 
 
 def postgres_run(url: str, values: int, batch: int, rounds: int, data_dir: str) -> dict[str, Any]:
-    import psycopg
-
-    name = f"headway_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        return ingestion_child(url.rsplit("/", 1)[0] + "/" + name, values, batch, rounds, data_dir)
-    finally:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database(url) as database_url:
+        return ingestion_child(database_url, values, batch, rounds, data_dir)
 
 
 def main() -> None:
@@ -171,6 +161,11 @@ def main() -> None:
         from bench import writes
 
         writes.main(sys.argv[2:])
+        return
+    if sys.argv[1:2] == ["load"]:
+        from bench import load
+
+        load.main(sys.argv[2:])
         return
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--values", type=int, default=200_000)
