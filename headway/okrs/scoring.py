@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from headway.domain.evaluate import evaluate_kr, evaluate_objective
 from headway.domain.numbers import dec, num
@@ -353,11 +353,16 @@ def compute_into(board: Scoreboard, cycles: list[Cycle], *, as_of: date) -> None
         board.objectives[obj_id] = objective_figures(progress, elapsed_of[cycle_id], team_id)
 
 
-def hidden_in_figures(cycle_ids: Collection[int], seen: Q | None) -> dict[int, int]:
-    """Per objective of the cycles: how many objectives the reader cannot see its progress takes in.
+def hidden_in_figures(
+    cycle_ids: Collection[int], seen: Q | None, shown: Collection[int] | None = None
+) -> dict[int, int]:
+    """Per objective: how many objectives the reader cannot see its progress takes in.
 
     `seen` is the reader's visibility filter (access.visible_objectives_q), None for
-    someone who sees everything. One query. docs/scoring.md §3, "Hidden children".
+    someone who sees everything. `shown`: the objectives asked about (default: every
+    objective of the cycles); only what feeds their figures is read, level by level: the
+    children of those without key results of their own, and so on down (one query a level).
+    docs/scoring.md §3, "Hidden children".
     """
     if seen is None or not cycle_ids:
         return {}
@@ -365,20 +370,37 @@ def hidden_in_figures(cycle_ids: Collection[int], seen: Q | None) -> dict[int, i
         own=Exists(KeyResult.objects.filter(objective_id=OuterRef("pk"), weight__gt=0)),
         seen=ExpressionWrapper(seen, output_field=BooleanField()),
     )
-    children: dict[int, list[int]] = defaultdict(list)
-    has_own: set[int] = set()
-    visible: set[int] = set()
+    columns = ("id", "cycle_id", "parent_id", "own", "seen")
     cycle_of: dict[int, int] = {}
     parent_of: dict[int, int | None] = {}
-    for obj_id, cycle_id, parent_id, own, is_seen in rows.values_list(
-        "id", "cycle_id", "parent_id", "own", "seen"
-    ):
-        cycle_of[obj_id], parent_of[obj_id] = cycle_id, parent_id
-        if own:
-            has_own.add(obj_id)
-        if is_seen:
-            visible.add(obj_id)
+    has_own: set[int] = set()
+    visible: set[int] = set()
+
+    def read(level: QuerySet[Objective]) -> list[int]:
+        """Remember these objectives; answer those whose figure comes from their children."""
+        fed = []
+        for obj_id, cycle_id, parent_id, own, is_seen in level.values_list(*columns):
+            if obj_id in cycle_of:
+                continue  # read already (a parent loop, which validation forbids)
+            cycle_of[obj_id], parent_of[obj_id] = cycle_id, parent_id
+            if own:
+                has_own.add(obj_id)
+            else:
+                fed.append(obj_id)
+            if is_seen:
+                visible.add(obj_id)
+        return fed
+
+    if shown is None:
+        read(rows)
+    else:
+        fed = read(rows.filter(id__in=list(shown)))
+        while fed:
+            fed = read(rows.filter(parent_id__in=fed))
+    children: dict[int, list[int]] = defaultdict(list)
     for obj_id, parent in parent_of.items():
         if parent is not None and cycle_of.get(parent) == cycle_of[obj_id]:
-            children[parent].append(obj_id)  # the same-cycle rule of compute_into
-    return {k: v for k, v in hidden_in_progress(children, has_own, visible).items() if v}
+            children[parent].append(obj_id)  # the same-cycle rule of evaluate_cycles
+    counts = hidden_in_progress(children, has_own, visible)
+    wanted = set(cycle_of) if shown is None else set(shown)
+    return {k: v for k, v in counts.items() if v and k in wanted}

@@ -9,10 +9,29 @@ from django.utils import timezone
 
 from headway.accounts.models import Membership, User, Workspace
 from headway.kpis.models import KPI, KPIValue
+from headway.okrs import figures
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
 from headway.teams.models import Team
 
 PASSWORD = "correct horse battery staple"
+
+
+class Refreshing(factory.django.DjangoModelFactory):
+    """A factory whose rows get the stored figures the actions would give them (okrs.figures):
+    a test reads the figures a user would see, whether it built its rows with actions or not."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        row = super()._create(model_class, *args, **kwargs)
+        cls.refresh(row)
+        return row
+
+    @classmethod
+    def refresh(cls, row):
+        raise NotImplementedError
 
 
 class WorkspaceFactory(factory.django.DjangoModelFactory):
@@ -66,9 +85,14 @@ class CycleFactory(factory.django.DjangoModelFactory):
     state = "active"
 
 
-class ObjectiveFactory(factory.django.DjangoModelFactory):
+class ObjectiveFactory(Refreshing):
     class Meta:
         model = Objective
+
+    @classmethod
+    def refresh(cls, row):
+        figures.refresh_objectives([row.pk])
+        row.refresh_from_db(fields=["progress"])
 
     workspace = factory.SubFactory(WorkspaceFactory)
     key = factory.Sequence(lambda n: f"O-{n}")
@@ -78,9 +102,14 @@ class ObjectiveFactory(factory.django.DjangoModelFactory):
     visibility = "workspace"
 
 
-class KeyResultFactory(factory.django.DjangoModelFactory):
+class KeyResultFactory(Refreshing):
     class Meta:
         model = KeyResult
+
+    @classmethod
+    def refresh(cls, row):
+        figures.refresh_key_results([row.pk])
+        row.refresh_from_db(fields=figures.KR_STORED)
 
     objective = factory.SubFactory(ObjectiveFactory)
     workspace = factory.SelfAttribute("objective.workspace")
@@ -92,9 +121,13 @@ class KeyResultFactory(factory.django.DjangoModelFactory):
     direction = "auto"
 
 
-class CheckInFactory(factory.django.DjangoModelFactory):
+class CheckInFactory(Refreshing):
     class Meta:
         model = CheckIn
+
+    @classmethod
+    def refresh(cls, row):
+        figures.refresh_key_results([row.key_result_id])
 
     key_result = factory.SubFactory(KeyResultFactory)
     at = date(2026, 2, 1)
@@ -137,9 +170,13 @@ class KPIFactory(factory.django.DjangoModelFactory):
     cadence = "weekly"
 
 
-class KPIValueFactory(factory.django.DjangoModelFactory):
+class KPIValueFactory(Refreshing):
     class Meta:
         model = KPIValue
+
+    @classmethod
+    def refresh(cls, row):
+        figures.refresh_for_kpis([row.kpi_id])
 
     kpi = factory.SubFactory(KPIFactory)
     at = date(2026, 2, 1)

@@ -11,8 +11,10 @@ from datetime import date
 
 import pytest
 
+from headway import access
 from headway.core.tests.factories import CheckInFactory, KeyResultFactory, ObjectiveFactory
 from headway.okrs.models import Objective
+from headway.okrs.scoring import hidden_in_figures
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_quarter")]
 
@@ -110,3 +112,22 @@ def test_a_hidden_grandchild_behind_a_visible_child_without_key_results_counts(
     api = api_as("viewer")
     assert api.get("/objectives/MID").json["hidden_children"] == 1
     assert api.get("/objectives/CO").json["hidden_children"] == 2
+
+
+def test_asked_about_some_objectives_it_reads_what_feeds_them_and_counts_the_same(
+    world, company, django_assert_max_num_queries
+):
+    """Scoped to the objectives a page shows, the count is the one the whole cycle gives,
+    read one level at a time down the objectives without key results of their own."""
+    middle = ObjectiveFactory(
+        workspace=world.workspace, cycle=world.cycle, key="MID", team=world.web,
+        parent=company, owner=world.user("member"), visibility="workspace",
+    )  # fmt: skip
+    child(world, middle, "deep", 50, "private")
+    seen = access.hidden_objectives_q(world.viewer)
+    whole = hidden_in_figures([world.cycle.pk], seen)
+    assert whole == {company.pk: 2, middle.pk: 1}
+    for objective in Objective.objects.all():
+        with django_assert_max_num_queries(3):  # CO, its children, MID's children
+            scoped = hidden_in_figures([world.cycle.pk], seen, shown=[objective.pk])
+        assert scoped == {k: v for k, v in whole.items() if k == objective.pk}
