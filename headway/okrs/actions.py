@@ -167,7 +167,9 @@ def update_cycle(
     if cycle.is_closed and refused_when_closed("cycle", fields):
         ensure_open(cycle)
     thawing = cycle.is_closed and fields.get("state") not in (None, CycleState.CLOSED.value)
-    save_changed(cycle, fields, actor=actor, via=via)
+    changes = save_changed(cycle, fields, actor=actor, via=via)
+    if "end" in changes:  # the stored figures count the readings up to the end
+        refresh_cycles([cycle])
     if thawing:
         cycle.frozen_figures = None  # reopening thaws the scores: its figures are live again
         cycle.save(update_fields=["frozen_figures"])
@@ -250,8 +252,12 @@ def update_objective(
     validate_objective(objective)
     if "cycle" in fields:
         ensure_open(objective.cycle)
+    if "cycle" in changes:  # its key results count the readings up to the new cycle's end
+        refresh_key_results(list(objective.key_results.values_list("pk", flat=True)))
     if "parent" in changes or "cycle" in changes:  # which figures feed which changed
-        refresh_objectives({objective.pk, before or objective.pk})
+        refresh_objectives(
+            {o for o in (objective.pk, before, objective.parent_id) if o is not None}
+        )
     return objective
 
 
