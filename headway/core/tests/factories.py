@@ -1,14 +1,25 @@
-"""factory_boy factories for every model; tests build exactly the rows they need."""
+"""factory_boy factories for every model; tests build exactly the rows they need.
+
+Rows that feed a stored figure (an objective, a key result, a check-in, a KPI value) refresh it
+as the actions do (okrs.figures), so pages and answers read what the actions would have stored.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import factory
 from django.utils import timezone
 
 from headway.accounts.models import Membership, User, Workspace
 from headway.kpis.models import KPI, KPIValue
+from headway.okrs.figures import (
+    KR_STORED,
+    refresh_for_kpis,
+    refresh_key_results,
+    refresh_objectives,
+)
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
 from headway.teams.models import Team
 
@@ -77,6 +88,13 @@ class ObjectiveFactory(factory.django.DjangoModelFactory):
     kind = "aspirational"
     visibility = "workspace"
 
+    @classmethod
+    def _create(cls, model_class: type[Objective], *args: Any, **kwargs: Any) -> Objective:
+        objective = super()._create(model_class, *args, **kwargs)
+        refresh_objectives([objective.pk])
+        objective.refresh_from_db(fields=["progress"])
+        return objective
+
 
 class KeyResultFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -91,6 +109,13 @@ class KeyResultFactory(factory.django.DjangoModelFactory):
     target = 100.0
     direction = "auto"
 
+    @classmethod
+    def _create(cls, model_class: type[KeyResult], *args: Any, **kwargs: Any) -> KeyResult:
+        kr = super()._create(model_class, *args, **kwargs)
+        refresh_key_results([kr.pk])
+        kr.refresh_from_db(fields=list(KR_STORED))
+        return kr
+
 
 class CheckInFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -100,6 +125,12 @@ class CheckInFactory(factory.django.DjangoModelFactory):
     at = date(2026, 2, 1)
     value = 50.0
     confidence = 7
+
+    @classmethod
+    def _create(cls, model_class: type[CheckIn], *args: Any, **kwargs: Any) -> CheckIn:
+        check_in = super()._create(model_class, *args, **kwargs)
+        refresh_key_results([check_in.key_result_id])
+        return check_in
 
 
 class InitiativeFactory(factory.django.DjangoModelFactory):
@@ -145,3 +176,9 @@ class KPIValueFactory(factory.django.DjangoModelFactory):
     at = date(2026, 2, 1)
     value = 80.0
     recorded_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _create(cls, model_class: type[KPIValue], *args: Any, **kwargs: Any) -> KPIValue:
+        value = super()._create(model_class, *args, **kwargs)
+        refresh_for_kpis([value.kpi_id])
+        return value
