@@ -16,7 +16,7 @@ from headway.domain.types import CycleState, Metric
 from headway.okrs import actions
 from headway.okrs.forms import CheckInForm
 from headway.okrs.models import KeyResult
-from headway.okrs.scoring import Scoreboard, scoreboard
+from headway.okrs.scoring import Scoreboard, figures_of
 from headway.pages.htmx import render_page_or_partial
 from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
@@ -31,6 +31,13 @@ def my_key_results(request: AuthenticatedRequest) -> list[KeyResult]:
         .select_related("objective", "objective__cycle", "objective__team", "owner", "kpi")
         .order_by("objective__title", "position", "key")
     )
+
+
+def figures(request: AuthenticatedRequest, krs: list[KeyResult]) -> Scoreboard:
+    """The figures of `krs` as of today."""
+    day = today(request.membership)
+    cycles = [kr.objective.cycle for kr in krs]
+    return figures_of(cycles, as_of=day, today=day, key_results=krs)
 
 
 def check_in_rows(
@@ -70,14 +77,15 @@ def check_in(request: AuthenticatedRequest) -> HttpResponse:
     elif not access.may_own(membership, Action.CHECK_IN):
         return render(request, "okrs/check_in_viewer.html")  # what a viewer does instead
     krs = my_key_results(request)
-    cycles = {kr.objective.cycle_id: kr.objective.cycle for kr in krs}
     saved = 0
-    board = scoreboard(cycles.values(), as_of=today(membership))
-    rows = check_in_rows(krs, board, request.POST if request.method == "POST" else None)
+    rows = check_in_rows(
+        krs, figures(request, krs), request.POST if request.method == "POST" else None
+    )
     if request.method == "POST" and all(row["form"].is_valid() for row in rows):
         saved = save_check_ins(request, rows)
-        if saved:
-            rows = check_in_rows(krs, scoreboard(cycles.values(), as_of=today(membership)))
+        if saved:  # read again: the check-ins changed their stored figures
+            krs = my_key_results(request)
+            rows = check_in_rows(krs, figures(request, krs))
     context = {"rows": rows, "saved": saved, "posted": request.method == "POST"}
     return render_page_or_partial(
         request, "okrs/check_in.html", context, partials={"check-in": "check-in"}

@@ -22,8 +22,12 @@ from headway.pages.http import AuthenticatedRequest, today
 
 
 def pick_cycle(request: AuthenticatedRequest, key: str | None) -> tuple[Cycle | None, list[Cycle]]:
-    """The cycle named by `key`, else the current one (`headway.domain.cycles.current_cycle`)."""
-    cycles = list(access.cycles_for(request.membership))
+    """The cycle named by `key`, else the current one (`headway.domain.cycles.current_cycle`).
+
+    The figures frozen on closed cycles are left unread: only the chosen cycle's are needed, and
+    read when asked for (one query).
+    """
+    cycles = list(access.cycles_for(request.membership).defer("frozen_figures"))
     if key:
         chosen = next((c for c in cycles if c.key == key), None)
         if chosen is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from headway.okrs.forms import (
     DependencyForm,
 )
 from headway.okrs.models import Dependency, Objective
-from headway.okrs.scoring import Scoreboard, scoreboard
+from headway.okrs.scoring import figures_of
 from headway.okrs.views.common import objective_section
 from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
@@ -28,7 +29,6 @@ def dependencies_context(
     request: AuthenticatedRequest,
     objective: Objective,
     form: DependencyForm | None = None,
-    board: Scoreboard | None = None,
 ) -> dict[str, Any]:
     """What `objective` (or one of its key results) depends on, and the form to add one."""
     membership = request.membership
@@ -40,7 +40,7 @@ def dependencies_context(
             "depends_on_objective__cycle", "depends_on_key_result__objective__cycle", "key_result"
         )
     )
-    rows = dependency_rows(depends_on, as_of=today(membership), board=board)
+    rows = dependency_rows(depends_on, day=today(membership))
     return {
         "objective": objective,
         "depends_on": rows,
@@ -50,29 +50,18 @@ def dependencies_context(
     }
 
 
-def dependency_rows(
-    dependencies: list[Dependency], *, as_of: Any, board: Scoreboard | None = None
-) -> list[dict[str, Any]]:
-    """Each dependency with the status and progress of what it depends on.
-
-    `board`: figures already computed (the objective's own cycle); only the cycles it lacks are
-    scored, in one more scoreboard.
-    """
-    board = board or Scoreboard(as_of=as_of)
-    missing = {
-        target.cycle_id: target.cycle
-        for d in dependencies
-        if (d.depends_on_objective_id or 0) not in board.objectives
-        and (d.depends_on_key_result_id or 0) not in board.key_results
-        for target in [d.depends_on_objective or d.depends_on_key_result.objective]  # type: ignore[union-attr]
-    }
-    if missing:
-        extra = scoreboard(missing.values(), as_of=as_of)
-        board = Scoreboard(
-            as_of=as_of,
-            objectives={**board.objectives, **extra.objectives},
-            key_results={**board.key_results, **extra.key_results},
-        )
+def dependency_rows(dependencies: list[Dependency], *, day: date) -> list[dict[str, Any]]:
+    """Each dependency with the status and progress of what it depends on, as of `day`: the
+    figures of those objectives and key results only (their cycles and objectives loaded)."""
+    targets = [d.depends_on_objective for d in dependencies if d.depends_on_objective]
+    krs = [d.depends_on_key_result for d in dependencies if d.depends_on_key_result]
+    board = figures_of(
+        {o.cycle for o in targets} | {kr.objective.cycle for kr in krs},
+        as_of=day,
+        today=day,
+        objectives=targets,
+        key_results=krs,
+    )
     rows = []
     for d in dependencies:
         figures: Any = (

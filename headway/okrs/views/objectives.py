@@ -32,7 +32,7 @@ from headway.okrs.forms import (
     filled_forms,
 )
 from headway.okrs.models import CheckIn, Cycle, KeyResult, Objective
-from headway.okrs.scoring import Scoreboard, hidden_in_figures, scoreboard
+from headway.okrs.scoring import Scoreboard, figures_of, hidden_in_figures
 from headway.okrs.views.common import (
     delete_after_asking,
     edit_page,
@@ -86,10 +86,10 @@ def key_result_rows(krs: list[KeyResult], cycle: Cycle, board: Scoreboard) -> li
 
 
 def surroundings_context(
-    membership: Membership, objective: Objective, board: Scoreboard
+    membership: Membership, objective: Objective, children: list[Objective], board: Scoreboard
 ) -> dict[str, Any]:
-    """The visible objectives around this one (parent, carried from and to, children), the
-    dependencies it blocks, and its latest history."""
+    """The visible objectives around this one (parent, carried from and to, its `children`),
+    the dependencies it blocks, and its latest history."""
     visible = access.objectives_for(membership)
     deps = access.dependencies_for(membership).select_related(
         "objective", "key_result__objective", "depends_on_objective", "depends_on_key_result"
@@ -100,10 +100,7 @@ def surroundings_context(
         if objective.carried_from_id
         else None,
         "carried_to": visible.filter(carried_from=objective).select_related("cycle"),
-        "children": [
-            {"objective": o, "figures": board.objectives.get(o.pk)}
-            for o in visible.filter(parent=objective).select_related("owner", "team")
-        ],
+        "children": [{"objective": o, "figures": board.objectives.get(o.pk)} for o in children],
         "blocks": deps.filter(
             Q(depends_on_objective=objective) | Q(depends_on_key_result__objective=objective)
         ),
@@ -118,8 +115,14 @@ def objective_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
     membership = request.membership
     objective = access.get_objective(membership, key)
     cycle = objective.cycle
-    board = scoreboard([cycle], as_of=today(membership))
     krs = list(objective.key_results.select_related("owner", "kpi"))
+    children = list(
+        access.objectives_for(membership).filter(parent=objective).select_related("owner", "team")
+    )
+    day = today(membership)
+    board = figures_of(
+        [cycle], as_of=day, today=day, objectives=[objective, *children], key_results=krs
+    )
     context = {
         "objective": objective,
         "figures": board.objectives.get(objective.pk),
@@ -133,9 +136,9 @@ def objective_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
         and not cycle.is_closed,
         "kr_warnings": key_result_warnings(len(krs)),
         "can_add_key_result": len(krs) < MAX_KEY_RESULTS,
-        **surroundings_context(membership, objective, board),
+        **surroundings_context(membership, objective, children, board),
         **initiatives_context(request, objective),
-        **dependencies_context(request, objective, board=board),
+        **dependencies_context(request, objective),
     }
     return render(request, "okrs/objective_detail.html", context)
 

@@ -22,7 +22,7 @@ from headway.okrs.forms import (
     RetrospectiveForm,
 )
 from headway.okrs.models import Cycle
-from headway.okrs.scoring import scoreboard
+from headway.okrs.scoring import figures_of
 from headway.okrs.views.common import pick_cycle
 from headway.pages.htmx import render_page_or_partial
 from headway.pages.http import AuthenticatedRequest, today
@@ -79,12 +79,12 @@ def review_page(request: AuthenticatedRequest, cycle: Cycle, search: str) -> dic
     if None in page.items:
         on_page |= Q(team__isnull=True)
     objectives = (
-        matching.filter(on_page).select_related("owner", "team").order_by(*by_team, "title")
+        list(matching.filter(on_page).select_related("owner", "team").order_by(*by_team, "title"))
         if page.items
-        else matching.none()
+        else []
     )
-    # The figures of the whole cycle: one scoreboard, its cost grows with the cycle's size.
-    board = scoreboard([cycle], as_of=today(membership))
+    day = today(membership)
+    board = figures_of([cycle], as_of=day, today=day, objectives=objectives)
     rows: list[dict[str, Any]] = [
         {
             "objective": o,

@@ -3,11 +3,13 @@
 Only what is shown is read in full and rendered: the top-level objectives a page at a time,
 the direct children of an opened branch, or a page of the objectives matching the filters.
 Placing objectives in the tree reads one light row (id, parent, team, title) per visible
-objective of the cycle; the figures still come from the cycle's scoreboard.
+objective of the cycle. The figures are those of the shown objectives (their stored progress,
+`scoring.figures_of`), and the status filter is a filter on stored progress (`status_q`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,9 +20,17 @@ from headway import access
 from headway.accounts.models import Membership
 from headway.domain.policy import Action
 from headway.domain.tree import depths, lineage
+from headway.domain.types import Status
 from headway.okrs.forms import TreeFilterForm
 from headway.okrs.models import Cycle, Objective
-from headway.okrs.scoring import Scoreboard, hidden_in_figures, scoreboard
+from headway.okrs.scoring import (
+    Scoreboard,
+    figures_of,
+    hidden_in_figures,
+    scoreboard,
+    status_q,
+    uses_stored,
+)
 from headway.okrs.views.common import pick_cycle
 from headway.pages.htmx import render_page_or_partial
 from headway.pages.http import AuthenticatedRequest, today
@@ -82,14 +92,13 @@ def shown_ids(nodes: list[dict[str, Any]]) -> list[int]:
     return [pk for n in nodes for pk in (n["id"], *shown_ids(n["children"] or []))]
 
 
-def fill(
-    membership: Membership, nodes: list[dict[str, Any]], board: Scoreboard, hidden: dict[int, int]
-) -> list[dict[str, Any]]:
-    """Give each node its objective (read in full only for the shown ones) and figures."""
+def fill(membership: Membership, cycle: Cycle, nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Give each node its objective and figures (read only for the shown ones)."""
     objectives = access.objectives_for(membership).filter(pk__in=shown_ids(nodes))
     by_id = {
         o.pk: o for o in objectives.select_related("owner", "team").prefetch_related("key_results")
     }
+    board, hidden = figures(membership, cycle, by_id.values())
 
     def filled(node: dict[str, Any]) -> dict[str, Any]:
         pk = node["id"]
@@ -104,9 +113,7 @@ def fill(
     return [filled(n) for n in nodes]
 
 
-def matching_ids(
-    membership: Membership, cycle: Cycle, form: TreeFilterForm, board: Scoreboard
-) -> list[int]:
+def matching_ids(membership: Membership, cycle: Cycle, form: TreeFilterForm) -> list[int]:
     """The objectives of `cycle` the reader sees that match the filters and the search text
     (in the title, key or description), by title."""
     if not form.is_valid():
@@ -123,17 +130,25 @@ def matching_ids(
         rows = rows.filter(owner=data["owner"])
     if data["kind"]:
         rows = rows.filter(kind=data["kind"])
+    day = today(membership)
+    stored = uses_stored(cycle, as_of=day, today=day)
+    if (status := data["status"]) and stored:
+        rows = rows.filter(status_q([cycle], Status(status), as_of=day))
     ids = list(rows.order_by("title", "pk").values_list("pk", flat=True))
-    if status := data["status"]:
-        # A status is a figure, not a column: it comes from the scoreboard.
-        ids = [pk for pk in ids if (f := board.objectives.get(pk)) and f.status == status]
+    if status and not stored:
+        # A closed cycle: the statuses frozen when it was closed, read from the cycle's row.
+        frozen = scoreboard([cycle], as_of=day).objectives
+        ids = [pk for pk in ids if (f := frozen.get(pk)) and f.status == status]
     return ids
 
 
-def figures(membership: Membership, cycle: Cycle) -> tuple[Scoreboard, dict[int, int]]:
-    """The cycle's figures and, per objective, how many objectives the reader cannot see its
-    figure includes. Both still cover the whole cycle (docs/performance.md)."""
-    board = scoreboard([cycle], as_of=today(membership))
+def figures(
+    membership: Membership, cycle: Cycle, objectives: Iterable[Objective]
+) -> tuple[Scoreboard, dict[int, int]]:
+    """The figures of `objectives` and, per objective, how many objectives the reader cannot
+    see its figure includes (that count still covers the whole cycle: docs/performance.md)."""
+    day = today(membership)
+    board = figures_of([cycle], as_of=day, today=day, objectives=objectives)
     return board, hidden_in_figures([cycle.pk], access.hidden_objectives_q(membership))
 
 
@@ -154,18 +169,17 @@ def tree_context(
     # The pager's links go to the tree of this cycle, also from a branch's own address.
     query = request.GET.copy()
     query["cycle"] = cycle.key
-    board, hidden = figures(membership, cycle)
     if filtering:
-        page = paginate(query, matching_ids(membership, cycle, form, board), size=PAGE_SIZE)
+        page = paginate(query, matching_ids(membership, cycle, form), size=PAGE_SIZE)
         nodes = [{"id": pk, "below": 0, "children": None} for pk in page.items]
-        return context | {"page": page, "nodes": fill(membership, nodes, board, hidden)}
+        return context | {"page": page, "nodes": fill(membership, cycle, nodes)}
     outline = Outline.of(membership, cycle, teams)
     roots = outline.children.get(None, [])
     path = list(reversed(lineage(outline.parents, opened))) if opened else []
     if path:  # the page of top-level objectives that holds the opened branch
         query["page"] = str(roots.index(path[0]) // PAGE_SIZE + 1)
     page = paginate(query, roots, size=PAGE_SIZE)
-    nodes = fill(membership, outline.skeleton(page.items, path), board, hidden)
+    nodes = fill(membership, cycle, outline.skeleton(page.items, path))
     return context | {"page": page, "nodes": nodes, "total": len(outline.parents)}
 
 
