@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from headway.accounts.models import Membership, User, Workspace
 from headway.kpis.models import KPI, KPIValue
+from headway.okrs.figures import refresh_for_kpis, refresh_key_results
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
 from headway.teams.models import Team
 
@@ -81,6 +82,7 @@ class ObjectiveFactory(factory.django.DjangoModelFactory):
 class KeyResultFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = KeyResult
+        skip_postgeneration_save = True
 
     objective = factory.SubFactory(ObjectiveFactory)
     workspace = factory.SelfAttribute("objective.workspace")
@@ -91,15 +93,27 @@ class KeyResultFactory(factory.django.DjangoModelFactory):
     target = 100.0
     direction = "auto"
 
+    @factory.post_generation
+    def stored(self, create: bool, extracted: object, **kwargs: object) -> None:
+        """Keep the stored figures current, as the actions do (okrs.figures)."""
+        if create:
+            refresh_key_results([self.pk])
+
 
 class CheckInFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CheckIn
+        skip_postgeneration_save = True
 
     key_result = factory.SubFactory(KeyResultFactory)
     at = date(2026, 2, 1)
     value = 50.0
     confidence = 7
+
+    @factory.post_generation
+    def stored(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            refresh_key_results([self.key_result_id])
 
 
 class InitiativeFactory(factory.django.DjangoModelFactory):
@@ -140,8 +154,14 @@ class KPIFactory(factory.django.DjangoModelFactory):
 class KPIValueFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = KPIValue
+        skip_postgeneration_save = True
 
     kpi = factory.SubFactory(KPIFactory)
     at = date(2026, 2, 1)
     value = 80.0
     recorded_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def stored(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            refresh_for_kpis([self.kpi_id])
