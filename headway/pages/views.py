@@ -21,7 +21,7 @@ from headway.kpis.models import KPI
 from headway.kpis.scoring import kpi_figures
 from headway.okrs.blockers import open_blockers
 from headway.okrs.models import Cycle, KeyResult, Objective
-from headway.okrs.scoring import Scoreboard, hidden_in_figures, scoreboard
+from headway.okrs.scoring import figures_of, hidden_in_figures
 from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
 
@@ -51,7 +51,7 @@ def first_rows(rows: list[dict[str, Any]], total: int | None = None) -> dict[str
 
 
 def due_for_check_in(
-    request: AuthenticatedRequest, cycles: list[Cycle], board: Scoreboard, day: date
+    request: AuthenticatedRequest, cycles: list[Cycle], day: date
 ) -> list[dict[str, Any]]:
     """My key results without a check-in this week. One driven by a KPI is due only while its
     KPI is stale or has no value: a fresh KPI keeps it up to date (docs/scoring.md)."""
@@ -69,6 +69,7 @@ def due_for_check_in(
     )
     kpis = {kr.kpi.pk: kr.kpi for kr in krs if kr.kpi is not None}
     kpi_f = kpi_figures(list(kpis.values()), as_of=day)
+    board = figures_of(cycles, as_of=day, today=day, key_results=krs)
     due = []
     for kr in krs:
         if kr.last_check_in is not None and kr.last_check_in >= week_start:
@@ -93,10 +94,12 @@ def led_blockers(membership: Membership, cycles: list[Cycle]) -> list[dict[str, 
 
 
 def objective_rows(
-    membership: Membership, objectives: Iterable[Objective], board: Scoreboard
+    membership: Membership, cycles: list[Cycle], objectives: Iterable[Objective], day: date
 ) -> list[dict[str, Any]]:
-    """Each objective with its figures and the number of its key results hidden from me."""
+    """Each objective with its figures (stored ones for today's pages) and the number of its key
+    results hidden from me."""
     rows = list(objectives)
+    board = figures_of(cycles, as_of=day, today=day, objectives=rows)
     hidden = hidden_in_figures({o.cycle_id for o in rows}, access.hidden_objectives_q(membership))
     return [
         {"objective": o, "f": board.objectives.get(o.pk), "hidden": hidden.get(o.pk, 0)}
@@ -119,7 +122,6 @@ def viewer_home(request: AuthenticatedRequest) -> HttpResponse:
     membership = request.membership
     day = today(membership)
     cycle = access.cycles_for(membership).current(day)
-    board = scoreboard([cycle] if cycle else [], as_of=day)
     objectives = (
         access.objectives_for(membership)
         .filter(cycle=cycle)
@@ -132,7 +134,8 @@ def viewer_home(request: AuthenticatedRequest) -> HttpResponse:
         "day": day,
         "cycle": cycle,
         "objectives": first_rows(
-            objective_rows(membership, objectives[:LIST_SIZE], board), objectives.count()
+            objective_rows(membership, [cycle] if cycle else [], objectives[:LIST_SIZE], day),
+            objectives.count(),
         ),
         "kpis": first_rows(needs_attention(kpis, day)),
         "kpi_count": len(kpis),
@@ -150,7 +153,6 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         return viewer_home(request)
     day = today(membership)
     cycles = list(access.cycles_for(membership).open())
-    board = scoreboard(cycles, as_of=day)
     objectives = (
         access.objectives_for(membership)
         .filter(owner=user, cycle__in=cycles)
@@ -166,8 +168,8 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     )
     context = {
         "day": day,
-        "due": due_for_check_in(request, cycles, board, day),
-        "objectives": objective_rows(membership, objectives, board),
+        "due": due_for_check_in(request, cycles, day),
+        "objectives": objective_rows(membership, cycles, objectives, day),
         "kpis": first_rows(needs_attention(kpis, day)),
         "has_kpis": bool(kpis),
         "initiatives": initiatives,

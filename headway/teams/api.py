@@ -21,7 +21,7 @@ from headway.api_schemas import (
 )
 from headway.core.timeutil import today_in
 from headway.domain.policy import Action
-from headway.okrs.scoring import scoreboard
+from headway.okrs.rollups import team_progress
 from headway.teams import actions
 from headway.teams.models import Team
 from headway.teams.schemas import TeamIn, TeamOut, TeamPage, TeamPatch
@@ -32,17 +32,16 @@ router = Router()
 def rollup(membership: Membership, params: AsOfParams | None = None) -> dict[int, float | None]:
     """Team progress in the current cycle on that date, over the objectives the caller can see
     (fixed number of queries)."""
-    as_of = (params.as_of if params else None) or today_in(membership.workspace.timezone)
+    today = today_in(membership.workspace.timezone)
+    as_of = (params.as_of if params else None) or today
     cycle = access.cycles_for(membership).current(as_of)
     if cycle is None:
         return {}
     parents: dict[int, int | None] = dict(
         access.teams_for(membership).values_list("id", "parent_id")
     )
-    visible = set(
-        access.objectives_for(membership).filter(cycle=cycle).values_list("id", flat=True)
-    )
-    return scoreboard([cycle], as_of=as_of).team_progress(parents, visible)
+    visible = access.objectives_for(membership)
+    return team_progress(cycle, parents, visible, as_of=as_of, today=today)
 
 
 def team_out(team: Team, progress: dict[int, float | None]) -> TeamOut:

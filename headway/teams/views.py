@@ -11,15 +11,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from headway import access
-from headway.accounts.models import Membership
 from headway.core.errors import DomainError
 from headway.core.forms import show_error, unique_key
 from headway.domain.policy import Action
 from headway.domain.tree import lineage
 from headway.kpis.scoring import kpi_figures
 from headway.okrs.blockers import open_blockers
-from headway.okrs.models import Cycle
-from headway.okrs.scoring import hidden_in_figures, scoreboard
+from headway.okrs.rollups import team_progress
+from headway.okrs.scoring import figures_of, hidden_in_figures
 from headway.okrs.views.common import pick_cycle
 from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
@@ -27,12 +26,6 @@ from headway.pages.paging import paginate
 from headway.teams import actions
 from headway.teams.forms import TeamForm
 from headway.teams.models import Team
-
-
-def visible_ids(membership: Membership, cycle: Cycle | None) -> set[int]:
-    """The objectives of `cycle` a team rollup may count for this reader: those they can see."""
-    rows = access.objectives_for(membership).filter(cycle=cycle)
-    return set(rows.values_list("id", flat=True)) if cycle else set()
 
 
 @dataclass
@@ -56,8 +49,9 @@ def team_list(request: AuthenticatedRequest) -> HttpResponse:
     cycle, _ = pick_cycle(request, request.GET.get("cycle"))
     teams = access.teams_for(membership)
     parents: dict[int, int | None] = dict(teams.values_list("pk", "parent_id"))
-    board = scoreboard([cycle] if cycle else [], as_of=today(membership))
-    rollup = board.team_progress(parents, visible_ids(membership, cycle))
+    day = today(membership)
+    visible = access.objectives_for(membership)
+    rollup = team_progress(cycle, parents, visible, as_of=day, today=day)
     tree = TeamTree(request, parents, rollup)
     q = request.GET.get("q", "").strip()
     context: dict[str, Any] = {
@@ -129,11 +123,11 @@ def detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
     cycle, _ = pick_cycle(request, request.GET.get("cycle"))
     as_of = today(membership)
     teams = list(access.teams_for(membership))
-    board = scoreboard([cycle] if cycle else [], as_of=as_of)
-    rollup = board.team_progress({t.pk: t.parent_id for t in teams}, visible_ids(membership, cycle))
-    objectives = (
-        access.objectives_for(membership).filter(team=team, cycle=cycle).select_related("owner")
-    )
+    parents = {t.pk: t.parent_id for t in teams}
+    visible = access.objectives_for(membership)
+    rollup = team_progress(cycle, parents, visible, as_of=as_of, today=as_of)
+    objectives = list(visible.filter(team=team, cycle=cycle).select_related("owner"))
+    board = figures_of([cycle] if cycle else [], as_of=as_of, today=as_of, objectives=objectives)
     kpis = list(access.kpis_for(membership).filter(team=team).select_related("owner"))
     figures = kpi_figures(kpis, as_of=as_of)
     hidden = hidden_in_figures([cycle.pk] if cycle else [], access.hidden_objectives_q(membership))

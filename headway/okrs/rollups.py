@@ -1,0 +1,50 @@
+"""Team rollups (docs/scoring.md §7) from stored progress: one grouped query for the cycle's
+objectives, then the team tree in Python, so the cost follows the teams, not the objectives."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, QuerySet, Sum
+
+from headway.domain.numbers import dec, num
+from headway.domain.tree import lineage
+from headway.okrs.models import Cycle, Objective
+from headway.okrs.scoring import scoreboard, uses_stored
+
+
+def team_progress(
+    cycle: Cycle | None,
+    parents: dict[int, int | None],
+    visible: QuerySet[Objective],
+    *,
+    as_of: date,
+    today: date,
+) -> dict[int, float | None]:
+    """Per team of `parents`: the mean progress of the objectives of `cycle` in it and in the
+    teams below it, counting only `visible` ones (the reader's, access.objectives_for).
+
+    The figures of `Scoreboard.team_progress`. Where the stored figures answer (uses_stored) they
+    come from per-team sums and counts in SQL; the sums are floats, so a figure may differ from
+    the Decimal mean in digits past the 4 places it is shown with (numbers.num). Otherwise the
+    cycle's scoreboard is computed.
+    """
+    if cycle is None:
+        return dict.fromkeys(parents)
+    objectives = visible.filter(cycle=cycle)
+    if not uses_stored(cycle, as_of=as_of, today=today):
+        ids = set(objectives.values_list("id", flat=True))
+        return scoreboard([cycle], as_of=as_of).team_progress(parents, ids)
+    per_team = (
+        objectives.filter(team__isnull=False, progress__isnull=False)
+        .order_by()
+        .values_list("team_id")
+        .annotate(total=Sum("progress"), count=Count("id"))
+    )
+    totals: dict[int, list[Decimal]] = {team: [Decimal(0), Decimal(0)] for team in parents}
+    for team_id, total, count in per_team:
+        for node in lineage(parents, team_id):  # its team and every ancestor
+            totals[node][0] += dec(total) or 0
+            totals[node][1] += count
+    return {team: num(total / count) if count else None for team, (total, count) in totals.items()}

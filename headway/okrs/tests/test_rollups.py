@@ -1,0 +1,104 @@
+"""Team rollups and the figures of today's pages come from stored figures, equal to the
+computed ones, in a number of queries that does not grow with the objectives."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from headway import access
+from headway.core.tests.factories import CheckInFactory, KeyResultFactory, ObjectiveFactory
+from headway.core.tests.fixtures import signed_in
+from headway.domain.numbers import dec, num
+from headway.okrs import rollups, scoring
+from headway.okrs.models import Objective
+from headway.okrs.rollups import team_progress
+from headway.okrs.scoring import scoreboard
+from headway.teams.models import Team
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_quarter")]
+TODAY = date(2026, 2, 15)
+
+
+def add_objectives(world, count: int, first: int = 0) -> None:
+    teams = [world.web, world.company, None]
+    for n in range(first, first + count):
+        objective = ObjectiveFactory(
+            workspace=world.workspace, cycle=world.cycle, team=teams[n % 3],
+            owner=world.user("member"), visibility="private" if n % 4 == 0 else "workspace",
+        )  # fmt: skip
+        kr = KeyResultFactory(objective=objective, target=[3, 7, 100][n % 3])
+        CheckInFactory(key_result=kr, at=date(2026, 2, 1), value=1 + n % 5)
+
+
+def parents(world) -> dict[int, int | None]:
+    return dict(Team.objects.filter(workspace=world.workspace).values_list("pk", "parent_id"))
+
+
+@pytest.mark.parametrize("persona", ["admin", "viewer"])
+def test_the_rollup_equals_the_scoreboard_leaving_hidden_objectives_out(world, persona):
+    add_objectives(world, 12)
+    visible = access.objectives_for(getattr(world, persona))
+    ids = set(visible.values_list("id", flat=True))
+    expected = scoreboard([world.cycle], as_of=TODAY).team_progress(parents(world), ids)
+    with mock.patch.object(scoring, "compute_into", side_effect=AssertionError) as compute:
+        got = team_progress(world.cycle, parents(world), visible, as_of=TODAY, today=TODAY)
+    assert not compute.called
+    assert {t: num_(v) for t, v in got.items()} == {t: num_(v) for t, v in expected.items()}
+    assert any(v is not None for v in got.values())
+    if persona == "viewer":  # the private objectives are left out
+        everything = scoreboard([world.cycle], as_of=TODAY).team_progress(parents(world))
+        assert got[world.web.pk] != everything[world.web.pk]
+
+
+def num_(value: float | None) -> float | None:
+    return num(dec(value))
+
+
+def test_a_past_date_is_computed_from_the_readings(world):
+    add_objectives(world, 3)
+    visible = Objective.objects.all()
+    past = date(2026, 1, 20)  # before the check-ins: every objective at 0
+    got = team_progress(world.cycle, parents(world), visible, as_of=past, today=TODAY)
+    assert got == scoreboard([world.cycle], as_of=past).team_progress(parents(world))
+
+
+def test_the_rollup_costs_the_same_queries_with_more_objectives(world):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            team_progress(world.cycle, parents(world), Objective.objects.all(), as_of=TODAY,
+                          today=TODAY)  # fmt: skip
+        return len(captured)
+
+    add_objectives(world, 3)
+    few = queries()
+    add_objectives(world, 30, first=3)
+    assert queries() == few
+
+
+def page(client, url: str) -> str:
+    """The page without what changes at every request (the CSP nonce, the CSRF token)."""
+    text = client.get(url).content.decode()
+    return re.sub(r"[A-Za-z0-9+/=_-]{40,}", "", text)
+
+
+@pytest.mark.parametrize("persona", ["member", "viewer"])
+@pytest.mark.parametrize("url", ["/", "/teams/", "/teams/web/", "/teams/company/"])
+def test_todays_pages_show_stored_figures_equal_to_computed_ones(world, url, persona):
+    add_objectives(world, 6)
+    client = signed_in(world, persona)
+    with (
+        mock.patch.object(scoring, "uses_stored", return_value=False),
+        mock.patch.object(rollups, "uses_stored", return_value=False),
+    ):
+        computed = page(client, url)
+    with mock.patch.object(scoring, "compute_into", side_effect=AssertionError) as compute:
+        stored = page(client, url)
+    assert not compute.called
+    assert stored == computed
+    assert "%" in stored
