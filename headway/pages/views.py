@@ -100,7 +100,9 @@ def objective_rows(
     results hidden from me."""
     rows = list(objectives)
     board = figures_of(cycles, as_of=day, today=day, objectives=rows)
-    hidden = hidden_in_figures({o.cycle_id for o in rows}, access.hidden_objectives_q(membership))
+    hidden = hidden_in_figures(
+        {o.cycle_id for o in rows}, access.hidden_objectives_q(membership), [o.pk for o in rows]
+    )
     return [
         {"objective": o, "f": board.objectives.get(o.pk), "hidden": hidden.get(o.pk, 0)}
         for o in rows

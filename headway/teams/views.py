@@ -130,7 +130,11 @@ def detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
     board = figures_of([cycle] if cycle else [], as_of=as_of, today=as_of, objectives=objectives)
     kpis = list(access.kpis_for(membership).filter(team=team).select_related("owner"))
     figures = kpi_figures(kpis, as_of=as_of)
-    hidden = hidden_in_figures([cycle.pk] if cycle else [], access.hidden_objectives_q(membership))
+    hidden = hidden_in_figures(
+        [cycle.pk] if cycle else [],
+        access.hidden_objectives_q(membership),
+        shown=[o.pk for o in objectives],
+    )
     context: dict[str, Any] = {
         "team": team,
         "cycle": cycle,

@@ -127,7 +127,7 @@ def objective_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
         "objective": objective,
         "figures": board.objectives.get(objective.pk),
         "hidden_children": hidden_in_figures(
-            [objective.cycle_id], access.hidden_objectives_q(membership)
+            [objective.cycle_id], access.hidden_objectives_q(membership), shown=[objective.pk]
         ).get(objective.pk, 0),
         "key_results": key_result_rows(krs, cycle, board),
         "weight_total": sum(kr.weight for kr in krs),

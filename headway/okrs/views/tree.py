@@ -146,10 +146,12 @@ def figures(
     membership: Membership, cycle: Cycle, objectives: Iterable[Objective]
 ) -> tuple[Scoreboard, dict[int, int]]:
     """The figures of `objectives` and, per objective, how many objectives the reader cannot
-    see its figure includes (that count still covers the whole cycle: docs/performance.md)."""
+    see its figure includes."""
+    rows = list(objectives)
     day = today(membership)
-    board = figures_of([cycle], as_of=day, today=day, objectives=objectives)
-    return board, hidden_in_figures([cycle.pk], access.hidden_objectives_q(membership))
+    board = figures_of([cycle], as_of=day, today=day, objectives=rows)
+    shown = [o.pk for o in rows]
+    return board, hidden_in_figures([cycle.pk], access.hidden_objectives_q(membership), shown)
 
 
 def tree_context(
