@@ -3,16 +3,36 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import factory
 from django.utils import timezone
 
 from headway.accounts.models import Membership, User, Workspace
 from headway.kpis.models import KPI, KPIValue
+from headway.okrs.figures import refresh_for_kpis, refresh_key_results, refresh_objectives
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
 from headway.teams.models import Team
 
 PASSWORD = "correct horse battery staple"
+
+
+class FeedsFigures(factory.django.DjangoModelFactory):
+    """A factory of rows that stored figures rest on: once created, the figures are refreshed
+    as the actions refresh them (okrs.figures), so that reads of today's figures see them."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _after_postgeneration(cls, instance: Any, create: bool, results: Any = None) -> None:
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            cls.refresh(instance)
+
+    @classmethod
+    def refresh(cls, instance: Any) -> None:
+        raise NotImplementedError
 
 
 class WorkspaceFactory(factory.django.DjangoModelFactory):
@@ -66,9 +86,13 @@ class CycleFactory(factory.django.DjangoModelFactory):
     state = "active"
 
 
-class ObjectiveFactory(factory.django.DjangoModelFactory):
+class ObjectiveFactory(FeedsFigures):
     class Meta:
         model = Objective
+
+    @classmethod
+    def refresh(cls, instance: Objective) -> None:
+        refresh_objectives([instance.pk])
 
     workspace = factory.SubFactory(WorkspaceFactory)
     key = factory.Sequence(lambda n: f"O-{n}")
@@ -78,9 +102,13 @@ class ObjectiveFactory(factory.django.DjangoModelFactory):
     visibility = "workspace"
 
 
-class KeyResultFactory(factory.django.DjangoModelFactory):
+class KeyResultFactory(FeedsFigures):
     class Meta:
         model = KeyResult
+
+    @classmethod
+    def refresh(cls, instance: KeyResult) -> None:
+        refresh_key_results([instance.pk])
 
     objective = factory.SubFactory(ObjectiveFactory)
     workspace = factory.SelfAttribute("objective.workspace")
@@ -92,9 +120,13 @@ class KeyResultFactory(factory.django.DjangoModelFactory):
     direction = "auto"
 
 
-class CheckInFactory(factory.django.DjangoModelFactory):
+class CheckInFactory(FeedsFigures):
     class Meta:
         model = CheckIn
+
+    @classmethod
+    def refresh(cls, instance: CheckIn) -> None:
+        refresh_key_results([instance.key_result_id])
 
     key_result = factory.SubFactory(KeyResultFactory)
     at = date(2026, 2, 1)
@@ -137,9 +169,13 @@ class KPIFactory(factory.django.DjangoModelFactory):
     cadence = "weekly"
 
 
-class KPIValueFactory(factory.django.DjangoModelFactory):
+class KPIValueFactory(FeedsFigures):
     class Meta:
         model = KPIValue
+
+    @classmethod
+    def refresh(cls, instance: KPIValue) -> None:
+        refresh_for_kpis([instance.kpi_id])
 
     kpi = factory.SubFactory(KPIFactory)
     at = date(2026, 2, 1)
