@@ -1,8 +1,9 @@
 """API: cycles, objectives, key results, check-ins, initiatives and dependencies, one module each.
 
 Each operation: find the object through `access`, call one action, answer with a schema. The
-computed figures come from one `scoreboard` over the cycles on the page. `router` joins the
-modules' routers in the order the OpenAPI document lists them.
+figures are those of the rows answered, read from the stored figures (computed whole for an
+earlier date or a closed cycle: okrs.scoring.figures_of). `router` joins the modules' routers in
+the order the OpenAPI document lists them.
 """
 
 from __future__ import annotations

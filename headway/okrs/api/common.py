@@ -1,5 +1,5 @@
-"""What the okrs endpoints share: the day asked about, one scoreboard, creating and saving
-through the write decision."""
+"""What the okrs endpoints share: the day asked about, the figures of the rows an answer shows,
+creating and saving through the write decision."""
 
 from __future__ import annotations
 
@@ -14,20 +14,38 @@ from headway.api_schemas import (
     AsOfParams,
 )
 from headway.core.timeutil import today_in
-from headway.okrs.models import Cycle
-from headway.okrs.scoring import Scoreboard, scoreboard
+from headway.okrs.models import Cycle, KeyResult, Objective
+from headway.okrs.scoring import Scoreboard, figures_of
 
 T = TypeVar("T")
 
 
+def today_of(membership: Membership) -> date:
+    return today_in(membership.workspace.timezone)
+
+
 def day_of(membership: Membership, params: AsOfParams | None = None) -> date:
     """The day asked about, else today in the workspace."""
-    return (params.as_of if params else None) or today_in(membership.workspace.timezone)
+    return (params.as_of if params else None) or today_of(membership)
 
 
-def board_for(cycles: Iterable[Cycle], as_of: date) -> Scoreboard:
-    unique = {cycle.pk: cycle for cycle in cycles}
-    return scoreboard(unique.values(), as_of=as_of)
+def figures_for(
+    membership: Membership,
+    cycles: Iterable[Cycle],
+    day: AsOfParams | None = None,
+    *,
+    objectives: Iterable[Objective] = (),
+    key_results: Iterable[KeyResult] = (),
+) -> Scoreboard:
+    """The figures of exactly these rows as of the day asked about: stored where they answer,
+    so an answer costs the rows it shows, not its cycle (okrs.scoring.figures_of)."""
+    return figures_of(
+        cycles,
+        as_of=day_of(membership, day),
+        today=today_of(membership),
+        objectives=objectives,
+        key_results=key_results,
+    )
 
 
 def create(

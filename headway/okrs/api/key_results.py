@@ -21,7 +21,7 @@ from headway.api_schemas import (
 )
 from headway.domain.policy import Action
 from headway.okrs import actions
-from headway.okrs.api.common import board_for, create, day_of, key_of, save, username
+from headway.okrs.api.common import create, figures_for, key_of, save, username
 from headway.okrs.models import KeyResult
 from headway.okrs.schemas import (
     KeyResultIn,
@@ -66,7 +66,7 @@ def key_result_fields(membership: Membership, fields: dict[str, Any]) -> dict[st
 
 def one_key_result(membership: Membership, key: str, day: AsOfParams | None = None) -> KeyResultOut:
     kr = access.get_key_result(membership, key)
-    return key_result_out(kr, board_for([kr.objective.cycle], day_of(membership, day)))
+    return key_result_out(kr, figures_for(membership, [kr.objective.cycle], day, key_results=[kr]))
 
 
 @router.get(
@@ -79,7 +79,7 @@ def list_key_results(
     objective = access.get_objective(request.auth, key)
     rows = access.key_results_for(request.auth).filter(objective=objective)
     count, krs = page_of(rows.select_related(*KR_RELATED), page)
-    board = board_for([objective.cycle], day_of(request.auth, day))
+    board = figures_for(request.auth, [objective.cycle], day, key_results=krs)
     return paged(count, krs, lambda kr: key_result_out(kr, board))
 
 

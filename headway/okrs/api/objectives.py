@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from ninja import Query, Router, Status
 
 from headway import access
@@ -22,9 +24,18 @@ from headway.api_schemas import (
 )
 from headway.domain.kr_count import key_result_warnings
 from headway.domain.policy import Action
+from headway.domain.types import Status as FigureStatus
 from headway.okrs import actions
-from headway.okrs.api.common import board_for, create, day_of, key_of, save, username
-from headway.okrs.models import Cycle, Objective
+from headway.okrs.api.common import (
+    create,
+    day_of,
+    figures_for,
+    key_of,
+    save,
+    today_of,
+    username,
+)
+from headway.okrs.models import Cycle, KeyResult, Objective
 from headway.okrs.schemas import (
     ObjectiveFilters,
     ObjectiveIn,
@@ -32,7 +43,13 @@ from headway.okrs.schemas import (
     ObjectivePage,
     ObjectivePatch,
 )
-from headway.okrs.scoring import Scoreboard, hidden_in_figures
+from headway.okrs.scoring import (
+    Scoreboard,
+    hidden_in_figures,
+    scoreboard,
+    status_q,
+    uses_stored,
+)
 
 router = Router()
 
@@ -72,8 +89,19 @@ def kr_count(objective: Objective) -> int:
 
 
 def with_kr_count(rows: QuerySet[Objective]) -> QuerySet[Objective]:
-    """Each objective with the number of its key results (`kr_count`), in the same query."""
-    return rows.annotate(kr_count=Count("key_results"))
+    """Each objective with the number of its key results (`kr_count`), in the same query.
+
+    A subquery per row rather than a join: a page is then sorted and cut before anything is
+    counted, where GROUP BY would count the key results of every objective first.
+    """
+    counts = (
+        KeyResult.objects.filter(objective=OuterRef("pk"))
+        .order_by()
+        .values("objective")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return rows.annotate(kr_count=Coalesce(Subquery(counts), 0))
 
 
 def objective_fields(membership: Membership, fields: dict[str, Any]) -> dict[str, Any]:
@@ -84,9 +112,27 @@ def objective_fields(membership: Membership, fields: dict[str, Any]) -> dict[str
 
 def one_objective(membership: Membership, key: str, day: AsOfParams | None = None) -> ObjectiveOut:
     objective = access.get_objective(membership, key)
-    hidden = hidden_in_figures([objective.cycle_id], access.hidden_objectives_q(membership))
-    board = board_for([objective.cycle], day_of(membership, day))
+    hidden = hidden_in_figures(
+        [objective.cycle_id], access.hidden_objectives_q(membership), shown=[objective.pk]
+    )
+    board = figures_for(membership, [objective.cycle], day, objectives=[objective])
     return objective_out(objective, board, hidden)
+
+
+def in_status(
+    membership: Membership, rows: QuerySet[Objective], status: FigureStatus, as_of: date
+) -> tuple[QuerySet[Objective], Scoreboard]:
+    """`rows` in `status` as of `as_of`, with the figures computed to find them.
+
+    Where stored figures answer, the status is a filter on stored progress; other cycles (an
+    earlier date, a closed cycle) are computed whole, and their figures serve the page too.
+    """
+    today = today_of(membership)
+    cycles = list(Cycle.objects.filter(id__in=rows.values("cycle_id")))
+    stored = [c for c in cycles if uses_stored(c, as_of=as_of, today=today)]
+    computed = scoreboard([c for c in cycles if c not in stored], as_of=as_of)
+    wanted = [pk for pk, f in computed.objectives.items() if f.status == status]
+    return rows.filter(status_q(stored, status, as_of=as_of) | Q(id__in=wanted)), computed
 
 
 @router.get("/objectives", response=responds(200, ObjectivePage), tags=["objectives"])
@@ -104,15 +150,17 @@ def list_objectives(
             rows = rows.filter(**{lookup: value})
     if filters.owner is not None:
         rows = rows.filter(owner__username=filters.owner)
-    board = None
+    computed = Scoreboard(as_of=as_of)
     if filters.status is not None:
-        board = board_for(Cycle.objects.filter(id__in=rows.values("cycle_id")), as_of)
-        wanted = [pk for pk, f in board.objectives.items() if f.status == filters.status]
-        rows = rows.filter(id__in=wanted)
+        rows, computed = in_status(request.auth, rows, FigureStatus(filters.status), as_of)
     count, objectives = page_of(rows, page)
-    board = board or board_for((o.cycle for o in objectives), as_of)
+    cycles = (o.cycle for o in objectives if o.pk not in computed.objectives)
+    board = figures_for(request.auth, cycles, day, objectives=objectives)
+    board.objectives.update(computed.objectives)
     hidden = hidden_in_figures(
-        {o.cycle_id for o in objectives}, access.hidden_objectives_q(request.auth)
+        {o.cycle_id for o in objectives},
+        access.hidden_objectives_q(request.auth),
+        shown=[o.pk for o in objectives],
     )
     return paged(count, objectives, lambda o: objective_out(o, board, hidden))
 
