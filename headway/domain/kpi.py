@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
@@ -95,6 +95,34 @@ def evaluate_kpi(kpi: KPIInput, values: Iterable[Point], *, as_of: date) -> KPIR
 def needs_attention(status: KPIStatus, *, stale: bool) -> bool:
     """A KPI a reader should look at: red or amber, or stale whatever its colour."""
     return stale or status in (KPIStatus.RED, KPIStatus.AMBER)
+
+
+@dataclass(frozen=True, slots=True)
+class GreenRange:
+    """Where a value is green for KPIs of one direction, named by KPIInput fields: the first of
+    `low` (of `high`) that is not None is the least (the greatest) green value, inclusive; no
+    fields is unbounded on that side. `kpi_status` turned around, so that a query can select
+    the KPIs that are not green from their stored thresholds."""
+
+    low: tuple[str, ...]
+    high: tuple[str, ...]
+
+
+GREEN_RANGES = {
+    KPIDirection.HIGHER_IS_BETTER: GreenRange(low=("green", "target"), high=()),
+    KPIDirection.LOWER_IS_BETTER: GreenRange(low=(), high=("green", "target")),
+    KPIDirection.WITHIN_RANGE: GreenRange(low=("low",), high=("high",)),
+}
+
+
+def first_set(kpi: KPIInput, fields: tuple[str, ...]) -> Decimal | None:
+    """The first of `fields` of `kpi` that is not None (a GreenRange bound of this KPI)."""
+    return next((v for v in (getattr(kpi, f) for f in fields) if v is not None), None)
+
+
+def fresh_since(cadence: Cadence, *, as_of: date) -> date:
+    """The oldest date a latest value may have without being stale (`is_stale` turned around)."""
+    return as_of - timedelta(days=2 * cadence.days)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from headway.domain.kpi import evaluate_kpi
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from headway.domain.kpi import GREEN_RANGES, evaluate_kpi, fresh_since
 from headway.domain.numbers import dec, num
 from headway.domain.types import Cadence, KPIDirection, KPIInput, Point
 from headway.kpis.models import KPI, KPIValue
@@ -52,3 +55,33 @@ def kpi_figures(kpis: Iterable[KPI], *, as_of: date) -> dict[int, KPIFigures]:
             stale=result.stale,
         )
     return figures
+
+
+def needing_attention(kpis: QuerySet[KPI], *, as_of: date) -> QuerySet[KPI]:
+    """The KPIs of `kpis` a reader should look at as of `as_of` (domain `needs_attention`), in
+    SQL: those whose latest value on or before `as_of` is stale or outside the green range."""
+    latest = KPIValue.objects.filter(kpi=OuterRef("pk"), at__lte=as_of).order_by("-at")
+    stale = Q()
+    for cadence in Cadence:
+        stale |= Q(cadence=cadence.value, latest_at__lt=fresh_since(cadence, as_of=as_of))
+    # Amber and red both need attention, so only the green range matters (not red or tolerance).
+    # Stored floats compare as the Decimals the rules read (dec() keeps their order), so the
+    # green range selects in SQL exactly the values kpi_status colours green.
+    not_green = Q()
+    for direction, green in GREEN_RANGES.items():
+        outside = Q()
+        if green.low:
+            outside |= Q(latest_value__lt=first_column(green.low))
+        if green.high:
+            outside |= Q(latest_value__gt=first_column(green.high))
+        not_green |= Q(direction=direction.value) & outside
+    # Without a value (no_data, never stale) neither holds: NULL compares to nothing.
+    return kpis.annotate(
+        latest_at=Subquery(latest.values("at")[:1]),
+        latest_value=Subquery(latest.values("value")[:1]),
+    ).filter(stale | not_green)
+
+
+def first_column(fields: tuple[str, ...]) -> Coalesce | F:
+    """The first of these columns that is not NULL (the domain's `first_set`)."""
+    return Coalesce(*map(F, fields)) if len(fields) > 1 else F(fields[0])

@@ -13,12 +13,11 @@ from django_stubs_ext import WithAnnotations
 
 from headway import access
 from headway.accounts.models import Membership
-from headway.domain.kpi import needs_attention as needs_kpi_attention
 from headway.domain.policy import Action
-from headway.domain.types import KPIStatus, TeamKind
+from headway.domain.types import TeamKind
 from headway.history.models import Event
 from headway.kpis.models import KPI
-from headway.kpis.scoring import kpi_figures
+from headway.kpis.scoring import kpi_figures, needing_attention
 from headway.okrs.blockers import open_blockers
 from headway.okrs.models import Cycle, KeyResult, Objective
 from headway.okrs.scoring import figures_of, hidden_in_figures
@@ -34,13 +33,13 @@ class LastCheckIn(TypedDict):
     last_check_in: date | None
 
 
-def needs_attention(kpis: list[KPI], day: date) -> list[dict[str, Any]]:
-    figures = kpi_figures(kpis, as_of=day)
-    return [
-        {"kpi": k, "f": figures[k.pk]}
-        for k in kpis
-        if needs_kpi_attention(KPIStatus(figures[k.pk].status), stale=figures[k.pk].stale)
-    ]
+def needs_attention(kpis: QuerySet[KPI], day: date) -> dict[str, Any]:
+    """The first `LIST_SIZE` of `kpis` needing attention with their figures, and how many in
+    all: the selection is made in SQL, the figures are computed for the rows shown only."""
+    selected = needing_attention(kpis, as_of=day)
+    first = list(selected[:LIST_SIZE])
+    figures = kpi_figures(first, as_of=day)
+    return first_rows([{"kpi": k, "f": figures[k.pk]} for k in first], selected.count())
 
 
 def first_rows(rows: list[dict[str, Any]], total: int | None = None) -> dict[str, Any]:
@@ -131,7 +130,7 @@ def viewer_home(request: AuthenticatedRequest) -> HttpResponse:
         .select_related("team", "owner")
         .order_by("title")
     )
-    kpis = list(access.kpis_for(membership).select_related("team").order_by("name"))
+    kpis = access.kpis_for(membership).select_related("team").order_by("name")
     context = {
         "day": day,
         "cycle": cycle,
@@ -139,8 +138,8 @@ def viewer_home(request: AuthenticatedRequest) -> HttpResponse:
             objective_rows(membership, [cycle] if cycle else [], objectives[:LIST_SIZE], day),
             objectives.count(),
         ),
-        "kpis": first_rows(needs_attention(kpis, day)),
-        "kpi_count": len(kpis),
+        "kpis": needs_attention(kpis, day),
+        "kpi_count": kpis.count(),
     }
     return render(request, "core/home_viewer.html", context)
 
@@ -160,7 +159,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         .filter(owner=user, cycle__in=cycles)
         .select_related("team", "cycle")
     )
-    kpis = list(access.kpis_for(membership).filter(owner=user).select_related("team"))
+    kpis = access.kpis_for(membership).filter(owner=user).select_related("team")
     initiatives = (
         access.initiatives_for(membership)
         .due_for(user, until=day + timedelta(days=SOON_DAYS))
@@ -172,8 +171,8 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         "day": day,
         "due": due_for_check_in(request, cycles, day),
         "objectives": objective_rows(membership, cycles, objectives, day),
-        "kpis": first_rows(needs_attention(kpis, day)),
-        "has_kpis": bool(kpis),
+        "kpis": needs_attention(kpis, day),
+        "has_kpis": kpis.exists(),
         "initiatives": initiatives,
         "blockers": first_rows(led_blockers(membership, cycles)),
         "leads": bool(access.team_context(membership).led_subtree),
