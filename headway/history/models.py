@@ -25,11 +25,22 @@ class Event(models.Model):
     subject_key = models.CharField(max_length=64)
     summary = models.CharField(max_length=300, blank=True)
     changes = models.JSONField(default=dict, blank=True)
+    # Indexed with the time below: an objective's or a team's latest events are read by those.
     objective = models.ForeignKey(
-        "okrs.Objective", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+        "okrs.Objective",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        db_index=False,
     )
     team = models.ForeignKey(
-        "teams.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+        "teams.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        db_index=False,
     )
     via = models.CharField(max_length=16, blank=True)  # web, api, import, cli
 
@@ -38,6 +49,9 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["workspace", "subject_type", "subject_key"]),
             models.Index(fields=["workspace", "-at"]),
+            # Without them SQLite reads a workspace's events newest first to find one objective's.
+            models.Index(fields=["objective", "-at"]),
+            models.Index(fields=["team", "-at"]),
         ]
 
     def __str__(self) -> str:

@@ -28,6 +28,7 @@ from django.db.models.functions import Lower
 from headway.accounts import actions as account_actions
 from headway.accounts.actions import UserRow
 from headway.accounts.models import Membership, User, Workspace
+from headway.core.database import refresh_statistics
 from headway.domain.kr_count import MAX_KEY_RESULTS, check_key_result_count
 from headway.domain.tree import has_loop
 from headway.domain.types import Role, RuleViolation
@@ -96,7 +97,9 @@ def import_plan(
     check_size(len(text.encode("utf-8")), filename)
     plan = parse_plan(text, filename, max_rows=settings.HEADWAY_PLAN_MAX_ROWS, restore=restore)
     with transaction.atomic():
-        return Importer(plan, Source(text, filename), actor, restore=restore).run()
+        result = Importer(plan, Source(text, filename), actor, restore=restore).run()
+        refresh_statistics()  # the tables may have grown many times over
+    return result
 
 
 def by_key(rows: Iterable[M]) -> dict[str, M]:

@@ -203,3 +203,17 @@ class TestAllOrNothing:
             import_plan(text)
         assert (counts(), export()) == (before, exported)
         assert Objective.objects.get(key="grow").title == "Grow the business"
+
+
+@pytest.mark.django_db
+def test_an_import_leaves_the_query_planner_statistics_of_the_tables_it_filled():
+    """Without them SQLite finds one team's key results by reading the workspace's."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL keeps its statistics in pg_statistic, analyzed on its own too")
+    import_plan(SMALL)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+        analyzed = {row[0] for row in cursor.fetchall()}
+    assert {"okrs_keyresult", "okrs_objective", "okrs_checkin"} <= analyzed
