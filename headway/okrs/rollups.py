@@ -3,13 +3,14 @@ objectives, then the team tree in Python, so the cost follows the teams, not the
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
 
 from headway.domain.numbers import dec, num
-from headway.domain.tree import lineage
+from headway.domain.tree import descendants, lineage
 from headway.okrs.models import Cycle, Objective
 from headway.okrs.scoring import scoreboard, uses_stored
 
@@ -21,6 +22,7 @@ def team_progress(
     *,
     as_of: date,
     today: date,
+    only: Collection[int] | None = None,
 ) -> dict[int, float | None]:
     """Per team of `parents`: the mean progress of the objectives of `cycle` in it and in the
     teams below it, counting only `visible` ones (the reader's, access.objectives_for).
@@ -28,7 +30,8 @@ def team_progress(
     The figures of `Scoreboard.team_progress`. Where the stored figures answer (uses_stored) they
     come from per-team sums and counts in SQL; the sums are floats, so a figure may differ from
     the Decimal mean in digits past the 4 places it is shown with (numbers.num). Otherwise the
-    cycle's scoreboard is computed.
+    cycle's scoreboard is computed. `only`: the teams a page shows (default: all); only the
+    objectives of those and the teams below them are summed.
     """
     if cycle is None:
         return dict.fromkeys(parents)
@@ -36,6 +39,8 @@ def team_progress(
     if not uses_stored(cycle, as_of=as_of, today=today):
         ids = set(objectives.values_list("id", flat=True))
         return scoreboard([cycle], as_of=as_of).team_progress(parents, ids)
+    if only is not None:
+        objectives = objectives.filter(team_id__in=descendants(parents, only))
     per_team = (
         objectives.filter(team__isnull=False, progress__isnull=False)
         .order_by()
@@ -47,4 +52,8 @@ def team_progress(
         for node in lineage(parents, team_id):  # its team and every ancestor
             totals[node][0] += dec(total) or 0
             totals[node][1] += count
-    return {team: num(total / count) if count else None for team, (total, count) in totals.items()}
+    return {
+        team: num(total / count) if count else None
+        for team, (total, count) in totals.items()
+        if only is None or team in only
+    }

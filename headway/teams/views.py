@@ -122,10 +122,13 @@ def detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
     team = access.get_team(membership, key)
     cycle, _ = pick_cycle(request, request.GET.get("cycle"))
     as_of = today(membership)
-    teams = list(access.teams_for(membership))
-    parents = {t.pk: t.parent_id for t in teams}
+    parents: dict[int, int | None] = dict(
+        access.teams_for(membership).values_list("id", "parent_id")
+    )
+    children = list(access.teams_for(membership).filter(parent=team))
     visible = access.objectives_for(membership)
-    rollup = team_progress(cycle, parents, visible, as_of=as_of, today=as_of)
+    shown = {team.pk, *(t.pk for t in children)}
+    rollup = team_progress(cycle, parents, visible, as_of=as_of, today=as_of, only=shown)
     objectives = list(visible.filter(team=team, cycle=cycle).select_related("owner"))
     board = figures_of([cycle] if cycle else [], as_of=as_of, today=as_of, objectives=objectives)
     kpis = list(access.kpis_for(membership).filter(team=team).select_related("owner"))
@@ -145,9 +148,7 @@ def detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
         ],
         "kpis": [{"kpi": k, "f": figures[k.pk]} for k in kpis],
         "members": team.members.order_by("username"),
-        "children": [
-            {"team": t, "progress": rollup.get(t.pk)} for t in teams if t.parent_id == team.pk
-        ],
+        "children": [{"team": t, "progress": rollup.get(t.pk)} for t in children],
         "can_manage": access.may_on(membership, Action.MANAGE),
         # open blockers and help requests of the team's key results (docs/scoring.md)
         "blockers": open_blockers(

@@ -56,6 +56,18 @@ def test_the_rollup_equals_the_scoreboard_leaving_hidden_objectives_out(world, p
         assert got[world.web.pk] != everything[world.web.pk]
 
 
+def test_the_teams_a_page_shows_get_the_figures_of_the_whole_rollup(world):
+    """`only`: a team page sums its team and children's objectives, nothing else."""
+    add_objectives(world, 12)
+    visible = access.objectives_for(world.admin)
+    whole = team_progress(world.cycle, parents(world), visible, as_of=TODAY, today=TODAY)
+    for shown in ({world.product.pk}, {world.web.pk}, {world.company.pk, world.product.pk}):
+        part = team_progress(
+            world.cycle, parents(world), visible, as_of=TODAY, today=TODAY, only=shown
+        )
+        assert part == {team: whole[team] for team in shown}
+
+
 def num_(value: float | None) -> float | None:
     return num(dec(value))
 
