@@ -182,6 +182,23 @@ def status_q(cycles: Iterable[Cycle], status: Status, *, as_of: date) -> Q:
     return found
 
 
+def status_filter(
+    cycles: Iterable[Cycle], status: Status, *, as_of: date, today: date
+) -> tuple[Q, Scoreboard]:
+    """A filter for the objectives of `cycles` in `status` as of `as_of`, and the figures
+    computed to find it.
+
+    Where stored figures answer it is a range of stored progress (status_q); the other cycles
+    (an earlier date, a closed cycle's frozen figures) are computed whole, and their figures
+    are given back for the page to reuse.
+    """
+    cycles = list(cycles)
+    stored = [c for c in cycles if uses_stored(c, as_of=as_of, today=today)]
+    computed = scoreboard([c for c in cycles if c not in stored], as_of=as_of)
+    wanted = [pk for pk, f in computed.objectives.items() if f.status == status]
+    return status_q(stored, status, as_of=as_of) | Q(id__in=wanted), computed
+
+
 def freeze(cycle: Cycle) -> dict[str, Any]:
     """The figures of `cycle` as of its end date, in the JSON form stored on a closed cycle."""
     board = Scoreboard(as_of=cycle.end)

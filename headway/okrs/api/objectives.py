@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from ninja import Query, Router, Status
 
@@ -43,13 +42,7 @@ from headway.okrs.schemas import (
     ObjectivePage,
     ObjectivePatch,
 )
-from headway.okrs.scoring import (
-    Scoreboard,
-    hidden_in_figures,
-    scoreboard,
-    status_q,
-    uses_stored,
-)
+from headway.okrs.scoring import Scoreboard, hidden_in_figures, status_filter
 
 router = Router()
 
@@ -119,22 +112,6 @@ def one_objective(membership: Membership, key: str, day: AsOfParams | None = Non
     return objective_out(objective, board, hidden)
 
 
-def in_status(
-    membership: Membership, rows: QuerySet[Objective], status: FigureStatus, as_of: date
-) -> tuple[QuerySet[Objective], Scoreboard]:
-    """`rows` in `status` as of `as_of`, with the figures computed to find them.
-
-    Where stored figures answer, the status is a filter on stored progress; other cycles (an
-    earlier date, a closed cycle) are computed whole, and their figures serve the page too.
-    """
-    today = today_of(membership)
-    cycles = list(Cycle.objects.filter(id__in=rows.values("cycle_id")))
-    stored = [c for c in cycles if uses_stored(c, as_of=as_of, today=today)]
-    computed = scoreboard([c for c in cycles if c not in stored], as_of=as_of)
-    wanted = [pk for pk, f in computed.objectives.items() if f.status == status]
-    return rows.filter(status_q(stored, status, as_of=as_of) | Q(id__in=wanted)), computed
-
-
 @router.get("/objectives", response=responds(200, ObjectivePage), tags=["objectives"])
 def list_objectives(
     request: ApiRequest,
@@ -152,7 +129,13 @@ def list_objectives(
         rows = rows.filter(owner__username=filters.owner)
     computed = Scoreboard(as_of=as_of)
     if filters.status is not None:
-        rows, computed = in_status(request.auth, rows, FigureStatus(filters.status), as_of)
+        found, computed = status_filter(
+            Cycle.objects.filter(id__in=rows.values("cycle_id")),
+            FigureStatus(filters.status),
+            as_of=as_of,
+            today=today_of(request.auth),
+        )
+        rows = rows.filter(found)
     count, objectives = page_of(rows, page)
     cycles = (o.cycle for o in objectives if o.pk not in computed.objectives)
     board = figures_for(request.auth, cycles, day, objectives=objectives)

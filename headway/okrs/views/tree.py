@@ -4,7 +4,7 @@ Only what is shown is read in full and rendered: the top-level objectives a page
 the direct children of an opened branch, or a page of the objectives matching the filters.
 Placing objectives in the tree reads one light row (id, parent, team, title) per visible
 objective of the cycle. The figures are those of the shown objectives (their stored progress,
-`scoring.figures_of`), and the status filter is a filter on stored progress (`status_q`).
+`scoring.figures_of`), and the status filter is a filter on stored progress (`status_filter`).
 """
 
 from __future__ import annotations
@@ -23,14 +23,7 @@ from headway.domain.tree import depths, lineage
 from headway.domain.types import Status
 from headway.okrs.forms import TreeFilterForm
 from headway.okrs.models import Cycle, Objective
-from headway.okrs.scoring import (
-    Scoreboard,
-    figures_of,
-    hidden_in_figures,
-    scoreboard,
-    status_q,
-    uses_stored,
-)
+from headway.okrs.scoring import Scoreboard, figures_of, hidden_in_figures, status_filter
 from headway.okrs.views.common import pick_cycle
 from headway.pages.htmx import render_page_or_partial
 from headway.pages.http import AuthenticatedRequest, today
@@ -130,16 +123,10 @@ def matching_ids(membership: Membership, cycle: Cycle, form: TreeFilterForm) -> 
         rows = rows.filter(owner=data["owner"])
     if data["kind"]:
         rows = rows.filter(kind=data["kind"])
-    day = today(membership)
-    stored = uses_stored(cycle, as_of=day, today=day)
-    if (status := data["status"]) and stored:
-        rows = rows.filter(status_q([cycle], Status(status), as_of=day))
-    ids = list(rows.order_by("title", "pk").values_list("pk", flat=True))
-    if status and not stored:
-        # A closed cycle: the statuses frozen when it was closed, read from the cycle's row.
-        frozen = scoreboard([cycle], as_of=day).objectives
-        ids = [pk for pk in ids if (f := frozen.get(pk)) and f.status == status]
-    return ids
+    if status := data["status"]:
+        day = today(membership)
+        rows = rows.filter(status_filter([cycle], Status(status), as_of=day, today=day)[0])
+    return list(rows.order_by("title", "pk").values_list("pk", flat=True))
 
 
 def figures(
