@@ -13,20 +13,16 @@ from headway.accounts.models import Membership
 from headway.api_schemas import (
     AsOfParams,
 )
-from headway.core.timeutil import today_in
 from headway.okrs.models import Cycle, KeyResult, Objective
 from headway.okrs.scoring import Scoreboard, figures_of
+from headway.pages.http import today
 
 T = TypeVar("T")
 
 
-def today_of(membership: Membership) -> date:
-    return today_in(membership.workspace.timezone)
-
-
 def day_of(membership: Membership, params: AsOfParams | None = None) -> date:
     """The day asked about, else today in the workspace."""
-    return (params.as_of if params else None) or today_of(membership)
+    return (params.as_of if params else None) or today(membership)
 
 
 def figures_for(
@@ -42,7 +38,7 @@ def figures_for(
     return figures_of(
         cycles,
         as_of=day_of(membership, day),
-        today=today_of(membership),
+        today=today(membership),
         objectives=objectives,
         key_results=key_results,
     )

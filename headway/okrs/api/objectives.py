@@ -31,7 +31,6 @@ from headway.okrs.api.common import (
     figures_for,
     key_of,
     save,
-    today_of,
     username,
 )
 from headway.okrs.models import Cycle, KeyResult, Objective
@@ -43,6 +42,7 @@ from headway.okrs.schemas import (
     ObjectivePatch,
 )
 from headway.okrs.scoring import Scoreboard, hidden_in_figures, status_filter
+from headway.pages.http import today
 
 router = Router()
 
@@ -133,7 +133,7 @@ def list_objectives(
             Cycle.objects.filter(id__in=rows.values("cycle_id")),
             FigureStatus(filters.status),
             as_of=as_of,
-            today=today_of(request.auth),
+            today=today(request.auth),
         )
         rows = rows.filter(found)
     count, objectives = page_of(rows, page)
