@@ -371,15 +371,14 @@ def compute_into(board: Scoreboard, cycles: list[Cycle], *, as_of: date) -> None
 
 
 def hidden_in_figures(
-    cycle_ids: Collection[int], seen: Q | None, shown: Collection[int] | None = None
+    cycle_ids: Collection[int], seen: Q | None, shown: Collection[int]
 ) -> dict[int, int]:
-    """Per objective: how many objectives the reader cannot see its progress takes in.
+    """Per objective `shown`: how many objectives the reader cannot see its progress takes in.
 
     `seen` is the reader's visibility filter (access.visible_objectives_q), None for
-    someone who sees everything. `shown`: the objectives asked about (default: every
-    objective of the cycles); only what feeds their figures is read, level by level: the
-    children of those without key results of their own, and so on down (one query a level).
-    docs/scoring.md §3, "Hidden children".
+    someone who sees everything. Only what feeds the figures of `shown` is read, level by
+    level: the children of those without key results of their own, and so on down (one query
+    a level). docs/scoring.md §3, "Hidden children".
     """
     if seen is None or not cycle_ids:
         return {}
@@ -408,16 +407,13 @@ def hidden_in_figures(
                 visible.add(obj_id)
         return fed
 
-    if shown is None:
-        read(rows)
-    else:
-        fed = read(rows.filter(id__in=list(shown)))
-        while fed:
-            fed = read(rows.filter(parent_id__in=fed))
+    fed = read(rows.filter(id__in=list(shown)))
+    while fed:
+        fed = read(rows.filter(parent_id__in=fed))
     children: dict[int, list[int]] = defaultdict(list)
     for obj_id, parent in parent_of.items():
         if parent is not None and cycle_of.get(parent) == cycle_of[obj_id]:
             children[parent].append(obj_id)  # the same-cycle rule of evaluate_cycles
     counts = hidden_in_progress(children, has_own, visible)
-    wanted = set(cycle_of) if shown is None else set(shown)
+    wanted = set(shown)
     return {k: v for k, v in counts.items() if v and k in wanted}

@@ -125,7 +125,8 @@ def test_asked_about_some_objectives_it_reads_what_feeds_them_and_counts_the_sam
     )  # fmt: skip
     child(world, middle, "deep", 50, "private")
     seen = access.hidden_objectives_q(world.viewer)
-    whole = hidden_in_figures([world.cycle.pk], seen)
+    every = list(Objective.objects.values_list("pk", flat=True))
+    whole = hidden_in_figures([world.cycle.pk], seen, shown=every)
     assert whole == {company.pk: 2, middle.pk: 1}
     for objective in Objective.objects.all():
         with django_assert_max_num_queries(3):  # CO, its children, MID's children
