@@ -20,7 +20,8 @@ from headway.kpis.models import KPI
 from headway.kpis.scoring import kpi_figures, needing_attention
 from headway.okrs.blockers import open_blockers
 from headway.okrs.models import Cycle, KeyResult, Objective
-from headway.okrs.scoring import figures_of, hidden_in_figures
+from headway.okrs.scoring import figures_of
+from headway.okrs.views.common import shown_figures
 from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
 
@@ -93,15 +94,12 @@ def led_blockers(membership: Membership, cycles: list[Cycle]) -> list[dict[str, 
 
 
 def objective_rows(
-    membership: Membership, cycles: list[Cycle], objectives: Iterable[Objective], day: date
+    membership: Membership, cycles: list[Cycle], objectives: Iterable[Objective]
 ) -> list[dict[str, Any]]:
     """Each objective with its figures (stored ones for today's pages) and the number of its key
     results hidden from me."""
     rows = list(objectives)
-    board = figures_of(cycles, as_of=day, today=day, objectives=rows)
-    hidden = hidden_in_figures(
-        {o.cycle_id for o in rows}, access.hidden_objectives_q(membership), [o.pk for o in rows]
-    )
+    board, hidden = shown_figures(membership, cycles, rows)
     return [
         {"objective": o, "f": board.objectives.get(o.pk), "hidden": hidden.get(o.pk, 0)}
         for o in rows
@@ -135,7 +133,7 @@ def viewer_home(request: AuthenticatedRequest) -> HttpResponse:
         "day": day,
         "cycle": cycle,
         "objectives": first_rows(
-            objective_rows(membership, [cycle] if cycle else [], objectives[:LIST_SIZE], day),
+            objective_rows(membership, [cycle] if cycle else [], objectives[:LIST_SIZE]),
             objectives.count(),
         ),
         "kpis": needs_attention(kpis, day),
@@ -170,7 +168,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "day": day,
         "due": due_for_check_in(request, cycles, day),
-        "objectives": objective_rows(membership, cycles, objectives, day),
+        "objectives": objective_rows(membership, cycles, objectives),
         "kpis": needs_attention(kpis, day),
         "has_kpis": kpis.exists(),
         "initiatives": initiatives,

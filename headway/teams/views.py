@@ -18,8 +18,7 @@ from headway.domain.tree import lineage
 from headway.kpis.scoring import kpi_figures
 from headway.okrs.blockers import open_blockers
 from headway.okrs.rollups import team_progress
-from headway.okrs.scoring import figures_of, hidden_in_figures
-from headway.okrs.views.common import pick_cycle
+from headway.okrs.views.common import pick_cycle, shown_figures
 from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
 from headway.pages.paging import paginate
@@ -130,14 +129,9 @@ def detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
     shown = {team.pk, *(t.pk for t in children)}
     rollup = team_progress(cycle, parents, visible, as_of=as_of, today=as_of, only=shown)
     objectives = list(visible.filter(team=team, cycle=cycle).select_related("owner"))
-    board = figures_of([cycle] if cycle else [], as_of=as_of, today=as_of, objectives=objectives)
+    board, hidden = shown_figures(membership, [cycle] if cycle else [], objectives)
     kpis = list(access.kpis_for(membership).filter(team=team).select_related("owner"))
     figures = kpi_figures(kpis, as_of=as_of)
-    hidden = hidden_in_figures(
-        [cycle.pk] if cycle else [],
-        access.hidden_objectives_q(membership),
-        shown=[o.pk for o in objectives],
-    )
     context: dict[str, Any] = {
         "team": team,
         "cycle": cycle,

@@ -1,9 +1,9 @@
-"""What the okrs pages share: the chosen cycle, the form and edit pages, a section of the
-objective page, and deleting after asking."""
+"""What the okrs pages share: the chosen cycle, the figures of the objectives shown, the form
+and edit pages, a section of the objective page, and deleting after asking."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
@@ -14,9 +14,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from headway import access
+from headway.accounts.models import Membership
 from headway.core.errors import DomainError, NotFound
 from headway.domain.cycles import current_cycle
 from headway.okrs.models import Cycle, Initiative, KeyResult, Objective
+from headway.okrs.scoring import Scoreboard, figures_of, hidden_in_figures
 from headway.pages.edit import save_changes
 from headway.pages.http import AuthenticatedRequest, today
 
@@ -34,6 +36,21 @@ def pick_cycle(request: AuthenticatedRequest, key: str | None) -> tuple[Cycle | 
             raise NotFound("cycle", key)
         return chosen, cycles
     return current_cycle(cycles, today(request.membership)), cycles
+
+
+def shown_figures(
+    membership: Membership, cycles: Iterable[Cycle], objectives: list[Objective]
+) -> tuple[Scoreboard, dict[int, int]]:
+    """The figures of the objectives a page shows, as of today, and per objective how many
+    objectives the reader cannot see its figure includes (scoring.hidden_in_figures)."""
+    day = today(membership)
+    board = figures_of(cycles, as_of=day, today=day, objectives=objectives)
+    hidden = hidden_in_figures(
+        {o.cycle_id for o in objectives},
+        access.hidden_objectives_q(membership),
+        [o.pk for o in objectives],
+    )
+    return board, hidden
 
 
 def form_page(request: AuthenticatedRequest, title: str, form: Any, **extra: Any) -> HttpResponse:

@@ -9,7 +9,6 @@ objective of the cycle. The figures are those of the shown objectives (their sto
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,8 +22,8 @@ from headway.domain.tree import depths, lineage
 from headway.domain.types import Status
 from headway.okrs.forms import TreeFilterForm
 from headway.okrs.models import Cycle, Objective
-from headway.okrs.scoring import Scoreboard, figures_of, hidden_in_figures, status_filter
-from headway.okrs.views.common import pick_cycle
+from headway.okrs.scoring import status_filter
+from headway.okrs.views.common import pick_cycle, shown_figures
 from headway.pages.htmx import render_page_or_partial
 from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
@@ -91,7 +90,7 @@ def fill(membership: Membership, cycle: Cycle, nodes: list[dict[str, Any]]) -> l
     by_id = {
         o.pk: o for o in objectives.select_related("owner", "team").prefetch_related("key_results")
     }
-    board, hidden = figures(membership, cycle, by_id.values())
+    board, hidden = shown_figures(membership, [cycle], list(by_id.values()))
 
     def filled(node: dict[str, Any]) -> dict[str, Any]:
         pk = node["id"]
@@ -127,18 +126,6 @@ def matching_ids(membership: Membership, cycle: Cycle, form: TreeFilterForm) -> 
         day = today(membership)
         rows = rows.filter(status_filter([cycle], Status(status), as_of=day, today=day)[0])
     return list(rows.order_by("title", "pk").values_list("pk", flat=True))
-
-
-def figures(
-    membership: Membership, cycle: Cycle, objectives: Iterable[Objective]
-) -> tuple[Scoreboard, dict[int, int]]:
-    """The figures of `objectives` and, per objective, how many objectives the reader cannot
-    see its figure includes."""
-    rows = list(objectives)
-    day = today(membership)
-    board = figures_of([cycle], as_of=day, today=day, objectives=rows)
-    shown = [o.pk for o in rows]
-    return board, hidden_in_figures([cycle.pk], access.hidden_objectives_q(membership), shown)
 
 
 def tree_context(
