@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
 
-from headway.domain.numbers import dec, num
+from headway.domain.numbers import num
 from headway.domain.tree import descendants, lineage
 from headway.okrs.models import Cycle, Objective
 from headway.okrs.scoring import scoreboard, uses_stored
@@ -49,8 +49,9 @@ def team_progress(
     )
     totals: dict[int, list[Decimal]] = {team: [Decimal(0), Decimal(0)] for team in parents}
     for team_id, total, count in per_team:
+        value = Decimal(str(total))  # a SUM of non-null progress: never NULL
         for node in lineage(parents, team_id):  # its team and every ancestor
-            totals[node][0] += dec(total) or 0
+            totals[node][0] += value
             totals[node][1] += count
     return {
         team: num(total / count) if count else None
