@@ -5,7 +5,7 @@ or weight, an objective's parent or cycle, a deletion) call `refresh_key_results
 `refresh_objectives` in their transaction: the object and its ancestors are recomputed, which
 costs the depth of the tree, not its size. Bulk writes (the plan import) refresh whole cycles.
 Figures that depend on the date (expected progress, status) are derived when read
-(okrs.scoring.stored_board). `headway figures check` compares stored with recomputed figures,
+(okrs.scoring.figures_of). `headway figures check` compares stored with recomputed figures,
 and `--repair` rebuilds them (docs/scoring.md, "Stored figures").
 """
 
