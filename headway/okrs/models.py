@@ -100,6 +100,16 @@ class Objective(WorkspaceScoped):
 
     class Meta(WorkspaceScoped.Meta):
         ordering = ["key"]
+        indexes = [
+            # Team rollups and counts read only this index: a cycle's objectives by team, with
+            # the columns of the visibility rule and the stored progress (okrs.rollups).
+            models.Index(
+                fields=["workspace", "cycle", "team", "visibility", "owner", "progress"],
+                name="okrs_objective_rollup",
+            ),
+            # A cycle's objectives by title, read in order and a page at a time (tree, pickers).
+            models.Index(fields=["cycle", "title"], name="okrs_objective_by_title"),
+        ]
 
     def __str__(self) -> str:
         return self.title
