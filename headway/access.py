@@ -16,8 +16,8 @@ from django.db.models import Model, Q, QuerySet
 
 from headway.accounts.models import ApiToken, Invitation, Membership, User
 from headway.core.errors import Forbidden, Invalid, NotFound
+from headway.core.trees import subtree_ids
 from headway.domain.policy import Action, Relation, can_see, may, may_change
-from headway.domain.tree import descendants
 from headway.domain.types import Role, Visibility
 from headway.kpis.models import KPI
 from headway.okrs.models import Cycle, Dependency, Initiative, KeyResult, Objective
@@ -29,7 +29,8 @@ M = TypeVar("M", bound=Model)
 
 @dataclass(frozen=True, slots=True)
 class TeamContext:
-    """The caller's place in the team tree, loaded once per request (two queries)."""
+    """The caller's place in the team tree, loaded once per request (two queries, reading the
+    caller's teams and the teams below those they lead, not the whole tree)."""
 
     mine: frozenset[int]  # teams the caller is a member or the lead of
     led_subtree: frozenset[int]  # teams the caller leads, and all their descendants
@@ -39,19 +40,13 @@ def team_context(membership: Membership) -> TeamContext:
     cached: TeamContext | None = getattr(membership, "_team_context", None)
     if cached is not None:
         return cached
-    rows = list(
-        Team.objects.filter(workspace_id=membership.workspace_id).values_list(
-            "id", "parent_id", "lead_id"
-        )
+    teams = Team.objects.filter(workspace_id=membership.workspace_id)
+    led = teams.filter(lead_id=membership.user_id)
+    mine = teams.filter(Q(members=membership.user_id) | Q(lead_id=membership.user_id))
+    context = TeamContext(
+        mine=frozenset(mine.order_by().values_list("id", flat=True)),
+        led_subtree=frozenset(subtree_ids(led)),
     )
-    member_of = set(
-        Team.members.through.objects.filter(
-            user_id=membership.user_id, team__workspace_id=membership.workspace_id
-        ).values_list("team_id", flat=True)
-    )
-    led = [team_id for team_id, _, lead_id in rows if lead_id == membership.user_id]
-    subtree = descendants({team_id: parent_id for team_id, parent_id, _ in rows}, led)
-    context = TeamContext(mine=frozenset(member_of | set(led)), led_subtree=frozenset(subtree))
     membership._team_context = context  # type: ignore[attr-defined]
     return context
 
