@@ -42,7 +42,8 @@ def team_context(membership: Membership) -> TeamContext:
         return cached
     teams = Team.objects.filter(workspace_id=membership.workspace_id)
     led = teams.filter(lead_id=membership.user_id)
-    mine = teams.filter(Q(members=membership.user_id) | Q(lead_id=membership.user_id))
+    member_of = Team.members.through.objects.filter(user_id=membership.user_id)
+    mine = teams.filter(Q(pk__in=member_of.values("team_id")) | Q(lead_id=membership.user_id))
     context = TeamContext(
         mine=frozenset(mine.order_by().values_list("id", flat=True)),
         led_subtree=frozenset(subtree_ids(led)),
