@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypedDict
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django_stubs_ext import WithAnnotations
 
 from headway.domain.kpi import GREEN_RANGES, evaluate_kpi, fresh_since
 from headway.domain.numbers import dec, num
@@ -38,29 +39,53 @@ def kpi_input(kpi: KPI) -> KPIInput:
     )
 
 
-def kpi_figures(kpis: Iterable[KPI], *, as_of: date) -> dict[int, KPIFigures]:
-    """Figures of each KPI as of `as_of`, in one query whatever the number of KPIs."""
-    kpis = list(kpis)
-    values: dict[int, list[Point]] = defaultdict(list)
-    rows = KPIValue.objects.filter(kpi__in=kpis, at__lte=as_of).values_list("kpi_id", "at", "value")
-    for kpi_id, at, value in rows:
-        values[kpi_id].append(Point(at=at, value=Decimal(str(value))))
-    figures = {}
-    for kpi in kpis:
-        result = evaluate_kpi(kpi_input(kpi), values.get(kpi.id, []), as_of=as_of)
-        figures[kpi.id] = KPIFigures(
-            latest_at=result.latest.at if result.latest else None,
-            latest_value=num(result.latest.value, 6) if result.latest else None,
-            status=result.status.value,
-            stale=result.stale,
-        )
-    return figures
+class Latest(TypedDict):
+    latest_at: date | None
+    latest_value: float | None
 
 
-def needing_attention(kpis: QuerySet[KPI], *, as_of: date) -> QuerySet[KPI]:
-    """The KPIs of `kpis` a reader should look at as of `as_of` (domain `needs_attention`), in
-    SQL: those whose latest value on or before `as_of` is stale or outside the green range."""
+def with_latest(kpis: QuerySet[KPI], *, as_of: date) -> QuerySet[WithAnnotations[KPI, Latest]]:
+    """`kpis` annotated with the date (`latest_at`) and value (`latest_value`) of each one's
+    latest value on or before `as_of`: an index lookup per KPI on the unique (kpi, at), however
+    long its history."""
     latest = KPIValue.objects.filter(kpi=OuterRef("pk"), at__lte=as_of).order_by("-at")
+    return kpis.annotate(
+        latest_at=Subquery(latest.values("at")[:1]),
+        latest_value=Subquery(latest.values("value")[:1]),
+    )
+
+
+def latest_figures(kpi: KPI, at: date | None, value: float | None, *, as_of: date) -> KPIFigures:
+    """The figures of `kpi` whose latest value on or before `as_of` is `value` on `at` (None:
+    it has none): what `with_latest` reads."""
+    points = [] if at is None or value is None else [Point(at=at, value=Decimal(str(value)))]
+    result = evaluate_kpi(kpi_input(kpi), points, as_of=as_of)
+    return KPIFigures(
+        latest_at=result.latest.at if result.latest else None,
+        latest_value=num(result.latest.value, 6) if result.latest else None,
+        status=result.status.value,
+        stale=result.stale,
+    )
+
+
+def kpi_figures(kpis: Iterable[KPI], *, as_of: date) -> dict[int, KPIFigures]:
+    """Figures of each KPI as of `as_of`, in one query whatever the number of KPIs and the
+    length of their histories (none for no KPI)."""
+    by_id = {kpi.pk: kpi for kpi in kpis}
+    if not by_id:
+        return {}
+    rows = with_latest(KPI.objects.filter(pk__in=by_id), as_of=as_of).values_list(
+        "pk", "latest_at", "latest_value"
+    )
+    return {pk: latest_figures(by_id[pk], at, value, as_of=as_of) for pk, at, value in rows}
+
+
+def needing_attention(
+    kpis: QuerySet[KPI], *, as_of: date
+) -> QuerySet[WithAnnotations[KPI, Latest]]:
+    """The KPIs of `kpis` a reader should look at as of `as_of` (domain `needs_attention`), in
+    SQL: those whose latest value on or before `as_of` is stale or outside the green range.
+    They carry `with_latest`'s annotations, so `latest_figures` gives their figures."""
     stale = Q()
     for cadence in Cadence:
         stale |= Q(cadence=cadence.value, latest_at__lt=fresh_since(cadence, as_of=as_of))
@@ -76,10 +101,7 @@ def needing_attention(kpis: QuerySet[KPI], *, as_of: date) -> QuerySet[KPI]:
             outside |= Q(latest_value__gt=first_column(green.high))
         not_green |= Q(direction=direction.value) & outside
     # Without a value (no_data, never stale) neither holds: NULL compares to nothing.
-    return kpis.annotate(
-        latest_at=Subquery(latest.values("at")[:1]),
-        latest_value=Subquery(latest.values("value")[:1]),
-    ).filter(stale | not_green)
+    return with_latest(kpis, as_of=as_of).filter(stale | not_green)
 
 
 def first_column(fields: tuple[str, ...]) -> Coalesce | F:

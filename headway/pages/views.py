@@ -17,7 +17,7 @@ from headway.domain.policy import Action
 from headway.domain.types import TeamKind
 from headway.history.models import Event
 from headway.kpis.models import KPI
-from headway.kpis.scoring import kpi_figures, needing_attention
+from headway.kpis.scoring import kpi_figures, latest_figures, needing_attention
 from headway.okrs.blockers import open_blockers
 from headway.okrs.models import Cycle, KeyResult, Objective
 from headway.okrs.scoring import figures_of
@@ -39,8 +39,10 @@ def needs_attention(kpis: QuerySet[KPI], day: date) -> dict[str, Any]:
     all: the selection is made in SQL, the figures are computed for the rows shown only."""
     selected = needing_attention(kpis, as_of=day)
     first = list(selected[:LIST_SIZE])
-    figures = kpi_figures(first, as_of=day)
-    return first_rows([{"kpi": k, "f": figures[k.pk]} for k in first], selected.count())
+    rows = [
+        {"kpi": k, "f": latest_figures(k, k.latest_at, k.latest_value, as_of=day)} for k in first
+    ]
+    return first_rows(rows, selected.count())
 
 
 def first_rows(rows: list[dict[str, Any]], total: int | None = None) -> dict[str, Any]:

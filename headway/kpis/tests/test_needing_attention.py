@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -11,10 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from headway.core.tests.factories import KPIFactory, KPIValueFactory, WorkspaceFactory
-from headway.domain.kpi import needs_attention, validate_kpi
-from headway.domain.types import Cadence, KPIDirection, KPIStatus, RuleViolation
+from headway.domain.kpi import evaluate_kpi, needs_attention, validate_kpi
+from headway.domain.numbers import num
+from headway.domain.types import Cadence, KPIDirection, KPIResult, Point, RuleViolation
 from headway.kpis.models import KPI
-from headway.kpis.scoring import kpi_figures, kpi_input, needing_attention
+from headway.kpis.scoring import KPIFigures, kpi_figures, kpi_input, needing_attention
 
 pytestmark = pytest.mark.django_db
 
@@ -57,9 +59,15 @@ def build(rows: list[dict[str, Any]]) -> list[KPI]:
     return kpis
 
 
+def evaluated(kpi: KPI) -> KPIResult:
+    """The domain's verdict on `kpi` from its whole history, read plainly."""
+    points = [Point(at=v.at, value=Decimal(str(v.value))) for v in kpi.values.all()]
+    return evaluate_kpi(kpi_input(kpi), points, as_of=AS_OF)
+
+
 def by_the_rules(kpis: list[KPI]) -> set[int]:
-    figures = kpi_figures(kpis, as_of=AS_OF)
-    return {pk for pk, f in figures.items() if needs_attention(KPIStatus(f.status), stale=f.stale)}
+    results = {kpi.pk: evaluated(kpi) for kpi in kpis}
+    return {pk for pk, r in results.items() if needs_attention(r.status, stale=r.stale)}
 
 
 def in_sql(kpis: list[KPI]) -> set[int]:
@@ -77,6 +85,34 @@ class TestNeedingAttention:
             kpis = build(rows)
             assert in_sql(kpis) == by_the_rules(kpis)
             transaction.set_rollback(True)
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(kpi_rows(), min_size=1, max_size=6))
+    def test_figures_read_from_the_latest_value_are_those_of_the_whole_history(
+        self, rows: list[dict[str, Any]]
+    ) -> None:
+        """kpi_figures reads one latest value per KPI in SQL; the domain reads every value."""
+        with transaction.atomic():
+            kpis = build(rows)
+            figures = kpi_figures(kpis, as_of=AS_OF)
+            for kpi in kpis:
+                result = evaluated(kpi)
+                latest = result.latest
+                assert figures[kpi.pk] == KPIFigures(
+                    latest_at=latest.at if latest else None,
+                    latest_value=num(latest.value, 6) if latest else None,
+                    status=result.status.value,
+                    stale=result.stale,
+                )
+            transaction.set_rollback(True)
+
+    def test_figures_cost_one_query_however_long_the_histories(
+        self, django_assert_num_queries: Any
+    ) -> None:
+        kpis = build([{"values": [(age, 95.0) for age in range(n)]} for n in (1, 3, 400)])
+        with django_assert_num_queries(1):
+            figures = kpi_figures(kpis, as_of=AS_OF)
+        assert [figures[k.pk].latest_at for k in kpis] == [AS_OF] * 3
 
     @pytest.mark.parametrize(
         ("kpi", "values", "expected"),
