@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from ninja import Field, Schema
+from ninja import Field
+
+from headway.api_schemas import OutSchema
 
 
-class MeOut(Schema):
+class MeOut(OutSchema):
     """Who the token (or session) belongs to, and where."""
 
     username: str

@@ -16,6 +16,7 @@ from headway.api_schemas import (
     Name,
     Note,
     Number,
+    OutSchema,
     RefKey,
     Text,
     Unit,
@@ -54,12 +55,12 @@ class KPIIn(InputSchema):
 KPIPatch = patch_of(KPIIn, "KPIPatch")
 
 
-class LatestOut(Schema):
+class LatestOut(OutSchema):
     at: date
     value: float
 
 
-class KPIOut(Schema):
+class KPIOut(OutSchema):
     key: str
     name: str
     description: str
@@ -100,12 +101,12 @@ KPIValueBatchIn = Annotated[
 ]
 
 
-class IngestOut(Schema):
+class IngestOut(OutSchema):
     created: int = Field(description="Values for dates that had none.")
     updated: int = Field(description="Values that replaced a different value.")
 
 
-class KPIValueOut(Schema):
+class KPIValueOut(OutSchema):
     at: date
     value: float
     note: str

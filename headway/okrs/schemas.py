@@ -18,6 +18,7 @@ from headway.api_schemas import (
     Key,
     Name,
     Number,
+    OutSchema,
     Reading,
     RefKey,
     Text,
@@ -57,7 +58,7 @@ class CycleIn(InputSchema):
 CyclePatch = patch_of(CycleIn, "CyclePatch")
 
 
-class CycleOut(Schema):
+class CycleOut(OutSchema):
     key: str
     name: str
     start: date
@@ -80,7 +81,7 @@ class CarryOverIn(InputSchema):
     )
 
 
-class CarryOverOut(Schema):
+class CarryOverOut(OutSchema):
     mode: str
     to_cycle: str
     carried: dict[str, str] = Field(description="Original objective key -> new objective key.")
@@ -117,7 +118,7 @@ class ObjectiveFilters(Schema):
     parent: RefKey | None = Field(None, description="Only children of this objective (key).")
 
 
-class ObjectiveOut(Schema):
+class ObjectiveOut(OutSchema):
     key: str
     title: str
     description: str
@@ -179,7 +180,7 @@ class KeyResultIn(InputSchema):
 KeyResultPatch = patch_of(KeyResultIn, "KeyResultPatch")
 
 
-class KeyResultOut(Schema):
+class KeyResultOut(OutSchema):
     key: str
     objective: str
     title: str
@@ -222,7 +223,7 @@ class CheckInIn(InputSchema):
     blockers: Text = ""
 
 
-class CheckInOut(Schema):
+class CheckInOut(OutSchema):
     key_result: str
     at: date
     value: float
@@ -250,7 +251,7 @@ class InitiativeIn(InputSchema):
 InitiativePatch = patch_of(InitiativeIn, "InitiativePatch")
 
 
-class InitiativeOut(Schema):
+class InitiativeOut(OutSchema):
     key: str
     title: str
     owner: str | None
@@ -270,7 +271,7 @@ class DependencyIn(InputSchema):
     note: Text = ""
 
 
-class DependencyOut(Schema):
+class DependencyOut(OutSchema):
     id: int
     objective: str | None
     key_result: str | None

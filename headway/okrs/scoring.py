@@ -382,7 +382,7 @@ def hidden_in_figures(
     """
     if seen is None or not cycle_ids:
         return {}
-    rows = Objective.objects.filter(cycle_id__in=list(cycle_ids)).annotate(
+    rows = Objective.objects.filter(cycle_id__in=list(cycle_ids)).order_by().annotate(
         own=Exists(KeyResult.objects.filter(objective_id=OuterRef("pk"), weight__gt=0)),
         seen=ExpressionWrapper(seen, output_field=BooleanField()),
     )

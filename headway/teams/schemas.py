@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from ninja import Field, Schema
+from ninja import Field
 
 from headway.api_schemas import (
     InputSchema,
     Key,
     Name,
+    OutSchema,
     RefKey,
     Username,
     one_of,
@@ -35,7 +36,7 @@ class TeamIn(InputSchema):
 TeamPatch = patch_of(TeamIn, "TeamPatch")
 
 
-class TeamOut(Schema):
+class TeamOut(OutSchema):
     key: str
     name: str
     kind: str

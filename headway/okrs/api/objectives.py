@@ -46,7 +46,14 @@ from headway.pages.http import today
 
 router = Router()
 
-OBJECTIVE_RELATED = ("cycle", "team", "owner", "parent", "carried_from")
+# The columns a list answer reads: of the related rows only what it shows. The cycle is read
+# once for the page (a prefetch shares one instance), not once per row: a closed cycle carries
+# the frozen figures of all its objectives.
+LIST_COLUMNS = (
+    *("key", "title", "description", "kind", "visibility", "retrospective", "carried_over"),
+    *("progress", "cycle_id", "team_id", "owner_id", "parent_id", "carried_from_id"),
+    *("owner__username", "team__key", "parent__key", "carried_from__key"),
+)
 
 
 def objective_out(
@@ -121,7 +128,12 @@ def list_objectives(
 ) -> dict[str, Any]:
     """The objectives the caller can see, by key, with their figures."""
     as_of = day_of(request.auth, day)
-    rows = with_kr_count(access.objectives_for(request.auth).select_related(*OBJECTIVE_RELATED))
+    rows = with_kr_count(
+        access.objectives_for(request.auth)
+        .select_related("team", "owner", "parent", "carried_from")
+        .only(*LIST_COLUMNS)
+        .prefetch_related("cycle")
+    )
     for name, lookup in (("cycle", "cycle__key"), ("team", "team__key"), ("parent", "parent__key")):
         if (value := getattr(filters, name)) is not None:
             rows = rows.filter(**{lookup: value})
