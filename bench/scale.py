@@ -29,22 +29,28 @@ REQUESTS = [
     ("Check-in", "/okrs/check-in/", "lead"),
     ("One objective", "/okrs/objectives/{objective}/", "lead"),
     ("One team", "/teams/{team}/", "lead"),
+    ("One KPI", "/kpis/{kpi}/", "lead"),
     ("OKR tree", "/okrs/", "lead"),
+    ("OKR tree, a branch open", "/okrs/tree/{objective}/", "lead"),
     ("Cycle review", "/okrs/review/", "lead"),
     ("KPI board", "/kpis/", "lead"),
     ("Teams", "/teams/", "lead"),
+    ("Teams, a department open", "/teams/?open={department}", "lead"),
     ("Settings", "/settings/", "admin"),
     ("New objective (form)", "/okrs/objectives/new/", "lead"),
     ("Edit objective (form)", "/okrs/objectives/{objective}/edit/", "lead"),
     ("New KPI (form)", "/kpis/new/", "lead"),
     ("Edit team (form)", "/teams/{team}/edit/", "admin"),
     ("Picker: objectives ?q=e", "/okrs/pick/objectives/?q=e", "lead"),
+    ("Picker: objectives ?q=zzzz", "/okrs/pick/objectives/?q=zzzz", "lead"),
     ("Picker: people ?q=a", "/teams/pick/people/?q=a", "lead"),
+    ("Picker: people ?q=zzzz", "/teams/pick/people/?q=zzzz", "lead"),
     ("GET /api/v1/objectives?limit=50", "/api/v1/objectives?limit=50", "lead"),
     ("GET /api/v1/objectives/{key}", "/api/v1/objectives/{objective}", "lead"),
+    ("GET /api/v1/key-results/{key}", "/api/v1/key-results/{objective}-kr1", "lead"),
 ]
 PLAIN_STATIC = "django.contrib.staticfiles.storage.StaticFilesStorage"
-ONE_THING = {"My focus", "Check-in", "One objective", "One team"}
+ONE_THING = {"My focus", "Check-in", "One objective", "One team", "One KPI"}
 
 
 def measure(people: int, runs: int) -> dict[str, Any]:
@@ -70,8 +76,13 @@ def measure(people: int, runs: int) -> dict[str, Any]:
     import_seconds = time.perf_counter() - started
 
     lead = leads[len(leads) // 2]
-    team = next(t["key"] for t in plan["teams"] if t.get("lead") == lead and t["kind"] == "team")
-    objective = f"{team}-o01"
+    team, department = next(
+        (t["key"], t["parent"])
+        for t in plan["teams"]
+        if t.get("lead") == lead and t["kind"] == "team"
+    )
+    keys = {"team": team, "department": department}
+    keys |= {"objective": f"{team}-o01", "kpi": f"{team}-kpi"}
     clients = {}
     for who, username in (("lead", lead), ("admin", plan["users"][0]["username"])):
         clients[who] = Client()
@@ -81,7 +92,7 @@ def measure(people: int, runs: int) -> dict[str, Any]:
     storages = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC}}
     with override_settings(ROOT_URLCONF="bench.urls", STORAGES=storages):
         for label, url, who in REQUESTS:
-            url = url.format(team=team, objective=objective)
+            url = url.format(**keys)
             client = clients[who]
             response = client.get(url)
             if response.status_code != 200:
@@ -127,14 +138,15 @@ def report(results: list[dict[str, Any]]) -> None:
         cells = "".join(f"{r['rows'][n]['seconds']:>11.3f}" for r in results)
         queries = "/".join(str(r["rows"][n]["queries"]) for r in (small, large))
         versus = big["seconds"] / bare[large["people"]]
+        mark = " *" if row["label"] in ONE_THING else ""
         print(
             f"{row['label']:<34}{cells}{big['seconds'] / row['seconds']:>8.1f}"
-            f"{queries:>12}{big['bytes'] / 1024:>9.0f}{versus:>8.1f}x"
+            f"{queries:>12}{big['bytes'] / 1024:>9.0f}{versus:>8.1f}x{mark}"
         )
     print(
         "\nratio = time at the largest size / time at the smallest (goal <= 1.5); queries at "
         "both sizes; KB sent at the largest (goal <= 300); vs bare = time / the bare view's, "
-        "at the largest size (pages of one thing: a small factor)"
+        "at the largest size (* pages of one thing: a small factor)"
     )
 
 
