@@ -113,7 +113,8 @@ class TeamTree:
     def top(self) -> dict[str, Any]:
         """The roots and the teams under them, as one list a page at a time (a root comes
         before its teams, and above them again on the next pages)."""
-        rows = self.teams.filter(Q(parent=None) | Q(parent__parent=None)).order_by(
+        tops = self.teams.filter(parent=None)  # by the index on parent, not a scan
+        rows = self.teams.filter(Q(parent=None) | Q(parent__in=tops)).order_by(
             Coalesce("parent__name", "name"),
             Coalesce("parent_id", "id"),
             F("parent_id").asc(nulls_first=True),

@@ -28,28 +28,6 @@ def build(parents: list[int | None]) -> list[Team]:
     return teams
 
 
-class TestSubtreeIds(TestCase):
-    @settings(max_examples=25, deadline=None)
-    @given(
-        st.lists(st.integers(min_value=-1, max_value=11), min_size=1, max_size=12),
-        st.sets(st.integers(min_value=0, max_value=11), max_size=3),
-    )
-    def test_finds_what_the_whole_tree_walk_finds(self, raw_parents, raw_roots):
-        """Any parent links, loops included (a team below itself), give the same subtree as the
-        pure walk over the whole tree, and the query ends."""
-        n = len(raw_parents)
-        parents = [p if 0 <= p < n else None for p in raw_parents]
-        teams = build(parents)
-        roots = [teams[i] for i in raw_roots if i < n]
-        ids = {
-            t.pk: (teams[p].pk if p is not None else None)
-            for t, p in zip(teams, parents, strict=True)
-        }
-        expected = descendants(ids, [t.pk for t in roots])
-        found = subtree_ids(Team.objects.filter(pk__in=[t.pk for t in roots]))
-        assert found == expected
-
-
 def random_tree(raw_parents: list[int]) -> tuple[list[Team], dict[int, int | None]]:
     """Teams with these parent links (an index out of range: a root; loops allowed) and their
     parent map by id."""
@@ -57,14 +35,26 @@ def random_tree(raw_parents: list[int]) -> tuple[list[Team], dict[int, int | Non
     parents = [p if 0 <= p < n else None for p in raw_parents]
     teams = build(parents)
     ids = {
-        t.pk: (teams[p].pk if p is not None else None)
-        for t, p in zip(teams, parents, strict=True)
+        t.pk: (teams[p].pk if p is not None else None) for t, p in zip(teams, parents, strict=True)
     }
     return teams, ids
 
 
 PARENTS = st.lists(st.integers(min_value=-1, max_value=11), min_size=1, max_size=12)
 ROOTS = st.sets(st.integers(min_value=0, max_value=11), max_size=3)
+
+
+class TestSubtreeIds(TestCase):
+    @settings(max_examples=25, deadline=None)
+    @given(PARENTS, ROOTS)
+    def test_finds_what_the_whole_tree_walk_finds(self, raw_parents, raw_roots):
+        """Any parent links, loops included (a team below itself), give the same subtree as the
+        pure walk over the whole tree, and the query ends."""
+        teams, ids = random_tree(raw_parents)
+        roots = [teams[i] for i in raw_roots if i < len(teams)]
+        expected = descendants(ids, [t.pk for t in roots])
+        found = subtree_ids(Team.objects.filter(pk__in=[t.pk for t in roots]))
+        assert found == expected
 
 
 class TestSubtreeTotals(TestCase):
