@@ -1,5 +1,7 @@
-"""Team rollups (docs/scoring.md §7) from stored progress: one grouped query for the cycle's
-objectives, then the team tree in Python, so the cost follows the teams, not the objectives."""
+"""Team rollups (docs/scoring.md §7) from stored progress. For every team (the API): one grouped
+query for the cycle's objectives, then the team tree in Python, so the cost follows the teams,
+not the objectives. For the teams a page shows: one recursive query summing each one's subtree,
+so the cost follows the teams shown."""
 
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
 
+from headway.core.trees import subtree_totals
 from headway.domain.numbers import num
-from headway.domain.tree import descendants, lineage
+from headway.domain.tree import lineage
 from headway.okrs.models import Cycle, Objective
 from headway.okrs.scoring import scoreboard, uses_stored
+from headway.teams.models import Team
 
 
 def team_progress(
@@ -22,7 +26,6 @@ def team_progress(
     *,
     as_of: date,
     today: date,
-    only: Collection[int] | None = None,
 ) -> dict[int, float | None]:
     """Per team of `parents`: the mean progress of the objectives of `cycle` in it and in the
     teams below it, counting only `visible` ones (the reader's, access.objectives_for).
@@ -30,8 +33,7 @@ def team_progress(
     The figures of `Scoreboard.team_progress`. Where the stored figures answer (uses_stored) they
     come from per-team sums and counts in SQL; the sums are floats, so a figure may differ from
     the Decimal mean in digits past the 4 places it is shown with (numbers.num). Otherwise the
-    cycle's scoreboard is computed. `only`: the teams a page shows (default: all); only the
-    objectives of those and the teams below them are summed.
+    cycle's scoreboard is computed.
     """
     if cycle is None:
         return dict.fromkeys(parents)
@@ -39,8 +41,6 @@ def team_progress(
     if not uses_stored(cycle, as_of=as_of, today=today):
         ids = set(objectives.values_list("id", flat=True))
         return scoreboard([cycle], as_of=as_of).team_progress(parents, ids)
-    if only is not None:
-        objectives = objectives.filter(team_id__in=descendants(parents, only))
     per_team = (
         objectives.filter(team__isnull=False, progress__isnull=False)
         .order_by()
@@ -53,8 +53,36 @@ def team_progress(
         for node in lineage(parents, team_id):  # its team and every ancestor
             totals[node][0] += value
             totals[node][1] += count
-    return {
-        team: num(total / count) if count else None
-        for team, (total, count) in totals.items()
-        if only is None or team in only
-    }
+    return {team: num(total / count) if count else None for team, (total, count) in totals.items()}
+
+
+def shown_team_progress(
+    cycle: Cycle | None,
+    teams: QuerySet[Team],
+    shown: Collection[int],
+    visible: QuerySet[Objective],
+    *,
+    as_of: date,
+    today: date,
+) -> dict[int, float | None]:
+    """The figures of `team_progress` for the teams `shown` (ids among `teams`, the reader's),
+    reading only their subtrees: from the stored figures, one query (core.trees.subtree_totals)
+    summing for each shown team the cycle's `visible` objectives of it and the teams below it.
+    A past date or a closed cycle computes the scoreboard over the whole tree, as team_progress
+    does."""
+    if cycle is None:
+        return dict.fromkeys(shown)
+    if not uses_stored(cycle, as_of=as_of, today=today):
+        parents: dict[int, int | None] = dict(teams.values_list("pk", "parent_id"))
+        whole = team_progress(cycle, parents, visible, as_of=as_of, today=today)
+        return {team: whole.get(team) for team in shown}
+    totals = subtree_totals(
+        teams.filter(pk__in=shown),
+        visible.filter(cycle=cycle, team__isnull=False),
+        link="team_id",
+        value="progress",
+    )
+    progress: dict[int, float | None] = dict.fromkeys(shown)
+    for team, (total, count) in totals.items():
+        progress[team] = num(Decimal(str(total)) / count)  # a SUM of non-null progress
+    return progress

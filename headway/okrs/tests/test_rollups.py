@@ -17,7 +17,7 @@ from headway.core.tests.fixtures import signed_in
 from headway.domain.numbers import dec, num
 from headway.okrs import rollups, scoring
 from headway.okrs.models import Objective
-from headway.okrs.rollups import team_progress
+from headway.okrs.rollups import shown_team_progress, team_progress
 from headway.okrs.scoring import scoreboard
 from headway.teams.models import Team
 
@@ -56,16 +56,85 @@ def test_the_rollup_equals_the_scoreboard_leaving_hidden_objectives_out(world, p
         assert got[world.web.pk] != everything[world.web.pk]
 
 
-def test_the_teams_a_page_shows_get_the_figures_of_the_whole_rollup(world):
-    """`only`: a team page sums its team and children's objectives, nothing else."""
-    add_objectives(world, 12)
-    visible = access.objectives_for(world.admin)
-    whole = team_progress(world.cycle, parents(world), visible, as_of=TODAY, today=TODAY)
-    for shown in ({world.product.pk}, {world.web.pk}, {world.company.pk, world.product.pk}):
-        part = team_progress(
-            world.cycle, parents(world), visible, as_of=TODAY, today=TODAY, only=shown
+def shown(world, persona: str, teams: list[Team]) -> dict[int, float | None]:
+    return shown_team_progress(
+        world.cycle,
+        Team.objects.filter(workspace=world.workspace),
+        [t.pk for t in teams],
+        access.objectives_for(getattr(world, persona)),
+        as_of=TODAY,
+        today=TODAY,
+    )
+
+
+class TestTheTeamsAPageShows:
+    """shown_team_progress: each shown team's figure is the mean stored progress of the visible
+    objectives of the cycle in its subtree, as the whole rollup has it."""
+
+    @pytest.mark.parametrize("persona", ["admin", "member", "viewer"])
+    def test_each_figure_equals_the_whole_rollup(self, world, persona):
+        add_objectives(world, 12)
+        whole = team_progress(
+            world.cycle, parents(world), access.objectives_for(getattr(world, persona)),
+            as_of=TODAY, today=TODAY,
+        )  # fmt: skip
+        for teams in ([world.product], [world.web], [world.company, world.product, world.web]):
+            got = shown(world, persona, teams)
+            assert {t: num_(v) for t, v in got.items()} == {t.pk: num_(whole[t.pk]) for t in teams}
+
+    def test_it_is_the_mean_of_the_visible_objectives_below(self, world):
+        add_objectives(world, 12)
+        for persona in ("admin", "viewer"):
+            visible = access.objectives_for(getattr(world, persona)).filter(
+                cycle=world.cycle, team__in=[world.product, world.web]
+            )
+            values = [dec(p) for p in visible.values_list("progress", flat=True)]
+            got = shown(world, persona, [world.product])[world.product.pk]
+            assert got == num(sum(values, dec(0)) / len(values))
+        # the viewer cannot see the private ones: a different figure
+        assert shown(world, "viewer", [world.web]) != shown(world, "admin", [world.web])
+
+    def test_a_team_without_objectives_below_has_none(self, world):
+        empty = Team.objects.create(workspace=world.workspace, key="empty", name="Empty")
+        add_objectives(world, 3)
+        assert shown(world, "admin", [empty]) == {empty.pk: None}
+
+    def test_a_loop_in_the_parents_ends(self, world):
+        """A corrupt tree (company below web) ends the walk: each objective counts once."""
+        add_objectives(world, 12)
+        Team.objects.filter(pk=world.company.pk).update(parent=world.web)
+        whole = team_progress(
+            world.cycle, parents(world), Objective.objects.all(), as_of=TODAY, today=TODAY
         )
-        assert part == {team: whole[team] for team in shown}
+        got = shown(world, "admin", [world.company, world.web])
+        assert got[world.web.pk] == got[world.company.pk] == num_(whole[world.web.pk])
+
+    def test_a_past_date_takes_the_scoreboard(self, world):
+        add_objectives(world, 3)
+        past = date(2026, 1, 20)
+        got = shown_team_progress(
+            world.cycle, Team.objects.filter(workspace=world.workspace), [world.web.pk],
+            Objective.objects.all(), as_of=past, today=TODAY,
+        )  # fmt: skip
+        assert got == {world.web.pk: 0.0}
+
+    def test_it_costs_one_query_however_many_teams(self, world):
+        add_objectives(world, 6)
+        for size in (3, 40):
+            for n in range(size):
+                Team.objects.create(
+                    workspace=world.workspace, key=f"t{size}-{n}", name="T", parent=world.web
+                )
+            teams = Team.objects.filter(workspace=world.workspace)
+            ids = list(teams.values_list("pk", flat=True))
+            visible = access.objectives_for(world.viewer)
+            str(visible.query)  # the viewer's teams are read once, before
+            with CaptureQueriesContext(connection) as captured:
+                got = shown_team_progress(
+                    world.cycle, teams, ids, visible, as_of=TODAY, today=TODAY
+                )
+            assert len(captured) == 1
+            assert len(got) == len(ids)
 
 
 def num_(value: float | None) -> float | None:

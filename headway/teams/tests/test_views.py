@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from headway.core.tests.factories import (
     CheckInFactory,
@@ -116,3 +118,78 @@ def test_a_member_may_not_create_teams(world):
         == 403
     )
     assert not Team.objects.filter(name="X").exists()
+
+
+def departments(world, count: int, *, parent: Team | None = None) -> None:
+    for n in range(count):
+        TeamFactory(
+            workspace=world.workspace, key=f"dept-{n:02d}", name=f"Dept {n:02d}",
+            parent=parent or world.company,
+        )  # fmt: skip
+
+
+class TestTheTreeIsShownAPageAtATime:
+    """Whatever the size of the organisation, a page shows 25 teams under the top or under an
+    open branch, with the count and links to the others."""
+
+    def test_the_top_shows_25_teams_and_a_pager(self, world):
+        departments(world, 30)  # with product: 31 departments, 32 teams at the top
+        client = signed_in(world, "member")
+        first = client.get("/teams/").content.decode()
+        assert "1\u201325 of 32 teams" in first
+        assert "Dept 23" in first
+        assert "Dept 24" not in first
+        second = client.get("/teams/", {"page": "2"}).content.decode()
+        assert "26\u201332 of 32 teams" in second
+        assert 'href="/teams/company/"' in second  # the company above its departments again
+        assert "Dept 29" in second
+        assert "Dept 23" not in second
+
+    def test_an_open_branch_shows_25_child_teams_and_a_link_to_the_others(self, world):
+        departments(world, 30, parent=world.product)
+        client = signed_in(world, "member")
+        text = client.get("/teams/?open=product", HTTP_HX_REQUEST="true").content.decode()
+        assert "Dept 24" in text
+        assert "Dept 25" not in text
+        assert "1\u201325 of 31 teams" in text
+        assert 'href="?open=product&amp;page=2"' in text
+        rest = client.get("/teams/?open=product&page=2").content.decode()
+        assert "<!doctype html>" in rest
+        assert "26\u201331 of 31 teams" in rest
+        assert 'href="/teams/company/"' in rest  # the path down to the branch
+        assert "Dept 29" in rest
+
+    def test_a_team_page_shows_25_child_teams(self, world):
+        departments(world, 30)
+        text = signed_in(world, "member").get("/teams/company/", {"teams": "2"}).content.decode()
+        assert "26\u201331 of 31 child teams" in text
+        assert "Dept 29" in text
+        assert "Dept 00" not in text
+
+    @pytest.mark.parametrize(
+        ("url", "htmx"),
+        [
+            ("/teams/", False),
+            ("/teams/?open=product", False),
+            ("/teams/?open=product", True),
+            ("/teams/?q=dept", False),
+            ("/teams/company/", False),
+            ("/teams/product/", False),
+        ],
+    )
+    def test_the_queries_do_not_grow_with_the_teams(self, world, url, htmx):
+        client = signed_in(world, "lead")
+        headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+
+        def queries() -> int:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url, **headers).status_code == 200
+            return len(captured)
+
+        departments(world, 3, parent=world.product)
+        few = queries()
+        for n in range(40):
+            dept = TeamFactory(workspace=world.workspace, key=f"d{n}", name=f"Dept d{n}",
+                               parent=world.company if n % 2 else world.product)  # fmt: skip
+            TeamFactory(workspace=world.workspace, parent=dept)
+        assert queries() == few
