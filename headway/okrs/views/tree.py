@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse, QueryDict
 
 from headway import access
@@ -29,23 +30,31 @@ from headway.pages.htmx import render_page_or_partial
 from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
 from headway.pages.paging import paginate
+from headway.teams.models import Team
 
 PAGE_SIZE = 50  # top-level objectives, filter results, and children of one branch
 
 # Company objectives first, then departments', then teams' (then those of no team), by title
 # within each: the kind of the team stands for its depth in the team tree.
 RANKS = {kind.value: i for i, kind in enumerate(TeamKind)}
-RANK = Case(*(When(team__kind=k, then=Value(i)) for k, i in RANKS.items()), default=len(RANKS))
 
 
-def in_order(rows: QuerySet[Objective]) -> QuerySet[Objective]:
-    return rows.annotate(rank=RANK).order_by("rank", "title", "pk")
+def in_order(rows: QuerySet[Objective], teams: QuerySet[Team]) -> QuerySet[Objective]:
+    """`rows` in the tree's order. The teams of each kind are a subquery, not a join, so that
+    counting the rows reads no team."""
+    rank = Case(
+        *(When(team_id__in=teams.filter(kind=k).values("pk"), then=i) for k, i in RANKS.items()),
+        default=len(RANKS),
+    )
+    return rows.alias(rank=rank).order_by("rank", "title", "pk")
 
 
 def top_level(visible: QuerySet[Objective]) -> QuerySet[Objective]:
     """The objectives of `visible` (one cycle's, as the reader sees them) whose parent is not
-    among them: no parent, a parent the reader cannot see, or one in another cycle."""
-    return in_order(visible.filter(~Exists(visible.filter(pk=OuterRef("parent_id")))))
+    among them: no parent, a parent the reader cannot see, or one in another cycle. Unordered,
+    so that counting them reads no team."""
+    parent = visible.filter(pk=OuterRef("parent_id"))
+    return visible.filter(Q(parent_id__isnull=True) | ~Exists(parent))
 
 
 def path_to(visible: QuerySet[Objective], opened: int) -> list[int]:
@@ -57,7 +66,7 @@ def path_to(visible: QuerySet[Objective], opened: int) -> list[int]:
     return [pk for pk in reversed(chain) if pk in shown]
 
 
-def page_of(roots: QuerySet[Objective], pk: int) -> int | None:
+def page_of(roots: QuerySet[Objective], teams: QuerySet[Team], pk: int) -> int | None:
     """The page of `roots` (top_level) that holds the objective `pk`, from how many are ordered
     before it (one COUNT); None if it is not one of them (it sits in a parent loop)."""
     row = roots.filter(pk=pk).values_list("team__kind", "title").first()
@@ -65,21 +74,23 @@ def page_of(roots: QuerySet[Objective], pk: int) -> int | None:
         return None
     rank, title = RANKS.get(row[0] or "", len(RANKS)), row[1]
     before = Q(rank__lt=rank) | Q(rank=rank, title__lt=title) | Q(rank=rank, title=title, pk__lt=pk)
-    return roots.filter(before).count() // PAGE_SIZE + 1
+    return in_order(roots, teams).filter(before).count() // PAGE_SIZE + 1
 
 
-def skeleton(visible: QuerySet[Objective], ids: list[int], path: list[int]) -> list[dict[str, Any]]:
+def skeleton(
+    visible: QuerySet[Objective], teams: QuerySet[Team], ids: list[int], path: list[int]
+) -> list[dict[str, Any]]:
     """Nodes for `ids`; the first node of `path` is opened (its first page of children listed,
     and always the next node of `path`), and so on down `path`."""
     nodes = []
     for pk in ids:
         node: dict[str, Any] = {"id": pk, "children": None}
         if path and path[0] == pk:
-            kids = in_order(visible.filter(parent_id=pk)).values_list("pk", flat=True)
+            kids = in_order(visible.filter(parent_id=pk), teams).values_list("pk", flat=True)
             shown = list(kids[:PAGE_SIZE])
             if len(path) > 1 and path[1] not in shown:
                 shown.append(path[1])
-            node["children"] = skeleton(visible, shown, path[1:])
+            node["children"] = skeleton(visible, teams, shown, path[1:])
         nodes.append(node)
     return nodes
 
@@ -89,14 +100,19 @@ def shown_ids(nodes: list[dict[str, Any]]) -> list[int]:
 
 
 def fill(
-    membership: Membership,
-    cycle: Cycle,
-    nodes: list[dict[str, Any]],
-    aligned: dict[int, int],
+    membership: Membership, cycle: Cycle, visible: QuerySet[Objective], nodes: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """Give each node its objective, its figures, and how many objectives are aligned directly
-    below it (`aligned`) with how many of those it does not list (read only for the shown ones)."""
-    objectives = access.objectives_for(membership).filter(pk__in=shown_ids(nodes))
+    """Give each node its objective, its figures, and how many objectives of `visible` are
+    aligned directly below it, with how many of those it does not list (read only for the
+    shown ones)."""
+    # A count for each shown objective, looked up by parent: an IN list of parents makes
+    # SQLite read the whole cycle instead (most objectives have no parent, which skews its
+    # statistics of the parent index).
+    below = visible.filter(parent_id=OuterRef("pk")).order_by().values("parent_id")
+    aligned = below.annotate(n=Count("pk")).values("n")
+    objectives = visible.filter(pk__in=shown_ids(nodes)).annotate(
+        aligned=Coalesce(Subquery(aligned), 0)
+    )
     by_id = {
         o.pk: o for o in objectives.select_related("owner", "team").prefetch_related("key_results")
     }
@@ -109,18 +125,12 @@ def fill(
             "objective": by_id[pk],
             "figures": board.objectives.get(pk),
             "hidden": hidden.get(pk, 0),
-            "aligned": aligned.get(pk, 0),
-            "more": aligned.get(pk, 0) - len(children or []),
+            "aligned": by_id[pk].aligned,
+            "more": by_id[pk].aligned - len(children or []),
             "children": None if children is None else [filled(c) for c in children],
         }
 
     return [filled(n) for n in nodes]
-
-
-def aligned_below(visible: QuerySet[Objective], ids: list[int]) -> dict[int, int]:
-    """How many objectives of `visible` are aligned directly below each of `ids` (one query)."""
-    rows = visible.filter(parent_id__in=ids).order_by().values("parent_id")
-    return dict(rows.annotate(n=Count("pk")).values_list("parent_id", "n"))
 
 
 def matching(
@@ -165,20 +175,19 @@ def tree_context(
     if filtering:
         page = paginate(query, matching(membership, visible, cycle, form), size=PAGE_SIZE)
         nodes = [{"id": pk, "children": None} for pk in page.items]
-        return context | {"page": page, "nodes": fill(membership, cycle, nodes, {})}
-    roots = top_level(visible)
+        return context | {"page": page, "nodes": fill(membership, cycle, visible, nodes)}
+    roots, teams = top_level(visible), access.teams_for(membership)
     path = path_to(visible, opened) if opened else []
-    number = page_of(roots, path[0]) if path else None
+    number = page_of(roots, teams, path[0]) if path else None
     if number is None:  # nothing opened, or an objective no top-level objective leads to
         path = []
     else:  # the page of top-level objectives that holds the opened branch
         query["page"] = str(number)
-    page = paginate(query, roots.values_list("pk", flat=True), size=PAGE_SIZE)
-    nodes = skeleton(visible, page.items, path)
-    aligned = aligned_below(visible, shown_ids(nodes))
+    page = paginate(query, in_order(roots, teams).values_list("pk", flat=True), size=PAGE_SIZE)
+    nodes = skeleton(visible, teams, page.items, path)
     return context | {
         "page": page,
-        "nodes": fill(membership, cycle, nodes, aligned),
+        "nodes": fill(membership, cycle, visible, nodes),
         "total": visible.count(),
     }
 
