@@ -10,6 +10,7 @@ stored progress (`status_filter`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, When
@@ -57,22 +58,34 @@ def top_level(visible: QuerySet[Objective]) -> QuerySet[Objective]:
     return visible.filter(Q(parent_id__isnull=True) | ~Exists(parent))
 
 
-def path_to(visible: QuerySet[Objective], opened: int) -> list[int]:
-    """The objectives from the top level down to `opened` (one query a level); a parent loop
-    ends the path where it comes back on itself."""
-    chain = lineage(parent_chain(visible, opened), opened)
+@dataclass(frozen=True)
+class Path:
+    """The objectives from a top-level objective down to an opened one, and the team kind and
+    title of the top-level one (its place among them)."""
+
+    ids: list[int]
+    kind: str | None
+    title: str
+
+
+def path_to(visible: QuerySet[Objective], opened: int) -> Path | None:
+    """The path down to `opened` (one query a level, and one for the path's rows); None if no
+    top-level objective leads to it (it sits in a parent loop)."""
+    parents = parent_chain(visible, opened)
+    chain = lineage(parents, opened)
     # The chain ends with the parent last asked for, which the reader may not see.
-    shown = set(visible.filter(pk__in=chain).values_list("pk", flat=True))
-    return [pk for pk in reversed(chain) if pk in shown]
-
-
-def page_of(roots: QuerySet[Objective], teams: QuerySet[Team], pk: int) -> int | None:
-    """The page of `roots` (top_level) that holds the objective `pk`, from how many are ordered
-    before it (one COUNT); None if it is not one of them (it sits in a parent loop)."""
-    row = roots.filter(pk=pk).values_list("team__kind", "title").first()
-    if row is None:
+    rows = visible.filter(pk__in=chain).values_list("pk", "team__kind", "title")
+    places = {pk: (kind, title) for pk, kind, title in rows}
+    ids = [pk for pk in reversed(chain) if pk in places]
+    if parents[ids[0]] in places:  # the chain came back on itself
         return None
-    rank, title = RANKS.get(row[0] or "", len(RANKS)), row[1]
+    return Path(ids, *places[ids[0]])
+
+
+def page_of(roots: QuerySet[Objective], teams: QuerySet[Team], path: Path) -> int:
+    """The page of `roots` (top_level) that holds the top of `path`, from how many are
+    ordered before it (one COUNT)."""
+    rank, title, pk = RANKS.get(path.kind or "", len(RANKS)), path.title, path.ids[0]
     before = Q(rank__lt=rank) | Q(rank=rank, title__lt=title) | Q(rank=rank, title=title, pk__lt=pk)
     return in_order(roots, teams).filter(before).count() // PAGE_SIZE + 1
 
@@ -177,14 +190,11 @@ def tree_context(
         nodes = [{"id": pk, "children": None} for pk in page.items]
         return context | {"page": page, "nodes": fill(membership, cycle, visible, nodes)}
     roots, teams = top_level(visible), access.teams_for(membership)
-    path = path_to(visible, opened) if opened else []
-    number = page_of(roots, teams, path[0]) if path else None
-    if number is None:  # nothing opened, or an objective no top-level objective leads to
-        path = []
-    else:  # the page of top-level objectives that holds the opened branch
-        query["page"] = str(number)
+    path = path_to(visible, opened) if opened else None
+    if path:  # the page of top-level objectives that holds the opened branch
+        query["page"] = str(page_of(roots, teams, path))
     page = paginate(query, in_order(roots, teams).values_list("pk", flat=True), size=PAGE_SIZE)
-    nodes = skeleton(visible, teams, page.items, path)
+    nodes = skeleton(visible, teams, page.items, path.ids if path else [])
     return context | {
         "page": page,
         "nodes": fill(membership, cycle, visible, nodes),
