@@ -299,3 +299,13 @@ def test_the_team_filter_takes_a_typed_team_key(world, chain):
     assert "There is no team “nowhere” you may choose." in unknown
     other = signed_in(world, "stranger").get("/okrs/", {"team": "web"}).content.decode()
     assert "There is no team “web” you may choose." in other  # another workspace's team
+
+
+def test_a_branch_of_an_objective_without_a_team_opens_on_the_last_page(world):
+    for i in range(50):
+        objective(world, f"c-{i:02}", title=f"C {i:02}", team=world.company)
+    objective(world, "z-web", title="Z web")
+    loose = objective(world, "loose", title="A loose one", team=None)
+    objective(world, "below-loose", loose, title="Below the loose one")
+    text = signed_in(world, "admin").get("/okrs/tree/below-loose/").content.decode()
+    assert titles(text) == ["Z web", "A loose one", "Below the loose one"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, QueryDict
 
@@ -22,7 +22,7 @@ from headway.accounts.models import Membership
 from headway.core.trees import parent_chain
 from headway.domain.policy import Action
 from headway.domain.tree import lineage
-from headway.domain.types import Status, TeamKind
+from headway.domain.types import Status
 from headway.okrs.forms import TreeFilterForm
 from headway.okrs.models import Cycle, Objective
 from headway.okrs.scoring import status_filter
@@ -31,23 +31,16 @@ from headway.pages.htmx import render_page_or_partial
 from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
 from headway.pages.paging import paginate
-from headway.teams.models import Team
 
 PAGE_SIZE = 50  # top-level objectives, filter results, and children of one branch
 
-# Company objectives first, then departments', then teams' (then those of no team), by title
-# within each: the kind of the team stands for its depth in the team tree.
-RANKS = {kind.value: i for i, kind in enumerate(TeamKind)}
 
-
-def in_order(rows: QuerySet[Objective], teams: QuerySet[Team]) -> QuerySet[Objective]:
-    """`rows` in the tree's order. The teams of each kind are a subquery, not a join, so that
-    counting the rows reads no team."""
-    rank = Case(
-        *(When(team_id__in=teams.filter(kind=k).values("pk"), then=i) for k, i in RANKS.items()),
-        default=len(RANKS),
-    )
-    return rows.alias(rank=rank).order_by("rank", "title", "pk")
+def in_order(rows: QuerySet[Objective]) -> QuerySet[Objective]:
+    """`rows` in the tree's order: company objectives first, then departments', then teams',
+    then those of no team, by title within each. The kind of the team stands for its depth in
+    the team tree, and its values sort that way (company < department < team), so the order is
+    a join read only for the page, not when counting the rows."""
+    return rows.order_by(F("team__kind").asc(nulls_last=True), "title", "pk")
 
 
 def top_level(visible: QuerySet[Objective]) -> QuerySet[Objective]:
@@ -82,28 +75,28 @@ def path_to(visible: QuerySet[Objective], opened: int) -> Path | None:
     return Path(ids, *places[ids[0]])
 
 
-def page_of(roots: QuerySet[Objective], teams: QuerySet[Team], path: Path) -> int:
+def page_of(roots: QuerySet[Objective], path: Path) -> int:
     """The page of `roots` (top_level) that holds the top of `path`, from how many are
     ordered before it (one COUNT)."""
-    rank, title, pk = RANKS.get(path.kind or "", len(RANKS)), path.title, path.ids[0]
-    before = Q(rank__lt=rank) | Q(rank=rank, title__lt=title) | Q(rank=rank, title=title, pk__lt=pk)
-    return in_order(roots, teams).filter(before).count() // PAGE_SIZE + 1
+    kind, title, pk = path.kind, path.title, path.ids[0]
+    same = Q(team__kind=kind) if kind else Q(team__kind__isnull=True)
+    earlier = Q(team__kind__lt=kind) if kind else Q(team__kind__isnull=False)
+    before = earlier | same & (Q(title__lt=title) | Q(title=title, pk__lt=pk))
+    return roots.filter(before).count() // PAGE_SIZE + 1
 
 
-def skeleton(
-    visible: QuerySet[Objective], teams: QuerySet[Team], ids: list[int], path: list[int]
-) -> list[dict[str, Any]]:
+def skeleton(visible: QuerySet[Objective], ids: list[int], path: list[int]) -> list[dict[str, Any]]:
     """Nodes for `ids`; the first node of `path` is opened (its first page of children listed,
     and always the next node of `path`), and so on down `path`."""
     nodes = []
     for pk in ids:
         node: dict[str, Any] = {"id": pk, "children": None}
         if path and path[0] == pk:
-            kids = in_order(visible.filter(parent_id=pk), teams).values_list("pk", flat=True)
+            kids = in_order(visible.filter(parent_id=pk)).values_list("pk", flat=True)
             shown = list(kids[:PAGE_SIZE])
             if len(path) > 1 and path[1] not in shown:
                 shown.append(path[1])
-            node["children"] = skeleton(visible, teams, shown, path[1:])
+            node["children"] = skeleton(visible, shown, path[1:])
         nodes.append(node)
     return nodes
 
@@ -189,12 +182,12 @@ def tree_context(
         page = paginate(query, matching(membership, visible, cycle, form), size=PAGE_SIZE)
         nodes = [{"id": pk, "children": None} for pk in page.items]
         return context | {"page": page, "nodes": fill(membership, cycle, visible, nodes)}
-    roots, teams = top_level(visible), access.teams_for(membership)
+    roots = top_level(visible)
     path = path_to(visible, opened) if opened else None
     if path:  # the page of top-level objectives that holds the opened branch
-        query["page"] = str(page_of(roots, teams, path))
-    page = paginate(query, in_order(roots, teams).values_list("pk", flat=True), size=PAGE_SIZE)
-    nodes = skeleton(visible, teams, page.items, path.ids if path else [])
+        query["page"] = str(page_of(roots, path))
+    page = paginate(query, in_order(roots).values_list("pk", flat=True), size=PAGE_SIZE)
+    nodes = skeleton(visible, page.items, path.ids if path else [])
     return context | {
         "page": page,
         "nodes": fill(membership, cycle, visible, nodes),
