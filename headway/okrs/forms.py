@@ -28,7 +28,6 @@ from headway.domain.types import (
 )
 from headway.okrs.models import Cycle, KeyResult, Objective
 from headway.pages.pickers import members_of, person_picker, team_picker
-from headway.teams.models import Team
 
 
 class CycleForm(forms.ModelForm[Cycle]):
@@ -289,10 +288,10 @@ class TreeFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *choices(ObjectiveKind)])
 
-    def __init__(self, membership: Membership, teams: list[Team], *args: Any, **kw: Any) -> None:
+    def __init__(self, membership: Membership, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         fields: Any = self.fields
-        fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams])
+        fields["team"].queryset = access.teams_for(membership)
         fields["owner"].queryset = members_of(membership)
         if not access.may_own(membership, Action.CREATE):  # suggestions are for editors
             for name in ("team", "owner"):

@@ -7,8 +7,15 @@ import re
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from headway.core.tests.factories import CheckInFactory, KeyResultFactory, ObjectiveFactory
+from headway.core.tests.factories import (
+    CheckInFactory,
+    CycleFactory,
+    KeyResultFactory,
+    ObjectiveFactory,
+)
 from headway.core.tests.fixtures import signed_in
 from headway.okrs.models import Objective
 
@@ -43,13 +50,13 @@ def titles(page: str) -> list[str]:
     return re.findall(r'class="obj-title"[^>]*>([^<]*)<', page)
 
 
-def test_the_tree_shows_the_top_level_and_how_many_are_aligned_below(world, chain):
+def test_the_tree_shows_the_top_level_and_how_many_are_aligned_directly_below(world, chain):
     page = signed_in(world, "member").get("/okrs/").content.decode()
     assert titles(page) == ["Objective CO"]
-    assert "▸ 2 aligned below" in page  # CH and GC; not the secret one
+    assert "▸ 1 aligned<" in page  # CH; not GC below it, nor the secret one
     assert 'href="/okrs/tree/CO/"' in page
     admin = signed_in(world, "admin").get("/okrs/").content.decode()
-    assert "▸ 3 aligned below" in admin
+    assert "▸ 2 aligned<" in admin  # CH and the secret one
 
 
 def test_an_htmx_request_for_a_branch_gets_only_its_node_with_direct_children(world, chain):
@@ -191,3 +198,114 @@ def test_a_typed_owner_filters_the_tree(world, chain):
     unknown = client.get("/okrs/", {"owner": "nobody-here"}).content.decode()
     assert titles(unknown) == []
     assert "There is no person “nobody-here” you may choose." in unknown
+
+
+def test_an_objective_aligned_to_another_cycle_is_a_top_level_objective(world, chain):
+    before = CycleFactory(workspace=world.workspace, key="2025-q4", start=date(2025, 10, 1))
+    earlier = ObjectiveFactory(workspace=world.workspace, cycle=before, key="old", team=world.web)
+    objective(world, "carried", earlier, title="Aligned to last quarter")
+    page = signed_in(world, "member").get("/okrs/").content.decode()
+    assert titles(page) == ["Objective CO", "Aligned to last quarter"]
+    assert "2 top-level objectives · 4 in all" in page
+
+
+def test_company_objectives_come_first_then_departments_then_teams(world):
+    objective(world, "a-team", title="A team objective")
+    objective(world, "z-company", title="Z company objective", team=world.company)
+    objective(world, "m-product", title="M product objective", team=world.product)
+    objective(world, "no-team", title="0 without a team", team=None)
+    page = signed_in(world, "admin").get("/okrs/").content.decode()
+    assert titles(page) == [
+        "Z company objective", "M product objective", "A team objective", "0 without a team"
+    ]  # fmt: skip
+
+
+def build(world, count: int) -> None:
+    """`count` objectives: top-level ones, each with an objective aligned below it, and a
+    private objective with one aligned below it that the member cannot see."""
+    secret = objective(world, f"secret-{count}", visibility="private", team=world.company)
+    objective(world, f"under-secret-{count}", secret)
+    for i in range(count // 2):
+        objective(world, f"child-{count}-{i}", objective(world, f"top-{count}-{i}"))
+
+
+def queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("url", ["/okrs/", "/okrs/tree/child-5-1/", "/okrs/?q=top"])
+def test_the_tree_runs_as_many_queries_for_5_as_for_60_objectives(world, url):
+    client = signed_in(world, "member")
+    build(world, 5)
+    few = queries(client, url)
+    build(world, 60)
+    assert queries(client, url) == few
+
+
+def test_opening_a_deep_objective_shows_the_path_down_to_it_on_its_page(world):
+    for i in range(55):
+        objective(world, f"top-{i:02}", title=f"Top {i:02}")
+    parent = Objective.objects.get(key="top-51")
+    for depth in range(1, 6):
+        objective(world, f"side-{depth}", parent, title=f"Side {depth}")  # listed, not opened
+        parent = objective(world, f"deep-{depth}", parent, title=f"Deep {depth}")
+    objective(world, "below-deep", parent, title="Below the deepest")
+    client = signed_in(world, "member")
+    text = client.get("/okrs/tree/deep-5/").content.decode()
+    assert titles(text) == [
+        "Top 50", "Top 51", "Deep 1", "Deep 2", "Deep 3", "Deep 4", "Deep 5",
+        "Below the deepest", "Side 5", "Side 4", "Side 3", "Side 2", "Side 1",
+        "Top 52", "Top 53", "Top 54",
+    ]  # fmt: skip
+    assert 'href="/okrs/tree/side-3/"' not in text  # nothing aligned below a side objective
+    branch = client.get("/okrs/tree/deep-5/", HTTP_HX_TARGET="node-deep-5", **HX)
+    assert titles(branch.content.decode()) == ["Deep 5", "Below the deepest"]
+
+
+def test_a_branch_lists_its_first_page_of_children_and_the_one_on_the_path(world, chain):
+    for i in range(55):
+        objective(world, f"kid-{i:02}", chain, title=f"Kid {i:02}")
+    text = signed_in(world, "member").get("/okrs/tree/kid-53/").content.decode()
+    shown = titles(text)
+    assert shown[:2] == ["Objective CO", "Kid 00"]
+    assert shown[-1] == "Kid 53"  # after the first page of 50, because it is the one opened
+    assert len(shown) == 1 + 50 + 1
+    assert "and 5 more aligned" in text  # 55 kids and CH: 56, of which 51 are listed
+
+
+def test_a_parent_loop_neither_hangs_nor_breaks_the_tree(world, chain):
+    first = objective(world, "loop-a", title="Loop A")
+    second = objective(world, "loop-b", first, title="Loop B")
+    Objective.objects.filter(pk=first.pk).update(parent=second)
+    client = signed_in(world, "member")
+    assert titles(client.get("/okrs/").content.decode()) == ["Objective CO"]
+    page = client.get("/okrs/tree/loop-a/")
+    assert page.status_code == 200
+    assert titles(page.content.decode()) == ["Objective CO"]
+    branch = client.get("/okrs/tree/loop-b/", HTTP_HX_TARGET="node-loop-b", **HX)
+    assert branch.status_code == 200
+    assert titles(client.get("/okrs/", {"q": "loop"}).content.decode()) == ["Loop A", "Loop B"]
+
+
+def test_the_team_filter_takes_a_typed_team_key(world, chain):
+    client = signed_in(world, "member")
+    assert titles(client.get("/okrs/", {"team": "web"}).content.decode()) == [
+        "Objective CH", "Objective GC"
+    ]  # fmt: skip
+    unknown = client.get("/okrs/", {"team": "nowhere"}).content.decode()
+    assert titles(unknown) == []
+    assert "There is no team “nowhere” you may choose." in unknown
+    other = signed_in(world, "stranger").get("/okrs/", {"team": "web"}).content.decode()
+    assert "There is no team “web” you may choose." in other  # another workspace's team
+
+
+def test_a_branch_of_an_objective_without_a_team_opens_on_the_last_page(world):
+    for i in range(50):
+        objective(world, f"c-{i:02}", title=f"C {i:02}", team=world.company)
+    objective(world, "z-web", title="Z web")
+    loose = objective(world, "loose", title="A loose one", team=None)
+    objective(world, "below-loose", loose, title="Below the loose one")
+    text = signed_in(world, "admin").get("/okrs/tree/below-loose/").content.decode()
+    assert titles(text) == ["Z web", "A loose one", "Below the loose one"]

@@ -1,10 +1,11 @@
 """The alignment tree of a cycle: its top levels, a branch opened on demand, or filtered results.
 
-Only what is shown is read in full and rendered: the top-level objectives a page at a time,
-the direct children of an opened branch, or a page of the objectives matching the filters.
-Placing objectives in the tree reads one light row (id, parent, team, title) per visible
-objective of the cycle. The figures are those of the shown objectives (their stored progress,
-`scoring.figures_of`), and the status filter is a filter on stored progress (`status_filter`).
+Only what is shown is read: the top-level objectives a page at a time (a COUNT and a slice), the
+first page of direct children of each opened objective, and how many objectives are aligned
+directly below each shown one (a COUNT for each, in the query that reads them). Opening a branch
+reads the path from the objective up to its top-level objective, one query a level. The figures are those of the shown
+objectives (their stored progress, `scoring.figures_of`), and the status filter is a filter on
+stored progress (`status_filter`).
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
-from django.http import HttpResponse
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse, QueryDict
 
 from headway import access
 from headway.accounts.models import Membership
+from headway.core.trees import parent_chain
 from headway.domain.policy import Action
-from headway.domain.tree import depths, lineage
+from headway.domain.tree import lineage
 from headway.domain.types import Status
 from headway.okrs.forms import TreeFilterForm
 from headway.okrs.models import Cycle, Objective
@@ -28,65 +31,94 @@ from headway.pages.htmx import render_page_or_partial
 from headway.pages.http import AuthenticatedRequest, today
 from headway.pages.middleware import member_required
 from headway.pages.paging import paginate
-from headway.teams.models import Team
 
 PAGE_SIZE = 50  # top-level objectives, filter results, and children of one branch
 
 
+def in_order(rows: QuerySet[Objective]) -> QuerySet[Objective]:
+    """`rows` in the tree's order: company objectives first, then departments', then teams',
+    then those of no team, by title within each. The kind of the team stands for its depth in
+    the team tree, and its values sort that way (company < department < team), so the order is
+    a join read only for the page, not when counting the rows."""
+    return rows.order_by(F("team__kind").asc(nulls_last=True), "title", "pk")
+
+
+def top_level(visible: QuerySet[Objective]) -> QuerySet[Objective]:
+    """The objectives of `visible` (one cycle's, as the reader sees them) whose parent is not
+    among them: no parent, a parent the reader cannot see, or one in another cycle. Unordered,
+    so that counting them reads no team."""
+    parent = visible.filter(pk=OuterRef("parent_id"))
+    return visible.filter(Q(parent_id__isnull=True) | ~Exists(parent))
+
+
 @dataclass(frozen=True)
-class Outline:
-    """Where each objective of a cycle that the reader can see sits: its parent if the reader
-    sees that parent in the same cycle (else it is a top-level objective), its children in
-    order, and how many objectives are aligned below it."""
+class Path:
+    """The objectives from a top-level objective down to an opened one, and the team kind and
+    title of the top-level one (its place among them)."""
 
-    parents: dict[int, int | None]
-    children: dict[int | None, list[int]]
-    below: dict[int, int]
+    ids: list[int]
+    kind: str | None
+    title: str
 
-    @classmethod
-    def of(cls, membership: Membership, cycle: Cycle, teams: list[Team]) -> Outline:
-        rows = list(
-            access.objectives_for(membership)
-            .filter(cycle=cycle)
-            .values_list("id", "parent_id", "team_id", "title")
-        )
-        team_depth = depths({t.pk: t.parent_id for t in teams})
-        seen = {pk for pk, _, _, _ in rows}
-        parents = {pk: (parent if parent in seen else None) for pk, parent, _, _ in rows}
-        children: dict[int | None, list[int]] = {}
-        # Company objectives first, then departments', then teams'; by title within each.
-        for pk, *_ in sorted(rows, key=lambda r: (team_depth.get(r[2], 99), r[3], r[0])):
-            children.setdefault(parents[pk], []).append(pk)
-        below = dict.fromkeys(parents, 0)
-        for pk in parents:
-            for ancestor in lineage(parents, pk)[1:]:
-                below[ancestor] += 1
-        return cls(parents=parents, children=children, below=below)
 
-    def skeleton(self, ids: list[int], path: list[int]) -> list[dict[str, Any]]:
-        """Nodes for `ids`; the first node of `path` is opened (its children listed, up to a
-        page of them and always the next node of `path`), and so on down `path`."""
-        nodes = []
-        for pk in ids:
-            node: dict[str, Any] = {"id": pk, "below": self.below[pk], "children": None}
-            if path and path[0] == pk:
-                kids = self.children.get(pk, [])
-                shown = kids[:PAGE_SIZE]
-                if len(path) > 1 and path[1] not in shown:
-                    shown.append(path[1])
-                node["children"] = self.skeleton(shown, path[1:])
-                node["more"] = len(kids) - len(shown)
-            nodes.append(node)
-        return nodes
+def path_to(visible: QuerySet[Objective], opened: int) -> Path | None:
+    """The path down to `opened` (one query a level, and one for the path's rows); None if no
+    top-level objective leads to it (it sits in a parent loop)."""
+    parents = parent_chain(visible, opened)
+    chain = lineage(parents, opened)
+    # The chain ends with the parent last asked for, which the reader may not see.
+    rows = visible.filter(pk__in=chain).values_list("pk", "team__kind", "title")
+    places = {pk: (kind, title) for pk, kind, title in rows}
+    ids = [pk for pk in reversed(chain) if pk in places]
+    if parents[ids[0]] in places:  # the chain came back on itself
+        return None
+    return Path(ids, *places[ids[0]])
+
+
+def page_of(roots: QuerySet[Objective], path: Path) -> int:
+    """The page of `roots` (top_level) that holds the top of `path`, from how many are
+    ordered before it (one COUNT)."""
+    kind, title, pk = path.kind, path.title, path.ids[0]
+    same = Q(team__kind=kind) if kind else Q(team__kind__isnull=True)
+    earlier = Q(team__kind__lt=kind) if kind else Q(team__kind__isnull=False)
+    before = earlier | same & (Q(title__lt=title) | Q(title=title, pk__lt=pk))
+    return roots.filter(before).count() // PAGE_SIZE + 1
+
+
+def skeleton(visible: QuerySet[Objective], ids: list[int], path: list[int]) -> list[dict[str, Any]]:
+    """Nodes for `ids`; the first node of `path` is opened (its first page of children listed,
+    and always the next node of `path`), and so on down `path`."""
+    nodes = []
+    for pk in ids:
+        node: dict[str, Any] = {"id": pk, "children": None}
+        if path and path[0] == pk:
+            kids = in_order(visible.filter(parent_id=pk)).values_list("pk", flat=True)
+            shown = list(kids[:PAGE_SIZE])
+            if len(path) > 1 and path[1] not in shown:
+                shown.append(path[1])
+            node["children"] = skeleton(visible, shown, path[1:])
+        nodes.append(node)
+    return nodes
 
 
 def shown_ids(nodes: list[dict[str, Any]]) -> list[int]:
     return [pk for n in nodes for pk in (n["id"], *shown_ids(n["children"] or []))]
 
 
-def fill(membership: Membership, cycle: Cycle, nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Give each node its objective and figures (read only for the shown ones)."""
-    objectives = access.objectives_for(membership).filter(pk__in=shown_ids(nodes))
+def fill(
+    membership: Membership, cycle: Cycle, visible: QuerySet[Objective], nodes: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Give each node its objective, its figures, and how many objectives of `visible` are
+    aligned directly below it, with how many of those it does not list (read only for the
+    shown ones)."""
+    # A count for each shown objective, looked up by parent: an IN list of parents makes
+    # SQLite read the whole cycle instead (most objectives have no parent, which skews its
+    # statistics of the parent index).
+    below = visible.filter(parent_id=OuterRef("pk")).order_by().values("parent_id")
+    aligned = below.annotate(n=Count("pk")).values("n")
+    objectives = visible.filter(pk__in=shown_ids(nodes)).annotate(
+        aligned=Coalesce(Subquery(aligned), 0)
+    )
     by_id = {
         o.pk: o for o in objectives.select_related("owner", "team").prefetch_related("key_results")
     }
@@ -99,19 +131,23 @@ def fill(membership: Membership, cycle: Cycle, nodes: list[dict[str, Any]]) -> l
             "objective": by_id[pk],
             "figures": board.objectives.get(pk),
             "hidden": hidden.get(pk, 0),
+            "aligned": by_id[pk].aligned,
+            "more": by_id[pk].aligned - len(children or []),
             "children": None if children is None else [filled(c) for c in children],
         }
 
     return [filled(n) for n in nodes]
 
 
-def matching_ids(membership: Membership, cycle: Cycle, form: TreeFilterForm) -> list[int]:
-    """The objectives of `cycle` the reader sees that match the filters and the search text
-    (in the title, key or description), by title."""
+def matching(
+    membership: Membership, visible: QuerySet[Objective], cycle: Cycle, form: TreeFilterForm
+) -> QuerySet[Any]:
+    """The ids of the objectives of `visible` that match the filters and the search text (in
+    the title, key or description), by title."""
     if not form.is_valid():
-        return []
+        return visible.none().values_list("pk", flat=True)
     data = form.cleaned_data
-    rows = access.objectives_for(membership).filter(cycle=cycle)
+    rows = visible
     if q := data["q"].strip():
         rows = rows.filter(
             Q(title__icontains=q) | Q(key__icontains=q) | Q(description__icontains=q)
@@ -125,15 +161,11 @@ def matching_ids(membership: Membership, cycle: Cycle, form: TreeFilterForm) -> 
     if status := data["status"]:
         day = today(membership)
         rows = rows.filter(status_filter([cycle], Status(status), as_of=day, today=day)[0])
-    return list(rows.order_by("title", "pk").values_list("pk", flat=True))
+    return rows.order_by("title", "pk").values_list("pk", flat=True)
 
 
 def tree_context(
-    request: AuthenticatedRequest,
-    cycle: Cycle | None,
-    teams: list[Team],
-    form: TreeFilterForm,
-    opened: int | None,
+    request: AuthenticatedRequest, cycle: Cycle | None, form: TreeFilterForm, opened: int | None
 ) -> dict[str, Any]:
     """The tree section: filter results, or the top levels with the branch down to `opened`
     open (on the page of top-level objectives that holds it)."""
@@ -142,35 +174,38 @@ def tree_context(
     context: dict[str, Any] = {"filtering": filtering, "nodes": []}
     if cycle is None:
         return context
+    visible = access.objectives_for(membership).filter(cycle=cycle)
     # The pager's links go to the tree of this cycle, also from a branch's own address.
-    query = request.GET.copy()
+    query: QueryDict = request.GET.copy()
     query["cycle"] = cycle.key
     if filtering:
-        page = paginate(query, matching_ids(membership, cycle, form), size=PAGE_SIZE)
-        nodes = [{"id": pk, "below": 0, "children": None} for pk in page.items]
-        return context | {"page": page, "nodes": fill(membership, cycle, nodes)}
-    outline = Outline.of(membership, cycle, teams)
-    roots = outline.children.get(None, [])
-    path = list(reversed(lineage(outline.parents, opened))) if opened else []
+        page = paginate(query, matching(membership, visible, cycle, form), size=PAGE_SIZE)
+        nodes = [{"id": pk, "children": None} for pk in page.items]
+        return context | {"page": page, "nodes": fill(membership, cycle, visible, nodes)}
+    roots = top_level(visible)
+    path = path_to(visible, opened) if opened else None
     if path:  # the page of top-level objectives that holds the opened branch
-        query["page"] = str(roots.index(path[0]) // PAGE_SIZE + 1)
-    page = paginate(query, roots, size=PAGE_SIZE)
-    nodes = fill(membership, cycle, outline.skeleton(page.items, path))
-    return context | {"page": page, "nodes": nodes, "total": len(outline.parents)}
+        query["page"] = str(page_of(roots, path))
+    page = paginate(query, in_order(roots).values_list("pk", flat=True), size=PAGE_SIZE)
+    nodes = skeleton(visible, page.items, path.ids if path else [])
+    return context | {
+        "page": page,
+        "nodes": fill(membership, cycle, visible, nodes),
+        "total": visible.count(),
+    }
 
 
 def tree_page(
     request: AuthenticatedRequest, cycle: Cycle | None, cycles: list[Cycle], opened: int | None
 ) -> dict[str, Any]:
     membership = request.membership
-    teams = list(access.teams_for(membership))
-    form = TreeFilterForm(membership, teams, None if opened else (request.GET or None))
+    form = TreeFilterForm(membership, None if opened else (request.GET or None))
     return {
         "cycle": cycle,
         "cycles": cycles,
         "form": form,
         "can_create": access.may_own(membership, Action.CREATE),
-        **tree_context(request, cycle, teams, form, opened),
+        **tree_context(request, cycle, form, opened),
     }
 
 
