@@ -1,12 +1,18 @@
 """The suggestions of the pickers (core.forms.PickerField): up to LIMIT objects matching what was
-typed, from the same scope as the form that validates the choice (headway.access)."""
+typed, from the same scope as the form that validates the choice (headway.access).
+
+A suggestion costs what it shows, however large the workspace (`suggest`): the rows whose key or
+name starts with the text are read from an index range, the first LIMIT of each, and the rows
+that only contain it are looked for among the WINDOW newest rows only. A text that matches
+nothing therefore reads at most WINDOW rows; the user types more of the key or name instead."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower
 from django.http import HttpResponse
 from django.shortcuts import render
 
@@ -19,6 +25,8 @@ from headway.pages.http import AuthenticatedRequest
 from headway.pages.middleware import member_required
 
 LIMIT = 20
+# How many of the newest rows (highest ids) a search for text inside a key or name reads at most.
+WINDOW = 1000
 
 
 def members_of(membership: Membership) -> QuerySet[User]:
@@ -51,19 +59,59 @@ def options(request: AuthenticatedRequest, rows: Iterable[tuple[str, str]]) -> H
     return render(request, "core/picker_options.html", {"options": rows})
 
 
-def matching(q: str, *fields: str) -> Q:
-    found = Q()
-    for field in fields:
-        found |= Q(**{f"{field}__icontains": q})
-    return found
+Row = dict[str, Any]
+
+
+def suggest(
+    rows: QuerySet[Any],
+    q: str,
+    *,
+    key: str,
+    name: str,
+    show: tuple[str, ...] = (),
+    order: Callable[[Row], Any],
+) -> list[Row]:
+    """Up to LIMIT rows of `rows` matching `q` (their `key`, `name` and `show` fields), in three
+    queries whatever their number: first those whose key starts with `q` (as typed) or whose
+    name starts with it (in any case), each the first LIMIT of an index range on the column
+    (`key`) or on its lower case (`name`); then, if room is left, those whose key or name
+    contains `q` among the WINDOW newest rows. Each group is put in `order`."""
+    fields = ("pk", key, name, *show)
+    by_key = rows.filter(**{f"{key}__gte": q}).order_by(key).values(*fields)[:LIMIT]
+    folded, text = Lower(name), Lower(Value(q))
+    by_name = (
+        rows.alias(folded=folded)
+        .filter(folded__gte=text)
+        .annotate(starts=Case(When(folded__startswith=text, then=True), default=False))
+        .order_by(folded)
+        .values(*fields, "starts")[:LIMIT]
+    )
+    # Both ranges read on past the last match (LIMIT rows at most) and keep the matches: an upper
+    # bound would depend on the database's collation, the check does not.
+    found = {r["pk"]: r for r in by_key if r[key].startswith(q)}
+    found |= {r["pk"]: r for r in by_name if r["starts"] and r["pk"] not in found}
+    oldest = Coalesce(Subquery(rows.order_by("-pk").values("pk")[WINDOW - 1 : WINDOW]), 0)
+    contained = (
+        rows.filter(Q(**{f"{key}__icontains": q}) | Q(**{f"{name}__icontains": q}))
+        .filter(pk__gte=oldest)
+        .order_by("-pk")
+        .values(*fields)[:LIMIT]
+    )
+    rest = [r for r in contained if r["pk"] not in found]
+    return (sorted(found.values(), key=order) + sorted(rest, key=order))[:LIMIT]
 
 
 def objective_options(rows: QuerySet[Objective], q: str) -> list[tuple[str, str]]:
-    rows = rows.filter(matching(q, "key", "title")).select_related("cycle")
-    return [
-        (o.key, f"{o.title} ({o.cycle.name})")
-        for o in rows.order_by("-cycle__start", "title")[:LIMIT]
-    ]
+    """Newest cycles first, by title within a cycle."""
+    found = suggest(
+        rows,
+        q,
+        key="key",
+        name="title",
+        show=("cycle__name", "cycle__start"),
+        order=lambda o: (-o["cycle__start"].toordinal(), o["title"]),
+    )
+    return [(o["key"], f"{o['title']} ({o['cycle__name']})") for o in found]
 
 
 @member_required
@@ -87,27 +135,44 @@ def pick_dependency_targets(request: AuthenticatedRequest) -> HttpResponse:
         access.key_results_for(membership)
         .exclude(objective__key=source)
         .exclude(pk__in=[kr for _, kr in taken if kr])
-        .filter(matching(q, "key", "title"))
-        .select_related("objective")
-        .order_by("objective__title", "position")[:LIMIT]
     )
-    found += [(kr.key, f"Key result of {kr.objective.title}: {kr.title}") for kr in krs]
+    found += [
+        (kr["key"], f"Key result of {kr['objective__title']}: {kr['title']}")
+        for kr in suggest(
+            krs,
+            q,
+            key="key",
+            name="title",
+            show=("objective__title", "position"),
+            order=lambda kr: (kr["objective__title"], kr["position"]),
+        )
+    ]
     return options(request, found[:LIMIT])
+
+
+def named_options(
+    rows: QuerySet[Any], q: str, *, key: str = "key", by: str = "name"
+) -> list[tuple[str, str]]:
+    """People, teams or KPIs: (key or username, name), sorted by `by`."""
+    found = suggest(rows, q, key=key, name="name", order=lambda r: r[by])
+    return [(r[key], r["name"]) for r in found]
 
 
 @member_required
 def pick_people(request: AuthenticatedRequest) -> HttpResponse:
-    rows = members_of(request.membership).filter(matching(typed(request), "username", "name"))
-    return options(request, ((u.username, u.name) for u in rows[:LIMIT]))
+    q = typed(request)
+    return options(
+        request, named_options(members_of(request.membership), q, key="username", by="username")
+    )
 
 
 @member_required
 def pick_teams(request: AuthenticatedRequest) -> HttpResponse:
-    rows = access.teams_for(request.membership).filter(matching(typed(request), "key", "name"))
-    return options(request, ((t.key, t.name) for t in rows.order_by("name")[:LIMIT]))
+    q = typed(request)
+    return options(request, named_options(access.teams_for(request.membership), q))
 
 
 @member_required
 def pick_kpis(request: AuthenticatedRequest) -> HttpResponse:
-    rows = access.kpis_for(request.membership).filter(matching(typed(request), "key", "name"))
-    return options(request, ((k.key, k.name) for k in rows.order_by("name")[:LIMIT]))
+    q = typed(request)
+    return options(request, named_options(access.kpis_for(request.membership), q))
