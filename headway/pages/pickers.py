@@ -20,7 +20,7 @@ from headway import access
 from headway.accounts.models import Membership, User
 from headway.core.forms import PickerField
 from headway.domain.policy import Action
-from headway.okrs.models import Dependency, Objective
+from headway.okrs.models import Dependency, KeyResult, Objective
 from headway.pages.http import AuthenticatedRequest
 from headway.pages.middleware import member_required
 
@@ -70,12 +70,15 @@ def suggest(
     name: str,
     show: tuple[str, ...] = (),
     order: Callable[[Row], Any],
+    among: QuerySet[Any] | None = None,
 ) -> list[Row]:
     """Up to LIMIT rows of `rows` matching `q` (their `key`, `name` and `show` fields), in three
     queries whatever their number: first those whose key starts with `q` (as typed) or whose
     name starts with it (in any case), each the first LIMIT of an index range on the column
     (`key`) or on its lower case (`name`); then, if room is left, those whose key or name
-    contains `q` among the WINDOW newest rows. Each group is put in `order`."""
+    contains `q` among the WINDOW newest rows of `among` (of the workspace, those the reader may
+    see or not: the window bounds what is read, `rows` what is shown; `rows` by default). Each
+    group is put in `order`."""
     fields = ("pk", key, name, *show)
     by_key = rows.filter(**{f"{key}__gte": q}).order_by(key).values(*fields)[:LIMIT]
     folded, text = Lower(name), Lower(Value(q))
@@ -90,7 +93,8 @@ def suggest(
     # bound would depend on the database's collation, the check does not.
     found = {r["pk"]: r for r in by_key if r[key].startswith(q)}
     found |= {r["pk"]: r for r in by_name if r["starts"] and r["pk"] not in found}
-    oldest = Coalesce(Subquery(rows.order_by("-pk").values("pk")[WINDOW - 1 : WINDOW]), 0)
+    newest = (rows if among is None else among).order_by("-pk").values("pk")
+    oldest = Coalesce(Subquery(newest[WINDOW - 1 : WINDOW]), 0)
     contained = (
         rows.filter(Q(**{f"{key}__icontains": q}) | Q(**{f"{name}__icontains": q}))
         .filter(pk__gte=oldest)
@@ -101,11 +105,14 @@ def suggest(
     return (sorted(found.values(), key=order) + sorted(rest, key=order))[:LIMIT]
 
 
-def objective_options(rows: QuerySet[Objective], q: str) -> list[tuple[str, str]]:
+def objective_options(
+    membership: Membership, rows: QuerySet[Objective], q: str
+) -> list[tuple[str, str]]:
     """Newest cycles first, by title within a cycle."""
     found = suggest(
         rows,
         q,
+        among=Objective.objects.filter(workspace_id=membership.workspace_id),
         key="key",
         name="title",
         show=("cycle__name", "cycle__start"),
@@ -117,7 +124,8 @@ def objective_options(rows: QuerySet[Objective], q: str) -> list[tuple[str, str]
 @member_required
 def pick_objectives(request: AuthenticatedRequest) -> HttpResponse:
     q = typed(request)
-    return options(request, objective_options(access.objectives_for(request.membership), q))
+    rows = access.objectives_for(request.membership)
+    return options(request, objective_options(request.membership, rows, q))
 
 
 @member_required
@@ -130,7 +138,8 @@ def pick_dependency_targets(request: AuthenticatedRequest) -> HttpResponse:
         workspace_id=membership.workspace_id, objective__key=source
     ).values_list("depends_on_objective_id", "depends_on_key_result_id")
     objectives = access.objectives_for(membership).exclude(key=source)
-    found = objective_options(objectives.exclude(pk__in=[o for o, _ in taken if o]), q)
+    objectives = objectives.exclude(pk__in=[o for o, _ in taken if o])
+    found = objective_options(membership, objectives, q)
     krs = (
         access.key_results_for(membership)
         .exclude(objective__key=source)
@@ -141,6 +150,7 @@ def pick_dependency_targets(request: AuthenticatedRequest) -> HttpResponse:
         for kr in suggest(
             krs,
             q,
+            among=KeyResult.objects.filter(workspace_id=membership.workspace_id),
             key="key",
             name="title",
             show=("objective__title", "position"),
