@@ -72,37 +72,30 @@ def suggest(
     order: Callable[[Row], Any],
     among: QuerySet[Any] | None = None,
 ) -> list[Row]:
-    """Up to LIMIT rows of `rows` matching `q` (their `key`, `name` and `show` fields), in three
-    queries whatever their number: first those whose key starts with `q` (as typed) or whose
-    name starts with it (in any case), each the first LIMIT of an index range on the column
-    (`key`) or on its lower case (`name`); then, if room is left, those whose key or name
-    contains `q` among the WINDOW newest rows of `among` (of the workspace, those the reader may
-    see or not: the window bounds what is read, `rows` what is shown; `rows` by default). Each
-    group is put in `order`."""
-    fields = ("pk", key, name, *show)
-    by_key = rows.filter(**{f"{key}__gte": q}).order_by(key).values(*fields)[:LIMIT]
+    """Up to LIMIT rows of `rows` matching `q` (their `key`, `name` and `show` fields), in one
+    query whatever their number, read from three bounded sets: the first LIMIT rows from `q` on
+    of the key's index and of an index on the lower-cased name (so every row whose key or name
+    starts with `q` is found, however old), and the first LIMIT rows containing `q` among the
+    WINDOW newest of `among` (of the workspace, whatever the reader may see: the window bounds
+    what is read, `rows` what is shown; `rows` by default). Those starting with `q` come first,
+    each group in `order`."""
     folded, text = Lower(name), Lower(Value(q))
-    by_name = (
-        rows.alias(folded=folded)
-        .filter(folded__gte=text)
-        .annotate(starts=Case(When(folded__startswith=text, then=True), default=False))
-        .order_by(folded)
-        .values(*fields, "starts")[:LIMIT]
-    )
-    # Both ranges read on past the last match (LIMIT rows at most) and keep the matches: an upper
-    # bound would depend on the database's collation, the check does not.
-    found = {r["pk"]: r for r in by_key if r[key].startswith(q)}
-    found |= {r["pk"]: r for r in by_name if r["starts"] and r["pk"] not in found}
+    matches = Q(**{f"{key}__icontains": q}) | Q(**{f"{name}__icontains": q})
+    # The ranges have a lower bound only (an upper one, "the next string", would depend on the
+    # database's collation): they read LIMIT rows, and the rows that do not match drop out.
+    by_key = rows.filter(**{f"{key}__gte": q}).order_by(key).values("pk")[:LIMIT]
+    by_name = rows.alias(folded=folded).filter(folded__gte=text).order_by(folded)
     newest = (rows if among is None else among).order_by("-pk").values("pk")
     oldest = Coalesce(Subquery(newest[WINDOW - 1 : WINDOW]), 0)
-    contained = (
-        rows.filter(Q(**{f"{key}__icontains": q}) | Q(**{f"{name}__icontains": q}))
-        .filter(pk__gte=oldest)
-        .order_by("-pk")
-        .values(*fields)[:LIMIT]
+    contained = rows.filter(matches, pk__gte=oldest).order_by("-pk").values("pk")[:LIMIT]
+    starts = Q(**{f"{key}__istartswith": q}) | Q(**{f"{name}__istartswith": q})
+    found = (
+        rows.filter(Q(pk__in=by_key) | Q(pk__in=by_name.values("pk")[:LIMIT]) | Q(pk__in=contained))
+        .filter(matches)
+        .annotate(later=Case(When(starts, then=1), default=2))
+        .values(key, name, *show, "later")
     )
-    rest = [r for r in contained if r["pk"] not in found]
-    return (sorted(found.values(), key=order) + sorted(rest, key=order))[:LIMIT]
+    return sorted(found, key=lambda r: (r["later"], order(r)))[:LIMIT]
 
 
 def objective_options(
