@@ -4,7 +4,8 @@ typed, from the same scope as the form that validates the choice (headway.access
 A suggestion costs what it shows, however large the workspace (`suggest`): the rows whose key or
 name starts with the text are read from an index range, the first LIMIT of each, and the rows
 that only contain it are looked for among the WINDOW newest rows only. A text that matches
-nothing therefore reads at most WINDOW rows; the user types more of the key or name instead."""
+nothing therefore reads the WINDOW rows and LIMIT of each range, not the workspace; to find an
+older row the user types the start of its key or name."""
 
 from __future__ import annotations
 
@@ -84,13 +85,13 @@ def suggest(
     # The ranges have a lower bound only (an upper one, "the next string", would depend on the
     # database's collation): they read LIMIT rows, and the rows that do not match drop out.
     by_key = rows.filter(**{f"{key}__gte": q}).order_by(key).values("pk")[:LIMIT]
-    by_name = rows.alias(folded=folded).filter(folded__gte=text).order_by(folded)
+    by_name = rows.alias(folded=folded).filter(folded__gte=text).order_by(folded).values("pk")
     newest = (rows if among is None else among).order_by("-pk").values("pk")
     oldest = Coalesce(Subquery(newest[WINDOW - 1 : WINDOW]), 0)
     contained = rows.filter(matches, pk__gte=oldest).order_by("-pk").values("pk")[:LIMIT]
     starts = Q(**{f"{key}__istartswith": q}) | Q(**{f"{name}__istartswith": q})
     found = (
-        rows.filter(Q(pk__in=by_key) | Q(pk__in=by_name.values("pk")[:LIMIT]) | Q(pk__in=contained))
+        rows.filter(Q(pk__in=by_key) | Q(pk__in=by_name[:LIMIT]) | Q(pk__in=contained))
         .filter(matches)
         .annotate(later=Case(When(starts, then=1), default=2))
         .values(key, name, *show, "later")
