@@ -7,6 +7,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from headway.accounts.validators import validate_username
@@ -27,6 +28,12 @@ class User(AbstractUser):
         error_messages={"unique": "A user with that username already exists."},
     )
     name = models.CharField(max_length=150, blank=True)
+
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined,misc]
+        indexes = [
+            # The people picker's names starting with the typed text, in any case (pages.pickers).
+            models.Index(Lower("name"), name="accounts_user_by_lower_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.username

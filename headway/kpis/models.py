@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 from headway.core.models import RowId, WorkspaceScoped, choices
 from headway.domain.types import Cadence, Category, Indicator, KPIDirection
@@ -48,6 +49,10 @@ class KPI(WorkspaceScoped):
     class Meta(WorkspaceScoped.Meta):
         ordering = ["name"]
         verbose_name = "KPI"
+        indexes = [
+            # The pickers' names starting with the typed text, in any case (pages.pickers).
+            models.Index("workspace", Lower("name"), name="kpis_kpi_by_lower_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name

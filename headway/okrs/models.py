@@ -7,6 +7,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from headway.core.models import Timestamped, WorkspaceScoped, choices
 from headway.domain.cycles import cycle_state
@@ -109,6 +110,8 @@ class Objective(WorkspaceScoped):
             ),
             # A cycle's objectives by title, read in order and a page at a time (tree, pickers).
             models.Index(fields=["cycle", "title"], name="okrs_objective_by_title"),
+            # The pickers' names starting with the typed text, in any case (pages.pickers).
+            models.Index("workspace", Lower("title"), name="okrs_objective_by_lower_title"),
         ]
 
     def __str__(self) -> str:
@@ -151,6 +154,10 @@ class KeyResult(WorkspaceScoped):
 
     class Meta(WorkspaceScoped.Meta):
         ordering = ["objective_id", "position", "key"]
+        indexes = [
+            # The pickers' names starting with the typed text, in any case (pages.pickers).
+            models.Index("workspace", Lower("title"), name="okrs_keyresult_by_lower_title"),
+        ]
 
     def __str__(self) -> str:
         return self.title

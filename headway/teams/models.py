@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 from headway.core.models import WorkspaceScoped
 from headway.domain.types import TeamKind
@@ -30,6 +31,10 @@ class Team(WorkspaceScoped):
 
     class Meta(WorkspaceScoped.Meta):
         ordering = ["name"]
+        indexes = [
+            # The pickers' names starting with the typed text, in any case (pages.pickers).
+            models.Index("workspace", Lower("name"), name="teams_team_by_lower_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -6,9 +6,18 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from headway.core.tests.factories import KPIFactory, ObjectiveFactory
+from headway.core.tests.factories import (
+    KPIFactory,
+    MembershipFactory,
+    ObjectiveFactory,
+    TeamFactory,
+    UserFactory,
+)
 from headway.core.tests.fixtures import nothing_changes, signed_in
+from headway.pages import pickers
 
 EDIT_FAST = {"title": "Fast", "cycle": "2026-q1", "team": "web", "owner": "max",
              "kind": "aspirational", "visibility": "workspace"}  # fmt: skip
@@ -146,3 +155,78 @@ class TestSuggestions:
     def test_a_viewer_fills_in_no_form_and_gets_no_suggestions(self, world, client, url):
         assert signed_in(world, "viewer").get(url).status_code == 403
         assert client.get(url).status_code == 302  # signed out: to the sign-in page
+
+
+def values(page: str) -> list[str]:
+    return re.findall(r'<option value="([^"]*)"', page)
+
+
+class TestWhatIsSuggested:
+    def test_an_objective_is_found_by_its_key_or_by_its_title(self, world, fast):
+        ObjectiveFactory(workspace=world.workspace, cycle=world.cycle, key="o-7", title="Ship")
+        client = signed_in(world, "member")
+        assert values(options(client, "/okrs/pick/objectives/?q=o-7")) == ["o-7"]
+        assert values(options(client, "/okrs/pick/objectives/?q=SHI")) == ["o-7"]
+        assert values(options(client, "/okrs/pick/objectives/?q=hip")) == ["o-7"]
+
+    def test_a_person_is_found_by_username_or_by_name(self, world):
+        UserFactory(username="jo", name="Joanna Pike").memberships.create(
+            workspace=world.workspace, role="member"
+        )
+        client = signed_in(world, "member")
+        assert values(options(client, "/teams/pick/people/?q=jo")) == ["jo"]
+        assert values(options(client, "/teams/pick/people/?q=pike")) == ["jo"]
+        assert values(options(client, "/teams/pick/people/?q=zzzz")) == []
+
+    def test_what_starts_with_the_text_comes_before_what_contains_it(self, world):
+        for key, title in [("a-1", "Best grow"), ("a-2", "Grow more"), ("grow-3", "Later")]:
+            ObjectiveFactory(workspace=world.workspace, cycle=world.cycle, key=key, title=title)
+        page = options(signed_in(world, "member"), "/okrs/pick/objectives/?q=grow")
+        assert values(page) == ["a-2", "grow-3", "a-1"]
+
+    def test_a_name_starting_with_the_text_is_found_however_old(self, world, monkeypatch):
+        monkeypatch.setattr(pickers, "WINDOW", 5)
+        ObjectiveFactory(
+            workspace=world.workspace, cycle=world.cycle, key="aged", title="Alpha goal"
+        )
+        for i in range(10):
+            ObjectiveFactory(workspace=world.workspace, cycle=world.cycle, title=f"Another {i}")
+        client = signed_in(world, "member")
+        assert values(options(client, "/okrs/pick/objectives/?q=age")) == ["aged"]
+        assert values(options(client, "/okrs/pick/objectives/?q=ALPHA G")) == ["aged"]
+        # Text inside a key or name is looked for among the WINDOW newest rows only.
+        assert values(options(client, "/okrs/pick/objectives/?q=goal")) == []
+        assert len(values(options(client, "/okrs/pick/objectives/?q=nother"))) == 5
+
+    def test_only_what_the_reader_may_see_is_suggested(self, world, secret):
+        ObjectiveFactory(workspace=world.other, key="grow-x", title="Grow globex")
+        member, admin = signed_in(world, "member"), signed_in(world, "admin")
+        for q in ("grow", "secret", "row"):
+            assert values(options(member, f"/okrs/pick/objectives/?q={q}")) == []
+        assert values(options(admin, "/okrs/pick/objectives/?q=grow")) == ["secret"]
+        assert values(options(member, "/teams/pick/people/?q=sa")) == []  # sam is of globex
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/okrs/pick/objectives/?q=o", "/okrs/pick/objectives/?q=zzzz",
+     "/okrs/pick/dependencies/?q=o", "/teams/pick/people/?q=u", "/teams/pick/people/?q=zzzz",
+     "/teams/pick/teams/?q=t", "/kpis/pick/kpis/?q=k"],
+)  # fmt: skip
+def test_a_suggestion_costs_the_same_queries_with_5_or_60_rows(world, url):
+    client = signed_in(world, "member")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            options(client, url)
+        return len(captured)
+
+    counts = []
+    for n in (5, 55):
+        for _ in range(n):
+            ObjectiveFactory(workspace=world.workspace, cycle=world.cycle)
+            MembershipFactory(workspace=world.workspace)
+            TeamFactory(workspace=world.workspace)
+            KPIFactory(workspace=world.workspace)
+        counts.append(queries())
+    assert counts[0] == counts[1]
