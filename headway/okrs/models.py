@@ -103,9 +103,10 @@ class Objective(WorkspaceScoped):
         ordering = ["key"]
         indexes = [
             # Team rollups and counts read only this index: a cycle's objectives by team, with
-            # the columns of the visibility rule and the stored progress (okrs.rollups).
+            # the columns of the visibility rule, the stored progress (okrs.rollups) and the
+            # parent (the tree's count of its top-level objectives, okrs.views.tree).
             models.Index(
-                fields=["workspace", "cycle", "team", "visibility", "owner", "progress"],
+                fields=["workspace", "cycle", "team", "visibility", "owner", "progress", "parent"],
                 name="okrs_objective_rollup",
             ),
             # A cycle's objectives by title, read in order and a page at a time (tree, pickers).
@@ -139,7 +140,12 @@ class KeyResult(WorkspaceScoped):
         related_name="key_results",
     )
     kpi = models.ForeignKey(
-        "kpis.KPI", null=True, blank=True, on_delete=models.SET_NULL, related_name="key_results"
+        "kpis.KPI",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="key_results",
+        db_index=False,  # okrs_keyresult_kpi below
     )
     position = models.PositiveIntegerField(default=0)
     # Stored figures (okrs.figures keeps them current) as the readings stand: the latest value
@@ -157,6 +163,10 @@ class KeyResult(WorkspaceScoped):
         indexes = [
             # The pickers' names starting with the typed text, in any case (pages.pickers).
             models.Index("workspace", Lower("title"), name="okrs_keyresult_by_lower_title"),
+            # The key results a KPI feeds (a KPI's page, a value's refresh). Only those with a
+            # KPI: most have none, and with the NULLs in it SQLite judged the index no better
+            # than the workspace's and read every key result of the workspace.
+            models.Index(fields=["kpi"], condition=Q(kpi__isnull=False), name="okrs_keyresult_kpi"),
         ]
 
     def __str__(self) -> str:
