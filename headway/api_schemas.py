@@ -171,7 +171,7 @@ class ErrorOut(OutSchema):
     )
 
 
-ERRORS: dict[int, type[Schema]] = {
+ERRORS: dict[int, type[OutSchema]] = {
     400: ErrorOut,
     401: ErrorOut,
     403: ErrorOut,
@@ -213,7 +213,7 @@ def paged(count: int, rows: Sequence[T], out: Callable[[T], Any]) -> dict[str, A
     return {"count": count, "items": [out(row) for row in rows]}
 
 
-def page_schema(item: type[Schema], name: str) -> type[Schema]:
+def page_schema(item: type[OutSchema], name: str) -> type[OutSchema]:
     """A `{count, items}` answer for a list of `item`."""
     return type(
         name,

@@ -382,9 +382,13 @@ def hidden_in_figures(
     """
     if seen is None or not cycle_ids:
         return {}
-    rows = Objective.objects.filter(cycle_id__in=list(cycle_ids)).order_by().annotate(
-        own=Exists(KeyResult.objects.filter(objective_id=OuterRef("pk"), weight__gt=0)),
-        seen=ExpressionWrapper(seen, output_field=BooleanField()),
+    rows = (
+        Objective.objects.filter(cycle_id__in=list(cycle_ids))
+        .order_by()
+        .annotate(
+            own=Exists(KeyResult.objects.filter(objective_id=OuterRef("pk"), weight__gt=0)),
+            seen=ExpressionWrapper(seen, output_field=BooleanField()),
+        )
     )
     columns = ("id", "cycle_id", "parent_id", "own", "seen")
     cycle_of: dict[int, int] = {}

@@ -3,9 +3,9 @@
 Only what is shown is read: the top-level objectives a page at a time (a COUNT and a slice), the
 first page of direct children of each opened objective, and how many objectives are aligned
 directly below each shown one (a COUNT for each, in the query that reads them). Opening a branch
-reads the path from the objective up to its top-level objective, one query a level. The figures are those of the shown
-objectives (their stored progress, `scoring.figures_of`), and the status filter is a filter on
-stored progress (`status_filter`).
+reads the path from the objective up to its top-level objective, one query a level. The figures
+are those of the shown objectives (their stored progress, `scoring.figures_of`), and the status
+filter is a filter on stored progress (`status_filter`).
 """
 
 from __future__ import annotations
