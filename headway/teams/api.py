@@ -21,7 +21,7 @@ from headway.api_schemas import (
 )
 from headway.core.timeutil import today_in
 from headway.domain.policy import Action
-from headway.okrs.rollups import team_progress
+from headway.okrs.rollups import shown_team_progress
 from headway.teams import actions
 from headway.teams.models import Team
 from headway.teams.schemas import TeamIn, TeamOut, TeamPage, TeamPatch
@@ -29,19 +29,20 @@ from headway.teams.schemas import TeamIn, TeamOut, TeamPage, TeamPatch
 router = Router()
 
 
-def rollup(membership: Membership, params: AsOfParams | None = None) -> dict[int, float | None]:
-    """Team progress in the current cycle on that date, over the objectives the caller can see
-    (fixed number of queries)."""
+def rollup(
+    membership: Membership, shown: list[Team], params: AsOfParams | None = None
+) -> dict[int, float | None]:
+    """Progress of the `shown` teams in the current cycle on that date, over the objectives the
+    caller can see: each one's subtree summed in one query (okrs.rollups.shown_team_progress),
+    not the whole tree."""
     today = today_in(membership.workspace.timezone)
     as_of = (params.as_of if params else None) or today
     cycle = access.cycles_for(membership).current(as_of)
     if cycle is None:
         return {}
-    parents: dict[int, int | None] = dict(
-        access.teams_for(membership).values_list("id", "parent_id")
-    )
-    visible = access.objectives_for(membership)
-    return team_progress(cycle, parents, visible, as_of=as_of, today=today)
+    teams, visible = access.teams_for(membership), access.objectives_for(membership)
+    ids = [team.pk for team in shown]
+    return shown_team_progress(cycle, teams, ids, visible, as_of=as_of, today=today)
 
 
 def team_out(team: Team, progress: dict[int, float | None]) -> TeamOut:
@@ -73,7 +74,7 @@ def list_teams(
     """Every team of the workspace, by name, with its progress."""
     teams = access.teams_for(request.auth).select_related("parent", "lead")
     count, rows = page_of(teams.prefetch_related("members"), page)
-    progress = rollup(request.auth, day)
+    progress = rollup(request.auth, rows, day)
     return paged(count, rows, lambda team: team_out(team, progress))
 
 
@@ -86,12 +87,14 @@ def create_team(request: ApiRequest, payload: TeamIn) -> Status[TeamOut]:
     team = actions.create_team(
         request.auth.workspace, actor=request.auth.user, via="api", members=members, **fields
     )
-    return Status(201, team_out(detailed(request.auth, team.key), rollup(request.auth)))
+    team = detailed(request.auth, team.key)
+    return Status(201, team_out(team, rollup(request.auth, [team])))
 
 
 @router.get("/teams/{key}", response=responds(200, TeamOut))
 def get_team(request: ApiRequest, key: PathKey, day: Query[AsOfParams]) -> TeamOut:
-    return team_out(detailed(request.auth, key), rollup(request.auth, day))
+    team = detailed(request.auth, key)
+    return team_out(team, rollup(request.auth, [team], day))
 
 
 @router.patch("/teams/{key}", response=responds(200, TeamOut))
@@ -100,7 +103,8 @@ def update_team(request: ApiRequest, key: PathKey, payload: TeamPatch) -> TeamOu
     team = access.get_team(request.auth, key, Action.MANAGE)
     fields = team_fields(request.auth, changes_of(payload))
     actions.update_team(team, actor=request.auth.user, via="api", **fields)
-    return team_out(detailed(request.auth, key), rollup(request.auth))
+    team = detailed(request.auth, key)
+    return team_out(team, rollup(request.auth, [team]))
 
 
 @router.delete("/teams/{key}", response=responds(204, None))

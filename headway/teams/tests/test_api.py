@@ -61,3 +61,18 @@ class TestTeams:
         api = api_as("viewer")
         assert api.get("/teams/product", as_of="2026-02-15").json["progress"] == 0.5
         assert api.get("/teams/product", as_of="2026-01-15").json["progress"] == 0.0
+
+    @pytest.mark.usefixtures("mid_quarter")
+    def test_a_page_of_teams_gives_each_its_own_rollup(self, api_as, world):
+        """The list sums the subtree of each team it shows: the figures of the one-team answer."""
+        for team, value in ((world.web, 50), (world.product, 100), (world.company, 0)):
+            objective = ObjectiveFactory(workspace=world.workspace, cycle=world.cycle, team=team)
+            kr = KeyResultFactory(objective=objective, start=0, target=100)
+            CheckInFactory(key_result=kr, at=date(2026, 2, 1), value=value)
+        api = api_as("member")
+        listed = {t["key"]: t["progress"] for t in api.get("/teams", limit=2).json["items"]}
+        listed |= {
+            t["key"]: t["progress"] for t in api.get("/teams", limit=2, offset=2).json["items"]
+        }
+        assert listed == {"company": 0.5, "product": 0.75, "web": 0.5}
+        assert listed == {key: api.get(f"/teams/{key}").json["progress"] for key in listed}
