@@ -182,13 +182,14 @@ def refresh_statistics(using: str = DEFAULT_DB_ALIAS) -> None:
     """Let the query planner know the tables' sizes (ANALYZE), after a bulk write: without
     statistics SQLite reads a workspace's key results to find one team's.
 
-    On SQLite a sample of 1,000 rows per index is enough (a few ms at 10,000 people);
-    PostgreSQL's autovacuum analyzes on its own, this only makes it immediate.
+    Every row, not a sample: sampled (`PRAGMA analysis_limit = 1000`), SQLite saw one workspace
+    in the first thousand rows and took `workspace_id = ?` for a filter that keeps one row in a
+    thousand, so it sorted a workspace's whole membership for a picker's window of its newest
+    people (6 ms instead of 0.5 at 10,000 people). The whole ANALYZE takes 0.2 s at 10,000
+    people, against 110 s for their import. PostgreSQL's autovacuum analyzes on its own, this
+    only makes it immediate.
     """
-    db = connections[using]
-    with db.cursor() as cursor:
-        if db.vendor == "sqlite":
-            cursor.execute("PRAGMA analysis_limit = 1000")
+    with connections[using].cursor() as cursor:
         cursor.execute("ANALYZE")
 
 
