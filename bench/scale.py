@@ -1,10 +1,11 @@
 """Scale benchmark: the same pages and API answers at 1,000 and at 10,000 people.
 
-    python -m bench scale [--people 1000,10000] [--runs 3]
+    python -m bench scale [--people 1000,10000] [--runs 3] [--rounds 3]
 
 For each size a child process gets a fresh SQLite database and imports the generated
-organisation (bench/org.py); a second one, signed in as a team lead (the admin for Settings),
-requests each page and endpoint: once to warm up, then `runs` times.
+organisation (bench/org.py). Then, `rounds` times, the sizes take turns: a child process for
+each, signed in as a team lead (the admin for Settings), requests each page and endpoint once to
+warm up, then `runs` times.
 It prints the median server time of each at every size, the ratio largest/smallest, the query
 counts and the bytes sent, and how the pages of one thing compare with a bare Django view that
 reads one objective and its key results (bench/urls.py) in the same run (docs/performance.md).
@@ -16,6 +17,7 @@ import json
 import statistics
 import tempfile
 import time
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -125,7 +127,7 @@ def measure(runs: int, loaded: dict[str, Any]) -> dict[str, Any]:
             rows.append(
                 {
                     "label": label,
-                    "seconds": statistics.median(times),
+                    "times": times,
                     "queries": len(queries),
                     "bytes": len(response.content),
                 }
@@ -170,7 +172,8 @@ def main(argv: list[str]) -> None:
         prog="python -m bench scale", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--people", default="1000,10000", help="sizes, comma-separated")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3, help="requests a round (default 3)")
+    parser.add_argument("--rounds", type=int, default=3, help="turns of the sizes (default 3)")
     parser.add_argument("--load", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -180,12 +183,32 @@ def main(argv: list[str]) -> None:
     if args.measure:
         print(json.dumps(measure(args.runs, json.loads(args.measure))))
         return
-    results = []
-    for people in (int(n) for n in args.people.split(",")):
-        with tempfile.TemporaryDirectory(prefix="headway-scale-") as tmp:
-            print(f"{people:,} people: generating, importing, requesting...", flush=True)
+    sizes = [int(n) for n in args.people.split(",")]
+    with ExitStack() as stack:
+        databases = {}
+        for people in sizes:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="headway-scale-"))
             url = f"sqlite:///{Path(tmp) / 'scale.sqlite3'}"
-            loaded = run_child(["scale", "--load", str(people)], url, tmp)
-            measured = ["scale", "--measure", json.dumps(loaded), "--runs", str(args.runs)]
-            results.append(loaded | {"people": people} | run_child(measured, url, tmp))
-    report(results)
+            print(f"{people:,} people: generating, importing...", flush=True)
+            databases[people] = url, tmp, run_child(["scale", "--load", str(people)], url, tmp)
+        # The sizes take turns, so that a change in the machine's load falls on both.
+        rounds: dict[int, list[list[dict[str, Any]]]] = {people: [] for people in sizes}
+        for turn in range(args.rounds):
+            print(f"requesting, round {turn + 1} of {args.rounds}...", flush=True)
+            for people, (url, tmp, loaded) in databases.items():
+                measured = ["scale", "--measure", json.dumps(loaded), "--runs", str(args.runs)]
+                rounds[people].append(run_child(measured, url, tmp)["rows"])
+    report(
+        [
+            loaded | {"people": people, "rows": merged(rounds[people])}
+            for people, (_, _, loaded) in databases.items()
+        ]
+    )
+
+
+def merged(rounds: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Each request's median time over the runs of every round (queries and bytes: the last)."""
+    return [
+        rows[-1] | {"seconds": statistics.median(t for row in rows for t in row["times"])}
+        for rows in zip(*rounds, strict=True)
+    ]
