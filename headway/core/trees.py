@@ -1,5 +1,6 @@
 """Reading parts of a tree from the database (a chain of parents, a subtree, sums over
-subtrees): what a page or a loop check needs, not the whole tree."""
+subtrees), each in one recursive query: what a page or a loop check needs, not the whole
+tree."""
 
 from __future__ import annotations
 
@@ -8,18 +9,6 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, QuerySet
-
-
-def parent_chain(rows: QuerySet[Any], start: int) -> dict[int, int | None]:
-    """{id: parent_id} of `start` and each of its ancestors among `rows`, one query a level
-    (the depth of the tree, not its size); stops where the chain comes back on itself."""
-    chain: dict[int, int | None] = {}
-    node: int | None = start
-    while node is not None and node not in chain:
-        parent = rows.filter(pk=node).values_list("parent_id", flat=True).first()
-        chain[node] = parent
-        node = parent
-    return chain
 
 
 def subtree_ids(roots: QuerySet[Any]) -> set[int]:

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from headway.accounts.models import User, Workspace
 from headway.core.errors import Conflict, Invalid
 from headway.core.timeutil import today_in
-from headway.core.trees import parent_chain
+from headway.core.trees import ancestor_map
 from headway.core.unique import free_key
 from headway.domain.bounds import (
     check_date,
@@ -224,7 +224,7 @@ def validate_objective(objective: Objective) -> None:
         return
     if parent.workspace_id != ws:
         raise Invalid("parent", "unknown objective")
-    parents = parent_chain(Objective.objects.filter(workspace_id=ws), parent.pk)
+    parents = ancestor_map(Objective.objects.filter(pk=parent.pk))
     if has_loop({**parents, objective.pk or 0: parent.pk}, objective.pk or 0):
         raise Invalid("parent", "would make the objective its own ancestor")
 

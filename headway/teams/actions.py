@@ -12,7 +12,7 @@ from django.db.models import ProtectedError
 
 from headway.accounts.models import User, Workspace
 from headway.core.errors import Conflict, Invalid
-from headway.core.trees import parent_chain
+from headway.core.trees import ancestor_map
 from headway.domain.tree import has_loop
 from headway.history.actions import (
     BATCH,
@@ -41,7 +41,7 @@ def validate_team(team: Team) -> None:
         return
     if parent.workspace_id != team.workspace_id:
         raise Invalid("parent", "unknown team")
-    parents = parent_chain(Team.objects.filter(workspace_id=team.workspace_id), parent.pk)
+    parents = ancestor_map(Team.objects.filter(pk=parent.pk))
     if has_loop({**parents, team.pk or 0: parent.pk}, team.pk or 0):
         raise Invalid("parent", "would make the team its own ancestor")
 

@@ -96,6 +96,20 @@ def test_an_objective_below_a_hidden_parent_is_a_top_level_objective(world, chai
     assert "Secret plan" not in page
 
 
+def test_a_branch_below_a_hidden_parent_opens_from_the_objective_below_it(world, chain):
+    """CO (seen) > secret (hidden) > under (seen) > leaf: the path starts at `under`, a
+    top-level objective for the member, though the walk up passes the secret one to CO."""
+    under = objective(world, "under", Objective.objects.get(key="secret"), title="Under")
+    objective(world, "leaf", under, title="Leaf")
+    client = signed_in(world, "member")
+    assert titles(client.get("/okrs/tree/leaf/").content.decode()) == [
+        "Objective CO", "Under", "Leaf"
+    ]  # fmt: skip
+    branch = client.get("/okrs/tree/leaf/", HTTP_HX_TARGET="node-leaf", **HX).content.decode()
+    assert titles(branch) == ["Leaf"]
+    assert "Secret plan" not in client.get("/okrs/tree/leaf/").content.decode()
+
+
 def test_the_parents_row_says_its_figure_includes_hidden_objectives(world, chain):
     text = signed_in(world, "viewer").get("/okrs/").content.decode()
     assert "includes 1 hidden" in text

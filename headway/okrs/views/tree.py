@@ -11,6 +11,7 @@ filter is a filter on stored progress (`status_filter`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import takewhile
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
@@ -19,7 +20,7 @@ from django.http import HttpResponse, QueryDict
 
 from headway import access
 from headway.accounts.models import Membership
-from headway.core.trees import parent_chain
+from headway.core.trees import ancestor_map
 from headway.domain.policy import Action
 from headway.domain.tree import lineage
 from headway.domain.types import Status
@@ -62,14 +63,14 @@ class Path:
 
 
 def path_to(visible: QuerySet[Objective], opened: int) -> Path | None:
-    """The path down to `opened` (one query a level, and one for the path's rows); None if no
-    top-level objective leads to it (it sits in a parent loop)."""
-    parents = parent_chain(visible, opened)
+    """The path down to `opened` (two queries, however deep); None if no top-level objective
+    leads to it (it sits in a parent loop)."""
+    parents = ancestor_map(Objective.objects.filter(pk=opened))
     chain = lineage(parents, opened)
-    # The chain ends with the parent last asked for, which the reader may not see.
     rows = visible.filter(pk__in=chain).values_list("pk", "team__kind", "title")
     places = {pk: (kind, title) for pk, kind, title in rows}
-    ids = [pk for pk in reversed(chain) if pk in places]
+    # Up to the first ancestor the reader does not see in this cycle: below it is the top.
+    ids = list(reversed(list(takewhile(places.__contains__, chain))))
     if parents[ids[0]] in places:  # the chain came back on itself
         return None
     return Path(ids, *places[ids[0]])
