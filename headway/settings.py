@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "headway.okrs",
     "headway.kpis",
     "headway.history",
+    "headway.events",
     "headway.plans",
 ]
 
