@@ -77,20 +77,26 @@ def record(
 
 
 def status_changes(
-    workspace_id: int, subject_type: str, statuses: Mapping[int, str | None]
+    workspace_id: int,
+    subject_type: str,
+    statuses: Mapping[int, str | None],
+    *,
+    previously: Mapping[int, str | None] | None = None,
 ) -> dict[int, tuple[str, str]]:
     """Compare each object's status now (`statuses`, by id) with the last one seen, remember the
-    new ones, and answer {id: (before, after)} where it changed. An object seen for the first
-    time, or without a status, has no change (two queries)."""
+    new ones, and answer {id: (before, after)} where it changed (two queries). An object never
+    seen before is compared with its status `previously` (what a write knew before it changed
+    the figures), else it has no change; neither has an object without a status."""
     known = dict(
         LastSeen.objects.filter(
             subject_type=subject_type, subject_id__in=list(statuses)
         ).values_list("subject_id", "status")
     )
+    earlier = {**(previously or {}), **known}
     changed = {
-        pk: (known[pk], status)
+        pk: (was, status)
         for pk, status in statuses.items()
-        if status is not None and pk in known and known[pk] != status
+        if status is not None and (was := earlier.get(pk)) is not None and was != status
     }
     fresh = [
         LastSeen(workspace_id=workspace_id, subject_type=subject_type, subject_id=pk, status=s)

@@ -27,6 +27,7 @@ from headway.history.actions import (
     save_changed,
     save_created,
 )
+from headway.kpis.announce import announce_status, status_today
 from headway.kpis.models import KPI, KPIValue
 from headway.kpis.scoring import kpi_input
 from headway.teams.models import Team
@@ -85,8 +86,10 @@ def create_kpi(
 
 @transaction.atomic
 def update_kpi(kpi: KPI, *, actor: User | None, via: str = "", **fields: Unpack[KPIFields]) -> KPI:
-    save_changed(kpi, fields, actor=actor, via=via)
-    validate_kpi_row(kpi)
+    before = status_today(kpi)
+    if save_changed(kpi, fields, actor=actor, via=via):
+        validate_kpi_row(kpi)
+        announce_status(kpi, before, actor_id=actor.pk if actor else None)
     return kpi
 
 
@@ -222,6 +225,7 @@ def record_kpi_values(
     # Lock the KPI row so concurrent batches for one KPI serialize on PostgreSQL (SQLite's
     # BEGIN IMMEDIATE already serializes writers).
     KPI.objects.select_for_update().filter(pk=kpi.pk).first()
+    before = status_today(kpi)
     # One range query (two parameters) instead of `at IN (...)` with up to 10,000 of them.
     existing = {
         at: (value, note)
@@ -239,6 +243,7 @@ def record_kpi_values(
     write_values(kpi, new_rows, changed_rows, actor=actor, source=source)
     if new_rows or changed_rows:
         followers_changed(kpi)
+        announce_status(kpi, before, actor_id=actor.pk if actor else None)
         changes: dict[str, Any] = {
             "created": len(new_rows),
             "updated": len(changed_rows),

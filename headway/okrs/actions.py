@@ -31,6 +31,7 @@ from headway.domain.bounds import (
 )
 from headway.domain.carry import Number, carried_start, is_unfinished
 from headway.domain.cycles import refused_when_closed
+from headway.domain.events import Kind
 from headway.domain.kr_count import check_key_result_count
 from headway.domain.progress import validate_kr
 from headway.domain.tree import depths, has_loop
@@ -47,6 +48,7 @@ from headway.history.actions import (
     save_created,
 )
 from headway.kpis.models import KPI, KPIValue
+from headway.okrs.announce import announce_check_in, announce_cycle
 from headway.okrs.figures import refresh_cycles, refresh_key_results, refresh_objectives
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
 from headway.okrs.scoring import Scoreboard, freeze, kr_input, scoreboard
@@ -108,6 +110,10 @@ class DependencyFields(TypedDict, total=False):
     depends_on_objective: Objective | None
     depends_on_key_result: KeyResult | None
     note: str
+
+
+def actor_id(actor: User | None) -> int | None:
+    return None if actor is None else actor.pk
 
 
 def ensure_open(cycle: Cycle) -> None:
@@ -186,6 +192,7 @@ def close_cycle(cycle: Cycle, *, actor: User | None, via: str = "") -> Cycle:
     cycle.state = CycleState.CLOSED.value
     cycle.save(update_fields=["state", "frozen_figures", "updated_at"])
     record(cycle.workspace, actor=actor, verb="closed", subject=cycle, summary=str(cycle), via=via)
+    announce_cycle(cycle, Kind.CYCLE_CLOSED, actor_id=actor_id(actor))
     return cycle
 
 
@@ -237,7 +244,7 @@ def create_objective(
     validate_objective(objective)
     ensure_open(objective.cycle)
     save_created(objective, actor=actor, via=via)
-    refresh_objectives([objective.pk])
+    refresh_objectives([objective.pk], actor_id=actor_id(actor))
     return objective
 
 
@@ -253,10 +260,13 @@ def update_objective(
     if "cycle" in fields:
         ensure_open(objective.cycle)
     if "cycle" in changes:  # its key results count the readings up to the new cycle's end
-        refresh_key_results(list(objective.key_results.values_list("pk", flat=True)))
+        refresh_key_results(
+            list(objective.key_results.values_list("pk", flat=True)), actor_id=actor_id(actor)
+        )
     if "parent" in changes or "cycle" in changes:  # which figures feed which changed
         refresh_objectives(
-            {o for o in (objective.pk, before, objective.parent_id) if o is not None}
+            {o for o in (objective.pk, before, objective.parent_id) if o is not None},
+            actor_id=actor_id(actor),
         )
     return objective
 
@@ -266,7 +276,7 @@ def delete_objective(objective: Objective, *, actor: User | None, via: str = "")
     ensure_open(objective.cycle)
     delete_recorded(objective, actor=actor, via=via)
     if objective.parent_id is not None:
-        refresh_objectives([objective.parent_id])
+        refresh_objectives([objective.parent_id], actor_id=actor_id(actor))
 
 
 # Key results -------------------------------------------------------------------------------
@@ -308,7 +318,7 @@ def create_key_result(
     kr = KeyResult(workspace_id=objective.workspace_id, objective=objective, **fields)
     validate_key_result(kr)
     save_created(kr, actor=actor, via=via)
-    refresh_key_results([kr.pk])
+    refresh_key_results([kr.pk], actor_id=actor_id(actor))
     return kr
 
 
@@ -319,7 +329,7 @@ def update_key_result(
     ensure_open(kr.objective.cycle)
     if save_changed(kr, fields, actor=actor, via=via):
         validate_key_result(kr)
-        refresh_key_results([kr.pk])
+        refresh_key_results([kr.pk], actor_id=actor_id(actor))
     return kr
 
 
@@ -327,7 +337,7 @@ def update_key_result(
 def delete_key_result(kr: KeyResult, *, actor: User | None, via: str = "") -> None:
     ensure_open(kr.objective.cycle)
     delete_recorded(kr, actor=actor, via=via)
-    refresh_objectives([kr.objective_id])
+    refresh_objectives([kr.objective_id], actor_id=actor_id(actor))
 
 
 def validate_check_in(kr: KeyResult, value: float | bool, confidence: int, at: date) -> float:
@@ -419,7 +429,8 @@ def record_check_in(
         objective_id=kr.objective_id,
         team_id=kr.objective.team_id,
     )
-    refresh_key_results([kr.pk])
+    announce_check_in(kr, check_in, actor_id=actor_id(actor))
+    refresh_key_results([kr.pk], actor_id=actor_id(actor))
     return check_in
 
 

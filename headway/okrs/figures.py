@@ -23,6 +23,7 @@ from headway.domain.numbers import dec
 from headway.domain.progress import objective_progress, weighted_progress
 from headway.domain.types import Point
 from headway.kpis.models import KPIValue
+from headway.okrs.announce import Moved, announce
 from headway.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from headway.okrs.scoring import (
     KR_DEFINITION,
@@ -48,12 +49,15 @@ def as_stored(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def refresh_key_results(ids: Collection[int]) -> None:
-    """Recompute the stored figures of these key results, then of their objectives upwards."""
+def refresh_key_results(ids: Collection[int], *, actor_id: int | None = None) -> None:
+    """Recompute the stored figures of these key results, then of their objectives upwards,
+    and record the events their changes make (okrs.announce)."""
+    moved = Moved()
     objectives: set[int] = set()
     for part in chunks(ids):
-        objectives |= store_key_results(part)
-    refresh_objectives(objectives)
+        objectives |= store_key_results(part, moved)
+    climb(objectives, moved)
+    announce(moved, actor_id=actor_id)
 
 
 def refresh_for_kpis(kpi_ids: Collection[int]) -> None:
@@ -64,8 +68,9 @@ def refresh_for_kpis(kpi_ids: Collection[int]) -> None:
         )
 
 
-def store_key_results(ids: list[int]) -> set[int]:
-    """Store the figures of these key results (three queries); answer their objectives."""
+def store_key_results(ids: list[int], moved: Moved) -> set[int]:
+    """Store the figures of these key results (three queries), noting in `moved` those that
+    changed; answer their objectives."""
     latest_kpi_value = KPIValue.objects.filter(
         kpi_id=OuterRef("kpi_id"), at__lte=OuterRef("objective__cycle__end")
     ).order_by("-at")
@@ -96,8 +101,10 @@ def store_key_results(ids: list[int]) -> set[int]:
             if definition is None
             else kr_state(definition, values, observed, as_of=kr.objective.cycle.end)
         )
+        before = (kr.progress, kr.confidence)
         if set_state(kr, state):
             changed.append(kr)
+            moved.key_results[kr.id] = (before, (kr.progress, kr.confidence))
     KeyResult.objects.bulk_update(changed, KR_STORED)
     return {kr.objective_id for kr in krs}
 
@@ -116,20 +123,29 @@ def set_state(kr: KeyResult, state: KRState) -> bool:
     return True
 
 
-def refresh_objectives(ids: Collection[int]) -> None:
-    """Recompute the progress of these objectives and, where it changed, of their ancestors:
-    a few queries per level of the tree."""
-    pending = set(ids)
+def refresh_objectives(ids: Collection[int], *, actor_id: int | None = None) -> None:
+    """Recompute the progress of these objectives and, where it changed, of their ancestors,
+    and record the events their changes make (okrs.announce)."""
+    moved = Moved()
+    climb(set(ids), moved)
+    announce(moved, actor_id=actor_id)
+
+
+def climb(ids: set[int], moved: Moved) -> None:
+    """Store the progress of these objectives and, where it changed, of their ancestors: a few
+    queries per level of the tree."""
+    pending = ids
     while pending:
         parents: set[int] = set()
         for part in chunks(pending):
-            parents |= store_objectives(part)
+            parents |= store_objectives(part, moved)
         pending = parents
 
 
-def store_objectives(ids: list[int]) -> set[int]:
+def store_objectives(ids: list[int], moved: Moved) -> set[int]:
     """Store the progress of these objectives from their key results' and children's stored
-    figures (three queries); answer the parents of those whose progress changed."""
+    figures (three queries), noting in `moved` those that changed; answer the parents of those
+    whose progress changed."""
     own: dict[int, list[tuple[Decimal, Decimal]]] = defaultdict(list)
     for kr in KeyResult.objects.filter(objective_id__in=ids).only(*KR_DEFINITION, "progress"):
         if (definition := scorable(kr)) is not None:
@@ -150,6 +166,8 @@ def store_objectives(ids: list[int]) -> set[int]:
             objective_progress(weighted_progress(own[objective.id]), children[objective.id])
         )
         if progress != objective.progress:
+            before = moved.objectives.get(objective.id, (objective.progress, None))[0]
+            moved.objectives[objective.id] = (before, progress)
             objective.progress = progress
             changed.append(objective)
     Objective.objects.bulk_update(changed, ["progress"])

@@ -1,0 +1,204 @@
+"""The events that changes of stored figures make (docs/notifications.md): a key result or an
+objective reaching a milestone, an objective achieved, a status that changed. okrs.figures
+calls `announce` with what a refresh changed, in the write's transaction, so an event exists
+exactly when its change does; `once` keys keep a milestone from being announced twice.
+
+Bulk refreshes (a plan import, `figures --repair`) announce nothing: they restore a state, they
+are not news. Statuses are announced only while their cycle runs (today between its start and
+end); the daily scan announces those that change with the date alone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from headway.core.timeutil import today_in
+from headway.domain.blockers import is_help_request
+from headway.domain.events import Kind, milestones_crossed, worsened
+from headway.domain.numbers import dec
+from headway.domain.status import LOW_CONFIDENCE, elapsed_fraction, kr_status, objective_status
+from headway.domain.types import Direction
+from headway.events.actions import Happened, Subject, record, status_changes
+from headway.okrs.models import CheckIn, Cycle, KeyResult, Objective
+
+Figures = tuple[float, int | None]  # a key result's stored progress and confidence
+Pair = tuple[str | None, str | None]  # a status before and after
+
+
+@dataclass
+class Moved:
+    """What a refresh changed, before and after: each key result's (progress, confidence) and
+    each objective's progress, by id."""
+
+    key_results: dict[int, tuple[Figures, Figures]] = field(default_factory=dict)
+    objectives: dict[int, tuple[float | None, float | None]] = field(default_factory=dict)
+
+
+@dataclass
+class News:
+    """The events found so far, per workspace, and the statuses to compare with the last seen."""
+
+    events: dict[int, list[Happened]] = field(default_factory=lambda: defaultdict(list))
+    statuses: dict[tuple[int, str], dict[int, Pair]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    subjects: dict[tuple[str, int], Subject] = field(default_factory=dict)
+
+
+def announce(moved: Moved, *, actor_id: int | None) -> None:
+    """Record the milestone, achievement and status events of `moved` (a few queries)."""
+    if not moved.key_results and not moved.objectives:
+        return
+    news = News()
+    krs = KeyResult.objects.filter(pk__in=list(moved.key_results)).select_related(
+        "objective__cycle__workspace"
+    )
+    for kr in krs:
+        key_result_news(news, kr, *moved.key_results[kr.pk])
+    objectives = Objective.objects.filter(pk__in=list(moved.objectives)).select_related(
+        "cycle__workspace"
+    )
+    for objective in objectives:
+        objective_news(news, objective, *moved.objectives[objective.pk])
+    for (workspace_id, kind), pairs in news.statuses.items():
+        changes = status_changes(
+            workspace_id,
+            kind,
+            {pk: after for pk, (_, after) in pairs.items()},
+            previously={pk: before for pk, (before, _) in pairs.items()},
+        )
+        news.events[workspace_id].extend(
+            status_event(news.subjects[(kind, pk)], was, now) for pk, (was, now) in changes.items()
+        )
+    for workspace_id, events in news.events.items():
+        record(workspace_id, events, actor_id=actor_id)
+
+
+def key_result_news(news: News, kr: KeyResult, before: Figures, after: Figures) -> None:
+    objective = kr.objective
+    subject = Subject(
+        "key_result",
+        kr.pk,
+        kr.key,
+        kr.title,
+        objective_id=objective.pk,
+        team_id=objective.team_id,
+        owner_id=kr.owner_id or objective.owner_id,
+    )
+    news.subjects[("key_result", kr.pk)] = subject
+    news.events[kr.workspace_id].extend(
+        milestone(Kind.KEY_RESULT_MILESTONE, subject, m, after[0])
+        for m in milestones_crossed(dec(before[0]), dec(after[0]))
+    )
+    elapsed = elapsed_today(objective.cycle)
+    if elapsed is None:
+        return
+    direction = Direction(kr.direction)
+
+    def status(figures: Figures) -> str:
+        progress = Decimal(str(figures[0]))
+        return kr_status(direction, progress, elapsed=elapsed, confidence=figures[1]).value
+
+    news.statuses[(kr.workspace_id, "key_result")][kr.pk] = (status(before), status(after))
+
+
+def objective_news(
+    news: News, objective: Objective, before: float | None, after: float | None
+) -> None:
+    subject = Subject(
+        "objective",
+        objective.pk,
+        objective.key,
+        objective.title,
+        objective_id=objective.pk,
+        team_id=objective.team_id,
+        owner_id=objective.owner_id,
+    )
+    news.subjects[("objective", objective.pk)] = subject
+    events = news.events[objective.workspace_id]
+    crossed = milestones_crossed(dec(before), dec(after))
+    events.extend(milestone(Kind.OBJECTIVE_MILESTONE, subject, m, after) for m in crossed)
+    if 100 in crossed:
+        once = f"objective.achieved:{objective.pk}"
+        events.append(Happened(Kind.OBJECTIVE_ACHIEVED, subject, {"progress": after}, once=once))
+    elapsed = elapsed_today(objective.cycle)
+    if elapsed is None:
+        return
+
+    def status(progress: float | None) -> str | None:
+        found = objective_status(dec(progress), elapsed=elapsed)
+        return None if found is None else found.value
+
+    news.statuses[(objective.workspace_id, "objective")][objective.pk] = (
+        status(before),
+        status(after),
+    )
+
+
+def announce_check_in(kr: KeyResult, check_in: CheckIn, *, actor_id: int | None) -> None:
+    """A check-in with a confidence of 3 or lower, or one that asks for help, is news (once per
+    key result and day: sending the same check-in again records nothing new)."""
+    kinds = []
+    if check_in.confidence <= LOW_CONFIDENCE:
+        kinds.append(Kind.CHECK_IN_LOW_CONFIDENCE)
+    if is_help_request(check_in.blockers):
+        kinds.append(Kind.CHECK_IN_HELP_REQUESTED)
+    if not kinds:
+        return
+    objective = kr.objective
+    subject = Subject(
+        "key_result",
+        kr.pk,
+        kr.key,
+        kr.title,
+        objective_id=objective.pk,
+        team_id=objective.team_id,
+        owner_id=kr.owner_id or objective.owner_id,
+    )
+    data = {
+        "value": check_in.value,
+        "confidence": check_in.confidence,
+        "at": check_in.at.isoformat(),
+        "blockers": check_in.blockers,
+    }
+    once = f"{kr.pk}:{check_in.at.isoformat()}"
+    events = [Happened(kind, subject, data, once=f"{kind.value}:{once}") for kind in kinds]
+    record(kr.workspace_id, events, actor_id=actor_id)
+
+
+def announce_cycle(cycle: Cycle, kind: Kind, *, actor_id: int | None) -> None:
+    """cycle.closed (and the scan's cycle.started / cycle.ending): news for the workspace."""
+    subject = Subject("cycle", cycle.pk, cycle.key, cycle.name)
+    data = {"start": cycle.start.isoformat(), "end": cycle.end.isoformat()}
+    record(cycle.workspace_id, [Happened(kind, subject, data)], actor_id=actor_id)
+
+
+def milestone(kind: Kind, subject: Subject, percent: int, progress: float | None) -> Happened:
+    """A milestone: once per key result or objective and milestone, even if progress dips and
+    rises again."""
+    data = {"milestone": percent, "progress": progress}
+    return Happened(kind, subject, data, once=f"{kind.value}:{subject.id}:{percent}")
+
+
+def status_event(subject: Subject, before: str, after: str) -> Happened:
+    kind = (
+        Kind.KEY_RESULT_STATUS_CHANGED
+        if subject.type == "key_result"
+        else Kind.OBJECTIVE_STATUS_CHANGED
+    )
+    return Happened(kind, subject, status_data(before, after))
+
+
+def status_data(before: str, after: str) -> dict[str, object]:
+    return {"from": before, "to": after, "worsened": worsened(before, after)}
+
+
+def elapsed_today(cycle: Cycle) -> Decimal | None:
+    """The elapsed share of `cycle` today in its workspace, while it runs; None before its
+    start, after its end, or once it is closed (no status is news then)."""
+    today = today_in(cycle.workspace.timezone)
+    if cycle.is_closed or not cycle.start <= today <= cycle.end:
+        return None
+    return elapsed_fraction(cycle.start, cycle.end, as_of=today)
