@@ -16,7 +16,7 @@ from headway.core.tests.factories import (
     ObjectiveFactory,
 )
 from headway.core.tests.fixtures import signed_in
-from headway.pages.views import LIST_SIZE
+from headway.focus import LIST_SIZE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_quarter")]
 

@@ -10,12 +10,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from headway import focus
 from headway.core.tests.factories import KPIFactory, KPIValueFactory
 from headway.core.tests.fixtures import signed_in
 from headway.kpis import scoring
 from headway.kpis.models import KPI
 from headway.kpis.scoring import KPIFigures
-from headway.pages import views
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_quarter")]
 
@@ -39,7 +39,7 @@ def measure(world: Any, persona: str, monkeypatch: pytest.MonkeyPatch) -> tuple[
     client = signed_in(world, persona)
     client.get("/")
     with monkeypatch.context() as patch:
-        patch.setattr(views, "latest_figures", spy)
+        patch.setattr(focus, "latest_figures", spy)
         with CaptureQueriesContext(connection) as queries:
             page = client.get("/").content.decode()
     assert "KPI 000" in page
@@ -53,7 +53,7 @@ def test_my_focus_costs_the_same_with_ten_times_more_kpis(world, persona, monkey
     add_kpis(world, 30, 300)
     large = measure(world, persona, monkeypatch)
     assert large == small
-    assert len(small[1]) == views.LIST_SIZE
+    assert len(small[1]) == focus.LIST_SIZE
 
 
 @pytest.mark.parametrize("persona", ["viewer", "member"])
