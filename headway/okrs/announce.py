@@ -11,6 +11,7 @@ end); the daily scan announces those that change with the date alone.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,10 +20,11 @@ from headway.domain.blockers import is_help_request
 from headway.domain.events import Kind, milestones_crossed, worsened
 from headway.domain.numbers import dec
 from headway.domain.status import LOW_CONFIDENCE, elapsed_fraction, kr_status, objective_status
-from headway.domain.types import Direction
+from headway.domain.types import Direction, Status
 from headway.events.actions import Happened, Subject, record, status_changes
-from headway.okrs.models import CheckIn, Cycle, KeyResult, Objective
+from headway.okrs.models import CheckIn, Cycle, Dependency, KeyResult, Objective
 
+AT_RISK = (Status.AT_RISK.value, Status.OFF_TRACK.value)  # what makes a dependency at risk
 Figures = tuple[float, int | None]  # a key result's stored progress and confidence
 Pair = tuple[str | None, str | None]  # a status before and after
 
@@ -72,8 +74,49 @@ def announce(moved: Moved, *, actor_id: int | None) -> None:
         news.events[workspace_id].extend(
             status_event(news.subjects[(kind, pk)], was, now) for pk, (was, now) in changes.items()
         )
+        news.events[workspace_id].extend(dependency_news(kind, changes))
     for workspace_id, events in news.events.items():
         record(workspace_id, events, actor_id=actor_id)
+
+
+def dependency_news(kind: str, changes: Mapping[int, tuple[str, str]]) -> list[Happened]:
+    """dependency.at_risk for each objective or key result that depends on one whose status
+    (`changes` of key results or objectives, by id) became at risk or off track; its
+    owner hears it. One query, none when nothing worsened so."""
+    failing = {
+        pk: now for pk, (was, now) in changes.items() if now in AT_RISK and worsened(was, now)
+    }
+    if not failing:
+        return []
+    field = "depends_on_key_result_id" if kind == "key_result" else "depends_on_objective_id"
+    dependencies = Dependency.objects.filter(**{f"{field}__in": list(failing)}).select_related(
+        "objective", "key_result__objective", "depends_on_objective", "depends_on_key_result"
+    )
+    return [dependency_event(d, failing[getattr(d, field)]) for d in dependencies]
+
+
+def dependency_event(dependency: Dependency, status: str) -> Happened:
+    kr = dependency.key_result
+    objective = kr.objective if kr is not None else dependency.objective
+    assert objective is not None  # a dependency has exactly one dependent (a check constraint)
+    depended = dependency.depends_on_key_result or dependency.depends_on_objective
+    assert depended is not None
+    dependent_key = kr.key if kr is not None else objective.key
+    subject = Subject(
+        "dependency",
+        dependency.pk,
+        dependent_key,
+        f"{kr.title if kr is not None else objective.title} depends on {depended.title}",
+        objective_id=objective.pk,
+        team_id=objective.team_id,
+        owner_id=(kr.owner_id if kr is not None else None) or objective.owner_id,
+    )
+    data = {
+        "depends_on_type": "key_result" if dependency.depends_on_key_result else "objective",
+        "depends_on_key": depended.key,
+        "status": status,
+    }
+    return Happened(Kind.DEPENDENCY_AT_RISK, subject, data)
 
 
 def key_result_news(news: News, kr: KeyResult, before: Figures, after: Figures) -> None:

@@ -108,6 +108,27 @@ class TestStatuses:
         assert milestones() == [25, 50]
 
 
+class TestDependencies:
+    def test_the_owner_of_a_dependent_objective_hears_that_its_dependency_is_off_track(
+        self, world, kr
+    ):
+        from headway.okrs.models import Dependency
+
+        dependent = ObjectiveFactory(workspace=world.workspace, cycle=world.cycle, key="launch",
+                                     title="Launch", owner=world.user("admin"))  # fmt: skip
+        Dependency.objects.create(workspace=world.workspace, objective=dependent,
+                                  depends_on_key_result=kr)  # fmt: skip
+        check_in(world, kr, 50)  # on track
+        assert events("dependency.at_risk") == []
+        check_in(world, kr, 10, at=date(2026, 2, 15))  # off track
+        event = DomainEvent.objects.get(kind="dependency.at_risk")
+        assert (event.subject_key, event.owner, event.objective) == (
+            "launch", world.user("admin"), dependent,
+        )  # fmt: skip
+        assert event.data == {"depends_on_type": "key_result", "depends_on_key": "p95",
+                              "status": "off_track"}  # fmt: skip
+
+
 class TestCheckIns:
     def test_low_confidence_and_help_requests_are_recorded_once_a_day(self, world, kr):
         check_in(world, kr, 10, confidence=3, blockers="Help needed. Waiting for a DBA")
