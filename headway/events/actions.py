@@ -76,6 +76,15 @@ def record(
     return len(rows)
 
 
+def seen_before(workspace_id: int, subject_type: str, ids: Iterable[int]) -> set[int]:
+    """Those of `ids` whose status was seen before (one query)."""
+    return set(
+        LastSeen.objects.filter(
+            workspace_id=workspace_id, subject_type=subject_type, subject_id__in=list(ids)
+        ).values_list("subject_id", flat=True)
+    )
+
+
 def status_changes(
     workspace_id: int,
     subject_type: str,

@@ -21,7 +21,7 @@ from headway.domain.events import Kind, milestones_crossed, worsened
 from headway.domain.numbers import dec
 from headway.domain.status import LOW_CONFIDENCE, elapsed_fraction, kr_status, objective_status
 from headway.domain.types import Direction, Status
-from headway.events.actions import Happened, Subject, record, status_changes
+from headway.events.actions import Happened, Subject, record, seen_before, status_changes
 from headway.okrs.models import CheckIn, Cycle, Dependency, KeyResult, Objective
 
 AT_RISK = (Status.AT_RISK.value, Status.OFF_TRACK.value)  # what makes a dependency at risk
@@ -80,19 +80,37 @@ def announce(moved: Moved, *, actor_id: int | None) -> None:
 
 
 def dependency_news(kind: str, changes: Mapping[int, tuple[str, str]]) -> list[Happened]:
-    """dependency.at_risk for each objective or key result that depends on one whose status
-    (`changes` of key results or objectives, by id) became at risk or off track; its
-    owner hears it. One query, none when nothing worsened so."""
-    failing = {
-        pk: now for pk, (was, now) in changes.items() if now in AT_RISK and worsened(was, now)
-    }
-    if not failing:
+    """dependency.at_risk for the dependencies on the key results or objectives whose status
+    changed (`changes`, by id), by the rule of `dependencies_at_risk`; the dependent's owner
+    hears it. One query to find them, none when no status changed."""
+    if not changes:
         return []
     field = "depends_on_key_result_id" if kind == "key_result" else "depends_on_objective_id"
-    dependencies = Dependency.objects.filter(**{f"{field}__in": list(failing)}).select_related(
-        "objective", "key_result__objective", "depends_on_objective", "depends_on_key_result"
+    dependencies = list(
+        Dependency.objects.filter(**{f"{field}__in": list(changes)}).select_related(
+            "objective", "key_result__objective", "depends_on_objective", "depends_on_key_result"
+        )
     )
-    return [dependency_event(d, failing[getattr(d, field)]) for d in dependencies]
+    if not dependencies:
+        return []
+    statuses: dict[int, str | None] = {d.pk: changes[getattr(d, field)][1] for d in dependencies}
+    alarms = dependencies_at_risk(dependencies[0].workspace_id, statuses)
+    return [dependency_event(d, statuses[d.pk] or "") for d in dependencies if d.pk in alarms]
+
+
+def dependencies_at_risk(workspace_id: int, statuses: Mapping[int, str | None]) -> set[int]:
+    """Of these dependencies (by id, with the status of what each depends on), those to
+    announce: what they depend on is at risk or off track, and was not when this dependency
+    was last seen, or it is seen for the first time. The status seen is remembered per
+    dependency (LastSeen "dependency"), so the writes and the daily scan announce each
+    change once: again only after a recovery, or from at risk to off track."""
+    known = seen_before(workspace_id, "dependency", statuses)
+    changes = status_changes(workspace_id, "dependency", statuses)
+    return {
+        pk
+        for pk, status in statuses.items()
+        if status in AT_RISK and (pk not in known or (pk in changes and worsened(*changes[pk])))
+    }
 
 
 def dependency_event(dependency: Dependency, status: str) -> Happened:
