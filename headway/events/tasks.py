@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 SCAN_SCHEDULE = crontab(minute="0,30")
 
 
-@db_periodic_task(SCAN_SCHEDULE, name="headway.events.scan_dates")  # type: ignore[untyped-decorator]  # huey ships no type hints
+@db_periodic_task(SCAN_SCHEDULE)  # type: ignore[untyped-decorator]  # huey ships no type hints
 @lock_task("headway.events.scan")  # type: ignore[untyped-decorator]
 def scan_dates() -> None:
     """Record the events the date causes (reminders, statuses, stale KPIs, overdue

@@ -28,9 +28,9 @@ def due_at(*moment: int) -> set[str]:
 
 
 def test_the_scan_is_a_periodic_job_twice_an_hour():
-    assert "headway.events.scan_dates" in due_at(2026, 3, 30, 8, 0)
-    assert "headway.events.scan_dates" in due_at(2026, 3, 30, 8, 30)
-    assert "headway.events.scan_dates" not in due_at(2026, 3, 30, 8, 15)
+    assert "scan_dates" in due_at(2026, 3, 30, 8, 0)
+    assert "scan_dates" in due_at(2026, 3, 30, 8, 30)
+    assert "scan_dates" not in due_at(2026, 3, 30, 8, 15)
     assert not SCAN_SCHEDULE(datetime(2026, 3, 30, 8, 45))
 
 
