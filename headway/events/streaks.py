@@ -87,4 +87,5 @@ def worsened(events: QuerySet[DomainEvent], *, now: datetime) -> dict[str, Any]:
         at__gte=now - timedelta(days=WORSENED_DAYS),
         data__worsened=True,
     ).order_by("-at", "-id")
-    return {"rows": list(found.select_related("owner")[:LIST_SIZE]), "total": found.count()}
+    rows = list(found.select_related("owner", "objective")[:LIST_SIZE])
+    return {"rows": rows, "total": found.count()}
