@@ -144,3 +144,14 @@ class TestTeamPage:
         assert "Patchy" not in panel
         assert "0 weeks in a row" in panel
         assert "No key result worsened." in panel
+
+
+class TestMyFocus:
+    def test_each_person_sees_their_own_streak(self, world, web_team):
+        text = signed_in(world, "member").get("/").content.decode()
+        assert "Your check-in streak: 7 weeks in a row." in text
+        text = signed_in(world, "lead").get("/").content.decode()  # answers for Patchy
+        assert "Your check-in streak: 3 weeks in a row, this week still to come." in text
+
+    def test_no_streak_no_line(self, world, web_team):
+        assert 'id="streak"' not in signed_in(world, "admin").get("/").content.decode()
