@@ -18,7 +18,7 @@ from headway.core.tests.factories import (
     ObjectiveFactory,
 )
 from headway.domain.types import Cadence
-from headway.events.models import DomainEvent
+from headway.events.models import DomainEvent, LastSeen
 from headway.events.scan import scan, stale_period
 
 pytestmark = pytest.mark.django_db
@@ -287,6 +287,21 @@ class TestStatusByDate:
         scan()
         changes = [(e.data["from"], e.data["to"]) for e in events("key_result.status_changed")]
         assert changes == [("on_track", "at_risk"), ("at_risk", "off_track")]
+
+    def test_a_second_worker_comparing_at_the_same_time_records_nothing_new(self, quarter, clock):
+        clock(utc(2026, 2, 15, 12))
+        scan()
+        clock(utc(2026, 3, 1, 12))
+        seen = list(LastSeen.objects.values_list("subject_type", "subject_id", "status"))
+        scan()
+        # The second worker read the statuses last seen before the first one's commit.
+        for subject_type, subject_id, status in seen:
+            LastSeen.objects.filter(subject_type=subject_type, subject_id=subject_id).update(
+                status=status
+            )
+        scan()
+        assert len(events("key_result.status_changed")) == 1
+        assert len(events("objective.status_changed")) == 1
 
     def test_a_check_in_that_restores_it_is_seen_as_a_change_back(self, quarter, clock):
         _, kr = quarter
