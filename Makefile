@@ -22,9 +22,12 @@ $(BIN)/.installed: $(BIN)/.installed-run
 install-run: $(BIN)/.installed-run
 install: $(BIN)/.installed
 
+# The worker (background jobs, reminders) runs beside the web server and stops with it.
 run: install-run  ## Serve the demo workspace on http://127.0.0.1:$(PORT) (PORT=8080 make run)
 	$(DEV_ENV) $(BIN)/headway migrate --noinput -v0
 	$(DEV_ENV) $(BIN)/headway demo --address http://127.0.0.1:$(PORT)
+	$(DEV_ENV) $(BIN)/headway worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	$(DEV_ENV) $(BIN)/headway runserver 127.0.0.1:$(PORT)
 
 lint: install  ## ruff, mypy, import contracts, Django checks, migrations up to date

@@ -163,19 +163,22 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Background jobs: Huey in its own SQLite file (never the app database), Redis when configured.
+# Background jobs (`headway worker`, docs/deployment.md): Huey in its own SQLite file (never
+# the app database: its writers would queue behind ours), Redis when REDIS_URL is set, so that
+# several workers on several machines share one queue. HEADWAY_HUEY_IMMEDIATE=true runs every
+# job in the process that queues it, with no worker (tests).
 _redis_url = os.environ.get("REDIS_URL", "")
 HUEY: dict[str, Any] = (
-    {"huey_class": "huey.RedisHuey", "name": "headway", "url": _redis_url, "immediate": False}
+    {"huey_class": "huey.RedisHuey", "name": "headway", "url": _redis_url}
     if _redis_url
     else {
         "huey_class": "huey.SqliteHuey",
         "name": "headway",
         "filename": str(DATA_DIR / "huey.sqlite3"),
-        "timeout": 30,
-        "immediate": envbool("HEADWAY_HUEY_IMMEDIATE", False),
+        "timeout": 30,  # seconds a writer waits for the queue's lock
     }
 )
+HUEY["immediate"] = envbool("HEADWAY_HUEY_IMMEDIATE", False)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -22,8 +22,9 @@ from headway.core.errors import Conflict, Forbidden, Invalid, NotFound
 from headway.core.timeutil import today_in
 from headway.core.unique import free_key
 from headway.domain.policy import may_create_workspace
-from headway.domain.types import CycleState, Role
-from headway.history.actions import BATCH, Batch, record
+from headway.domain.rhythm import WEEKDAYS, Rhythm, validate_rhythm
+from headway.domain.types import CycleState, Role, RuleViolation
+from headway.history.actions import BATCH, Batch, assign, record
 
 
 @transaction.atomic
@@ -261,6 +262,36 @@ def create_workspace(
         name=cycle_name, start=cycle_start, end=cycle_end, state=state.value,
     )  # fmt: skip
     return membership
+
+
+@transaction.atomic
+def set_check_in_rhythm(
+    workspace: Workspace, rhythm: Rhythm, *, actor: User | None, via: str = ""
+) -> dict[str, list[Any]]:
+    """Set the workspace's check-in day, hour and reminder grace (docs/rhythm.md); answer
+    what changed, recorded in the history."""
+    try:
+        validate_rhythm(rhythm)
+    except RuleViolation as error:
+        raise Invalid(error.field, error.reason) from error
+    values = {
+        "check_in_weekday": rhythm.weekday,
+        "check_in_hour": rhythm.hour,
+        "reminder_grace_hours": rhythm.grace_hours,
+    }
+    changes = assign(workspace, values)
+    if changes:
+        workspace.save(update_fields=list(changes))
+        record(
+            workspace,
+            actor=actor,
+            verb="updated",
+            subject=workspace,
+            changes=changes,
+            summary=f"check-ins due {WEEKDAYS[rhythm.weekday]}s at {rhythm.hour:02d}:00",
+            via=via,
+        )
+    return changes
 
 
 # Bulk writes (the plan import) -------------------------------------------------------------

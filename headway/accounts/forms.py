@@ -14,6 +14,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from headway.accounts.models import User
 from headway.accounts.validators import validate_username
 from headway.core.forms import DateInput
+from headway.domain.rhythm import MAX_GRACE_HOURS, WEEKDAYS
 from headway.domain.types import Role
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
@@ -68,6 +69,27 @@ class InviteForm(forms.Form):
 
     login = forms.CharField(max_length=254, label="Username or email")
     role = forms.ChoiceField(choices=ROLE_CHOICES, initial=Role.MEMBER.value)
+
+
+class RhythmForm(forms.Form):
+    """The workspace's check-in day, hour and reminder grace (checked by
+    actions.set_check_in_rhythm, which names the field of any value out of range)."""
+
+    check_in_weekday = forms.TypedChoiceField(
+        label="Check-in day", coerce=int, choices=list(enumerate(WEEKDAYS))
+    )
+    check_in_hour = forms.TypedChoiceField(
+        label="Check-in hour",
+        coerce=int,
+        choices=[(hour, f"{hour:02d}:00") for hour in range(24)],
+        help_text="In the workspace's time zone.",
+    )
+    reminder_grace_hours = forms.IntegerField(
+        label="Second reminder after (hours)",
+        min_value=0,
+        max_value=MAX_GRACE_HOURS,
+        help_text="0 sends no second reminder.",
+    )
 
 
 def this_quarter(day: date) -> tuple[str, date, date]:

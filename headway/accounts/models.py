@@ -11,6 +11,13 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from headway.accounts.validators import validate_username
+from headway.domain.rhythm import (
+    DEFAULT_GRACE_HOURS,
+    DEFAULT_HOUR,
+    DEFAULT_WEEKDAY,
+    WEEKDAYS,
+    Rhythm,
+)
 from headway.domain.types import Role
 
 
@@ -49,10 +56,22 @@ class Workspace(models.Model):
     key = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     timezone = models.CharField(max_length=64, default="UTC")
+    # The weekly check-in rhythm (docs/rhythm.md): check-ins are due on this weekday (0 Monday
+    # … 6 Sunday) at this hour of the workspace's time zone, when the first reminder goes to
+    # owners who have not checked in that week; the second one this many hours later (0: none).
+    check_in_weekday = models.PositiveSmallIntegerField(
+        default=DEFAULT_WEEKDAY, choices=list(enumerate(WEEKDAYS))
+    )
+    check_in_hour = models.PositiveSmallIntegerField(default=DEFAULT_HOUR)
+    reminder_grace_hours = models.PositiveSmallIntegerField(default=DEFAULT_GRACE_HOURS)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def rhythm(self) -> Rhythm:
+        return Rhythm(self.check_in_weekday, self.check_in_hour, self.reminder_grace_hours)
 
 
 class Membership(models.Model):

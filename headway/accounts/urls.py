@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", views.sign_out, name="logout"),
     path("workspace/", views.switch_workspace, name="switch-workspace"),
     path("settings/", views.settings, name="settings"),
+    path("settings/rhythm/", views.rhythm, name="rhythm"),
     path("settings/members/", views.member_add, name="member-add"),
     path("settings/members/new/", views.member_create, name="member-create"),
     path("settings/members/<int:member_id>/role/", views.change_role, name="change-role"),

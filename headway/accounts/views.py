@@ -24,15 +24,17 @@ from headway.accounts.forms import (
     AddMemberForm,
     InviteForm,
     NewUserForm,
+    RhythmForm,
     RoleForm,
     SignInForm,
     TokenForm,
     WorkspaceForm,
 )
-from headway.accounts.models import Invitation, Membership, User
+from headway.accounts.models import Invitation, Membership, User, Workspace
 from headway.core.errors import DomainError, NotFound
 from headway.core.forms import show_error
 from headway.domain.policy import Action, may_create_workspace
+from headway.domain.rhythm import Rhythm
 from headway.domain.types import Role
 from headway.pages.http import AuthenticatedRequest
 from headway.pages.middleware import SESSION_KEY, member_required
@@ -92,6 +94,9 @@ def settings_context(request: AuthenticatedRequest, **extra: Any) -> dict[str, A
         "add_existing": conf.ADD_EXISTING_USERS,
         "add_form": (AddMemberForm if conf.ADD_EXISTING_USERS else InviteForm)(prefix="add"),
         "new_user_form": NewUserForm(prefix="new"),
+        "rhythm_form": RhythmForm(
+            prefix="rhythm", initial=rhythm_initial(request.membership.workspace)
+        ),
         **extra,
     }
 
@@ -101,6 +106,37 @@ def settings(request: AuthenticatedRequest) -> HttpResponse:
     """Members and roles, and API tokens: admins only."""
     access.check(request.membership, Action.MANAGE)
     return render(request, "accounts/settings.html", settings_context(request))
+
+
+def rhythm_initial(workspace: Workspace) -> dict[str, Any]:
+    fields = ("check_in_weekday", "check_in_hour", "reminder_grace_hours")
+    return {name: getattr(workspace, name) for name in fields}
+
+
+@require_POST
+@member_required
+def rhythm(request: AuthenticatedRequest) -> HttpResponse:
+    """The workspace's check-in day, hour and reminder grace (docs/rhythm.md): admins only."""
+    access.check(request.membership, Action.MANAGE)
+    form = RhythmForm(request.POST, prefix="rhythm")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.set_check_in_rhythm(
+                request.membership.workspace,
+                Rhythm(
+                    data["check_in_weekday"], data["check_in_hour"], data["reminder_grace_hours"]
+                ),
+                actor=request.user,
+                via="web",
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, "The check-in rhythm is saved.")
+            return back_to_settings(request)
+    context = settings_context(request, rhythm_form=form)
+    return render(request, "accounts/settings.html", context)
 
 
 def get_member(request: AuthenticatedRequest, member_id: int) -> Membership:

@@ -9,11 +9,14 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from headway import access
 from headway.accounts.models import Membership
 from headway.domain.policy import Action
+from headway.domain.rhythm import Streak
 from headway.domain.types import TeamKind
+from headway.events.streaks import rhythm_of
 from headway.focus import (
     LIST_SIZE,
     due_for_check_in,
@@ -104,5 +107,13 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         "activity": team_activity(membership),
         "can_check_in": can_check_in,
         "has_open_cycle": bool(cycles),
+        "streak": my_streak(request, cycles),
     }
     return render(request, "core/home.html", context)
+
+
+def my_streak(request: AuthenticatedRequest, cycles: list[Cycle]) -> Streak:
+    """Weeks in a row I checked in on every key result I answer for (docs/rhythm.md)."""
+    mine = access.key_results_for(request.membership).checked_in_by(request.user)
+    tz = request.membership.workspace.timezone
+    return rhythm_of(mine.filter(objective__cycle__in=cycles), tz=tz, now=timezone.now()).streak

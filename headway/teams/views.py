@@ -9,13 +9,17 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from headway import access
+from headway.accounts.models import Membership
 from headway.core.errors import DomainError
 from headway.core.forms import show_error, unique_key
 from headway.core.trees import ancestor_map
 from headway.domain.policy import Action
 from headway.domain.tree import lineage
+from headway.events import streaks
+from headway.events.models import DomainEvent
 from headway.kpis.scoring import kpi_figures
 from headway.okrs.blockers import open_blockers
 from headway.okrs.models import Cycle
@@ -191,8 +195,27 @@ def detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
                 objective__team=team, objective__cycle__in=access.cycles_for(membership).open()
             )
         ),
+        "rhythm": rhythm_panel(membership, team),
     }
     return render(request, "teams/detail.html", context)
+
+
+def rhythm_panel(membership: Membership, team: Team) -> dict[str, Any]:
+    """The team's check-in rhythm (docs/rhythm.md): its streak, this week's key results
+    without a check-in, and those whose status worsened in the last days, among the key
+    results of its objectives in open cycles that the reader may see (four queries)."""
+    now = timezone.now()
+    key_results = access.key_results_for(membership).filter(
+        objective__team=team, objective__cycle__in=access.cycles_for(membership).open()
+    )
+    events = DomainEvent.objects.filter(workspace_id=membership.workspace_id, team=team).filter(
+        access.visible_objectives_q(membership, "objective__")
+    )
+    return {
+        "of": streaks.rhythm_of(key_results, tz=membership.workspace.timezone, now=now),
+        "worsened": streaks.worsened(events, now=now),
+        "size": streaks.LIST_SIZE,
+    }
 
 
 def save_team(request: AuthenticatedRequest, form: TeamForm, team: Team | None) -> Team | None:
