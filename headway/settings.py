@@ -163,6 +163,11 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Where people reach this install: links in e-mails and webhook payloads start with it.
+BASE_URL = os.environ.get("HEADWAY_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not BASE_URL.startswith(("http://", "https://")):
+    raise ValueError(f"HEADWAY_BASE_URL must start with http:// or https://, not {BASE_URL!r}")
+
 # Background jobs (`headway worker`, docs/deployment.md): Huey in its own SQLite file (never
 # the app database: its writers would queue behind ours), Redis when REDIS_URL is set, so that
 # several workers on several machines share one queue. HEADWAY_HUEY_IMMEDIATE=true runs every
