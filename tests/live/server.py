@@ -15,6 +15,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
@@ -70,11 +71,24 @@ def own_database(tmp_path: Path) -> Iterator[dict[str, str]]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@dataclass(frozen=True)
+class Live:
+    """A running server: its address, the API token the setup printed, and its environment
+    (for a worker or a command beside it)."""
+
+    base: str
+    token: str
+    env: dict[str, str]
+
+
 @contextmanager
-def live_server(tmp_path: Path, setup: str) -> Iterator[tuple[str, str]]:
-    """(base URL, API token) of a running server; `setup` is run after migrating and prints
-    the token."""
+def live_stack(
+    tmp_path: Path, setup: str, extra_env: dict[str, str] | None = None
+) -> Iterator[Live]:
+    """A running server on a database of its own; `setup` is run after migrating and prints the
+    token; `extra_env` is added to the server's environment."""
     with own_database(tmp_path) as env:
+        env.update(extra_env or {})
         subprocess.run(
             [BIN / "headway", "migrate", "--noinput", "-v0"], env=env, check=True, timeout=120
         )
@@ -96,10 +110,17 @@ def live_server(tmp_path: Path, setup: str) -> Iterator[tuple[str, str]]:
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for(base, token)
-            yield base, token
+            yield Live(base, token, env)
         finally:
             server.terminate()
             server.wait(timeout=20)
+
+
+@contextmanager
+def live_server(tmp_path: Path, setup: str) -> Iterator[tuple[str, str]]:
+    """(base URL, API token) of a running server (see `live_stack`)."""
+    with live_stack(tmp_path, setup) as live:
+        yield live.base, live.token
 
 
 def wait_for(base: str, token: str, seconds: float = 30) -> None:
