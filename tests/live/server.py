@@ -77,8 +77,9 @@ class Live:
     (for a worker or a command beside it)."""
 
     base: str
-    token: str
+    token: str  # the first line the setup printed
     env: dict[str, str]
+    printed: list[str]  # every line the setup printed (more tokens, say)
 
 
 @contextmanager
@@ -92,14 +93,15 @@ def live_stack(
         subprocess.run(
             [BIN / "headway", "migrate", "--noinput", "-v0"], env=env, check=True, timeout=120
         )
-        token = subprocess.run(
+        printed = subprocess.run(
             [sys.executable, "-c", "import django; django.setup()\n" + setup],
             env=env,
             check=True,
             capture_output=True,
             text=True,
             timeout=60,
-        ).stdout.strip()
+        ).stdout.split()
+        token = printed[0]
         port = free_port()
         server = subprocess.Popen(
             [BIN / "gunicorn", "headway.wsgi", "-w", "3", "-b", f"127.0.0.1:{port}", "-t", "60"],
@@ -110,7 +112,7 @@ def live_stack(
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for(base, token)
-            yield Live(base, token, env)
+            yield Live(base, token, env, printed)
         finally:
             server.terminate()
             server.wait(timeout=20)
