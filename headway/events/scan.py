@@ -42,7 +42,7 @@ from headway.events.actions import Happened, Subject, record, status_changes
 from headway.events.models import DomainEvent
 from headway.kpis.models import KPI
 from headway.kpis.scoring import kpi_figures, with_latest
-from headway.okrs.announce import dependencies_at_risk
+from headway.okrs.announce import dependencies_at_risk, kr_subject, objective_subject, owner_of
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
 from headway.okrs.scoring import figures_of
 
@@ -97,35 +97,6 @@ def chunks(rows: QuerySet[M], size: int = CHUNK) -> Iterator[list[M]]:
             return
         yield chunk
         last = chunk[-1].pk
-
-
-def owner_of(owner_id: int | None, objective: Objective) -> int | None:
-    """Who answers for a key result or initiative: its owner, else its objective's."""
-    return owner_id if owner_id is not None else objective.owner_id
-
-
-def kr_subject(kr: KeyResult) -> Subject:
-    return Subject(
-        "key_result",
-        kr.pk,
-        kr.key,
-        kr.title,
-        objective_id=kr.objective_id,
-        team_id=kr.objective.team_id,
-        owner_id=owner_of(kr.owner_id, kr.objective),
-    )
-
-
-def objective_subject(objective: Objective) -> Subject:
-    return Subject(
-        "objective",
-        objective.pk,
-        objective.key,
-        objective.title,
-        objective_id=objective.pk,
-        team_id=objective.team_id,
-        owner_id=objective.owner_id,
-    )
 
 
 def stale_period(cadence: Cadence, day: date) -> str:

@@ -127,7 +127,7 @@ def dependency_event(dependency: Dependency, status: str) -> Happened:
         f"{kr.title if kr is not None else objective.title} depends on {depended.title}",
         objective_id=objective.pk,
         team_id=objective.team_id,
-        owner_id=(kr.owner_id if kr is not None else None) or objective.owner_id,
+        owner_id=owner_of(kr.owner_id if kr is not None else None, objective),
     )
     data = {
         "depends_on_type": "key_result" if dependency.depends_on_key_result else "objective",
@@ -139,15 +139,7 @@ def dependency_event(dependency: Dependency, status: str) -> Happened:
 
 def key_result_news(news: News, kr: KeyResult, before: Figures, after: Figures) -> None:
     objective = kr.objective
-    subject = Subject(
-        "key_result",
-        kr.pk,
-        kr.key,
-        kr.title,
-        objective_id=objective.pk,
-        team_id=objective.team_id,
-        owner_id=kr.owner_id or objective.owner_id,
-    )
+    subject = kr_subject(kr)
     news.subjects[("key_result", kr.pk)] = subject
     news.events[kr.workspace_id].extend(
         milestone(Kind.KEY_RESULT_MILESTONE, subject, m, after[0])
@@ -168,15 +160,7 @@ def key_result_news(news: News, kr: KeyResult, before: Figures, after: Figures) 
 def objective_news(
     news: News, objective: Objective, before: float | None, after: float | None
 ) -> None:
-    subject = Subject(
-        "objective",
-        objective.pk,
-        objective.key,
-        objective.title,
-        objective_id=objective.pk,
-        team_id=objective.team_id,
-        owner_id=objective.owner_id,
-    )
+    subject = objective_subject(objective)
     news.subjects[("objective", objective.pk)] = subject
     events = news.events[objective.workspace_id]
     crossed = milestones_crossed(dec(before), dec(after))
@@ -208,16 +192,7 @@ def announce_check_in(kr: KeyResult, check_in: CheckIn, *, actor_id: int | None)
         kinds.append(Kind.CHECK_IN_HELP_REQUESTED)
     if not kinds:
         return
-    objective = kr.objective
-    subject = Subject(
-        "key_result",
-        kr.pk,
-        kr.key,
-        kr.title,
-        objective_id=objective.pk,
-        team_id=objective.team_id,
-        owner_id=kr.owner_id or objective.owner_id,
-    )
+    subject = kr_subject(kr)
     data = {
         "value": check_in.value,
         "confidence": check_in.confidence,
@@ -234,6 +209,35 @@ def announce_cycle(cycle: Cycle, kind: Kind, *, actor_id: int | None) -> None:
     subject = Subject("cycle", cycle.pk, cycle.key, cycle.name)
     data = {"start": cycle.start.isoformat(), "end": cycle.end.isoformat()}
     record(cycle.workspace_id, [Happened(kind, subject, data)], actor_id=actor_id)
+
+
+def owner_of(owner_id: int | None, objective: Objective) -> int | None:
+    """Who answers for a key result or an initiative: its owner, else its objective's."""
+    return owner_id if owner_id is not None else objective.owner_id
+
+
+def kr_subject(kr: KeyResult) -> Subject:
+    return Subject(
+        "key_result",
+        kr.pk,
+        kr.key,
+        kr.title,
+        objective_id=kr.objective_id,
+        team_id=kr.objective.team_id,
+        owner_id=owner_of(kr.owner_id, kr.objective),
+    )
+
+
+def objective_subject(objective: Objective) -> Subject:
+    return Subject(
+        "objective",
+        objective.pk,
+        objective.key,
+        objective.title,
+        objective_id=objective.pk,
+        team_id=objective.team_id,
+        owner_id=objective.owner_id,
+    )
 
 
 def milestone(kind: Kind, subject: Subject, percent: int, progress: float | None) -> Happened:
