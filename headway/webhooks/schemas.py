@@ -30,7 +30,7 @@ Url = Annotated[
     Field(
         min_length=1,
         max_length=MAX_URL,
-        pattern=r"^https?://[^\s\x00]+$",
+        pattern=r"^https?://[!-~]+$",  # printable ASCII: a name in another script is punycode
         description=(
             "Where to POST: https (http only with HEADWAY_WEBHOOK_ALLOW_PRIVATE); private, "
             "loopback and link-local addresses are refused (400)."
