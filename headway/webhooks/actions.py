@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook as Signer
 
@@ -25,6 +25,7 @@ from headway.accounts.models import Membership, User, Workspace
 from headway.core.errors import Invalid
 from headway.domain.types import Role
 from headway.domain.webhooks import (
+    ALL_KINDS,
     DISABLE_AFTER,
     MAX_ATTEMPTS,
     TEST_KIND,
@@ -43,6 +44,7 @@ from headway.webhooks.payloads import body_for, event_payload, test_payload
 logger = logging.getLogger(__name__)
 
 CHUNK = 500  # events read per webhook per dispatch; the next run takes the rest
+LOOKBACK = timedelta(minutes=10)  # how far back a dispatch looks for late commits (see `late`)
 DUE_BATCH = 100  # deliveries sent per sweep
 CLAIM_FOR = timedelta(minutes=2)  # longer than an attempt can take (transport time-outs)
 OPEN = (Delivery.Status.PENDING, Delivery.Status.RETRYING)
@@ -66,15 +68,19 @@ def create_webhook(
     """A webhook that hears the workspace's events from now on (its cursor starts at the
     newest event)."""
     url = checked_url(url)
-    newest = DomainEvent.objects.aggregate(newest=Max("id"))["newest"] or 0
     return Webhook.objects.create(
         workspace=workspace,
         url=url,
         events=sorted(set(events)),
         format=format,
         created_by=actor,
-        cursor=newest,
+        cursor=newest_event_id(),
     )
+
+
+def newest_event_id() -> int:
+    newest: int | None = DomainEvent.objects.aggregate(newest=Max("id"))["newest"]
+    return newest or 0
 
 
 def update_webhook(webhook: Webhook, changes: dict[str, Any]) -> Webhook:
@@ -90,8 +96,10 @@ def update_webhook(webhook: Webhook, changes: dict[str, Any]) -> Webhook:
         webhook.secret = new_secret()
     active = changes.get("active")
     if active is True and not webhook.active:
+        # Events of while it was disabled are not sent: it listens again from now on.
         webhook.active, webhook.consecutive_failures = True, 0
         webhook.disabled_reason, webhook.disabled_at = "", None
+        webhook.cursor, webhook.since = newest_event_id(), timezone.now()
     elif active is False and webhook.active:
         webhook.active, webhook.disabled_at = False, timezone.now()
         webhook.disabled_reason = "Disabled by an admin."
@@ -130,32 +138,52 @@ def dispatch_one(webhook_id: int) -> int:
         )
         if webhook is None:
             return 0
-        events = list(
-            DomainEvent.objects.filter(workspace_id=webhook.workspace_id, id__gt=webhook.cursor)
-            .select_related("objective", "actor")
-            .order_by("id")[:CHUNK]
-        )
-        if not events:
-            return 0
         now = timezone.now()
+        events = DomainEvent.objects.filter(workspace_id=webhook.workspace_id).select_related(
+            "objective", "actor"
+        )
+        fresh = list(events.filter(id__gt=webhook.cursor).order_by("id")[:CHUNK])
         rows = [
-            Delivery(
-                webhook=webhook,
-                event=event,
-                kind=event.kind,
-                payload=event_payload(event, webhook.workspace.key),
-                next_attempt_at=now,
-                created_at=now,
-                updated_at=now,
-            )
-            for event in events
+            delivery_of(webhook, event, now)
+            for event in [*fresh, *late(webhook, events, now)]
             if subscribed(webhook.events, event.kind)
         ]
         Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-        Webhook.objects.filter(pk=webhook.pk).update(cursor=events[-1].id)
+        if fresh:
+            Webhook.objects.filter(pk=webhook.pk).update(cursor=fresh[-1].id)
         if rows:
             transaction.on_commit(queue_due)
     return len(rows)
+
+
+def late(webhook: Webhook, events: QuerySet[DomainEvent], now: datetime) -> list[DomainEvent]:
+    """Events at or below the cursor that have no delivery yet, from the last LOOKBACK.
+
+    Ids are taken when a row is inserted, not when its transaction commits: on PostgreSQL a
+    write that commits after a later one can leave its event behind a cursor that has moved
+    past it. Events are recorded with the time of the write, so looking back a few minutes
+    finds such a straggler; the unique (webhook, event) keeps it from being delivered twice.
+    """
+    # NOT IN over a column with NULLs matches nothing: leave out the test pings' deliveries.
+    delivered = Delivery.objects.filter(webhook=webhook, event__isnull=False).values("event_id")
+    rows = events.filter(
+        id__lte=webhook.cursor, at__gt=webhook.since, at__gte=now - LOOKBACK
+    ).exclude(id__in=delivered)
+    if ALL_KINDS not in webhook.events:
+        rows = rows.filter(kind__in=webhook.events)
+    return list(rows.order_by("id")[:CHUNK])
+
+
+def delivery_of(webhook: Webhook, event: DomainEvent, now: datetime) -> Delivery:
+    return Delivery(
+        webhook=webhook,
+        event=event,
+        kind=event.kind,
+        payload=event_payload(event, webhook.workspace.key),
+        next_attempt_at=now,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 def queue_due() -> None:

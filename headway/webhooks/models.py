@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from headway.core.models import Timestamped, choices
 from headway.domain.webhooks import MAX_URL, Format
@@ -28,8 +29,8 @@ def new_message_id() -> str:
 
 class Webhook(Timestamped):
     """A URL that hears the workspace's events of the kinds in `events` (or "*": all), in one
-    of three formats. `cursor` is the id of the last domain event considered: a new webhook
-    starts at the newest event, so it hears nothing from before it existed."""
+    of three formats. `cursor` is the id of the last domain event considered: a new (or
+    re-enabled) webhook starts at the newest event, so it hears nothing from before."""
 
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
     url = models.CharField(max_length=MAX_URL)
@@ -44,6 +45,7 @@ class Webhook(Timestamped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     cursor = models.BigIntegerField(default=0)
+    since = models.DateTimeField(default=timezone.now)  # listening since: made or re-enabled
 
     class Meta:
         ordering = ["id"]

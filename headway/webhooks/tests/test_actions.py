@@ -360,3 +360,39 @@ def test_the_spec_test_vector_verifies() -> None:
     at = datetime.fromtimestamp(1767225600, tz=UTC)
     signature = Verifier(secret).sign("msg_2Kx0Example", at, body)
     assert signature == "v1,iCvVaaAHrbDjVggzl7sBX8+CxXZ6MsT2nbBtQfP8a38="
+
+
+class TestLateCommits:
+    def test_an_event_committed_after_a_later_one_is_still_delivered(
+        self, world, hook_for, time_machine
+    ) -> None:
+        """On PostgreSQL an event can commit after one with a higher id was dispatched: the
+        cursor has moved past it, and the look-back finds it (once)."""
+        time_machine.move_to(T0, tick=False)
+        hook = hook_for("http://127.0.0.1:9/hook")
+        time_machine.move_to(T0 + timedelta(seconds=1), tick=False)
+        happen(world, key="early-id")
+        straggler = DomainEvent.objects.latest("id")
+        happen(world, key="later-id")
+        later = DomainEvent.objects.latest("id")
+        # The later one was dispatched first, as if the straggler had not committed yet.
+        actions.delivery_of(hook, later, T0).save()
+        Webhook.objects.filter(pk=hook.pk).update(cursor=later.pk)
+        assert actions.dispatch() == 1
+        assert actions.dispatch() == 0
+        assert Delivery.objects.get(event=straggler)
+        # Past the look-back it is given up.
+        Delivery.objects.filter(event=straggler).delete()
+        time_machine.move_to(T0 + actions.LOOKBACK + timedelta(seconds=2), tick=False)
+        assert actions.dispatch() == 0
+
+    def test_a_re_enabled_webhook_does_not_send_what_happened_while_disabled(
+        self, world, hook_for
+    ) -> None:
+        hook = hook_for("http://127.0.0.1:9/hook")
+        actions.update_webhook(hook, {"active": False})
+        happen(world)
+        actions.update_webhook(hook, {"active": True})
+        assert actions.dispatch() == 0
+        happen(world, key="after")
+        assert actions.dispatch() == 1
