@@ -396,3 +396,28 @@ class TestLateCommits:
         assert actions.dispatch() == 0
         happen(world, key="after")
         assert actions.dispatch() == 1
+
+
+@pytest.fixture
+def immediate():
+    """Huey's immediate mode: a queued job runs at once, in the process."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = False
+
+
+def test_a_committed_event_reaches_the_receiver_through_the_queue(
+    world, hook_for, immediate, django_capture_on_commit_callbacks
+) -> None:
+    """record -> commit -> `recorded` -> dispatch job -> commit -> sending job -> receiver."""
+    with receiver(204) as (url, received):
+        hook = hook_for(url, events=["objective.achieved"])
+        with django_capture_on_commit_callbacks(execute=True):
+            happen(world, Kind.OBJECTIVE_ACHIEVED, key="O-1")
+            happen(world, Kind.KPI_STALE)  # not subscribed to
+    (_, headers, body) = received.requests[0]
+    assert len(received.requests) == 1
+    assert Verifier(hook.secret).verify(body, headers)["type"] == "objective.achieved"
+    assert Delivery.objects.get().status == "succeeded"
