@@ -23,6 +23,7 @@ from headway.kpis.models import KPI
 from headway.okrs.models import Cycle, Dependency, Initiative, KeyResult, Objective
 from headway.okrs.querysets import CycleQuerySet, InitiativeQuerySet, KeyResultQuerySet
 from headway.teams.models import Team
+from headway.webhooks.models import Delivery, Webhook
 
 M = TypeVar("M", bound=Model)
 
@@ -428,3 +429,29 @@ def objectives_to_carry(
         check(membership, Action.EDIT, objective_relation(membership, found[key]))
         chosen.append(found[key])
     return chosen
+
+
+# Webhooks: an admin's --------------------------------------------------------------------
+
+
+def webhooks_for(membership: Membership) -> QuerySet[Webhook]:
+    """The workspace's webhooks, for an admin (anyone else: Forbidden)."""
+    check(membership, Action.MANAGE)
+    return Webhook.objects.filter(workspace_id=membership.workspace_id)
+
+
+def get_webhook(membership: Membership, webhook_id: int) -> Webhook:
+    """A webhook of the caller's workspace (else NotFound), for an admin (else Forbidden)."""
+    webhook = by_id(
+        Webhook.objects.filter(workspace_id=membership.workspace_id).select_related("workspace"),
+        webhook_id,
+    )
+    if webhook is None:
+        raise NotFound("webhook")
+    check(membership, Action.MANAGE)
+    return webhook
+
+
+def deliveries_for(membership: Membership, webhook_id: int) -> QuerySet[Delivery]:
+    """The delivery log of one webhook (as `get_webhook` decides), newest first."""
+    return Delivery.objects.filter(webhook=get_webhook(membership, webhook_id))

@@ -30,6 +30,7 @@ from headway.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFo
 from headway.kpis.api import router as kpis_router
 from headway.okrs.api import router as okrs_router
 from headway.teams.api import router as teams_router
+from headway.webhooks.api import router as webhooks_router
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ api.add_router("", accounts_router, tags=["me"])
 api.add_router("", teams_router, tags=["teams"])
 api.add_router("", okrs_router)
 api.add_router("", kpis_router, tags=["kpis"])
+api.add_router("", webhooks_router, tags=["webhooks"])
 
 
 def error(request: HttpRequest, status: int, detail: str, field: str | None) -> HttpResponse:

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "headway.kpis",
     "headway.history",
     "headway.events",
+    "headway.webhooks",
     "headway.plans",
 ]
 
@@ -167,6 +168,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 BASE_URL = os.environ.get("HEADWAY_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 if not BASE_URL.startswith(("http://", "https://")):
     raise ValueError(f"HEADWAY_BASE_URL must start with http:// or https://, not {BASE_URL!r}")
+
+# Outbound webhooks (docs/webhooks.md) refuse private and loopback addresses unless this is true
+# (a receiver on the same machine or network, and the tests' local receiver).
+HEADWAY_WEBHOOK_ALLOW_PRIVATE = envbool("HEADWAY_WEBHOOK_ALLOW_PRIVATE", False)
 
 # Background jobs (`headway worker`, docs/deployment.md): Huey in its own SQLite file (never
 # the app database: its writers would queue behind ours), Redis when REDIS_URL is set, so that

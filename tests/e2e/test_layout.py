@@ -20,6 +20,7 @@ from headway.core.timeutil import today_in
 from headway.kpis.models import KPI, KPIValue
 from headway.okrs.models import CheckIn, Cycle, Initiative, KeyResult, Objective
 from headway.teams.models import Team
+from headway.webhooks.models import Delivery, Webhook
 from tests.e2e.conftest import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("demo")]
@@ -72,7 +73,34 @@ def make_it_awkward() -> dict[str, str]:
     for n in range(80):  # 80 people with long names
         user = User.objects.create(username=f"person{n:02d}", first_name=LONG[:150])
         Membership.objects.create(user=user, workspace=workspace, role="member")
-    return {"objective": objective.key, "kr": kr.key, "kpi": kpi.key, "team": team.key}
+    webhook = Webhook.objects.create(
+        workspace=workspace,
+        url="https://hooks.example.com/" + "x" * 300,
+        events=["*"],
+        active=False,
+        disabled_reason=LONG,
+    )
+    now = timezone.now()
+    Delivery.objects.bulk_create(
+        Delivery(
+            webhook=webhook,
+            kind="objective.status_changed",
+            payload={},
+            status="failed",
+            last_response_code=400,
+            last_error=LONG,
+            created_at=now,
+            updated_at=now,
+        )
+        for _ in range(25)
+    )
+    return {
+        "objective": objective.key,
+        "kr": kr.key,
+        "kpi": kpi.key,
+        "team": team.key,
+        "webhook": str(webhook.pk),
+    }
 
 
 def pages(keys: dict[str, str]) -> list[str]:
@@ -104,6 +132,8 @@ def pages(keys: dict[str, str]) -> list[str]:
         "/settings/?page=2",
         "/settings/?q=person",
         "/settings/tokens/",
+        "/settings/webhooks/",
+        f"/settings/webhooks/{keys['webhook']}/",
         "/invitations/",
     ]
     if initiative is not None:

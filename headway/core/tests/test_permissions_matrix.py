@@ -25,6 +25,7 @@ from headway.core.tests.factories import (
     UserFactory,
 )
 from headway.core.tests.fixtures import build_world
+from headway.webhooks.models import Webhook
 
 ALL_OK = {"admin": (200,) * 3, "member": (200,) * 3, "viewer": (200,) * 3}
 READ = {"admin": (200, 200, 404), "member": (200, 200, 404), "viewer": (200, 200, 404)}
@@ -128,6 +129,24 @@ TABLE: list[tuple[str, str, str | None, dict[str, tuple[int, ...]]]] = [
         CREATE_WITH,
     ),
     ("delete", "/dependencies/{dep}", None, REMOVE),
+    ("get", "/webhooks", None, {"admin": (200,) * 3, "member": (403,) * 3, "viewer": (403,) * 3}),
+    (
+        "post",
+        "/webhooks",
+        '{"url": "https://hooks.example.com/in", "events": ["kpi.stale"]}',
+        MANAGE_NEW,
+    ),
+    ("get", "/webhooks/{hook}", None, MANAGE),
+    ("patch", "/webhooks/{hook}", '{"events": ["*"]}', MANAGE),
+    (
+        "delete",
+        "/webhooks/{hook}",
+        None,
+        {"admin": (204, 204, 404), "member": (403, 403, 404), "viewer": (403, 403, 404)},
+    ),
+    # The test is sent at once: to an address refused before anything connects.
+    ("post", "/webhooks/{hook}/test", None, MANAGE),
+    ("get", "/webhooks/{hook}/deliveries", None, MANAGE),
 ]
 
 TARGETS = ("own", "other", "foreign")
@@ -185,6 +204,8 @@ def build_places(world):
             else ObjectiveFactory(workspace=workspace, cycle=cycle, key="O-GLX-2")
         )
         dependency = DependencyFactory(objective=objective, depends_on_objective=target)
+        # Webhooks belong to no team: "own" and "other" are two of acme's.
+        hook = Webhook.objects.create(workspace=workspace, url="https://192.0.2.10/", events=["*"])
         targets[name] = {
             "team": team.key,
             "empty_team": {"own": "empty-own", "other": "empty-other"}.get(name, "glx-empty"),
@@ -194,6 +215,7 @@ def build_places(world):
             "ini": f"I-{suffix}",
             "kpi": f"kpi-{suffix.lower()}",
             "dep": str(dependency.pk),
+            "hook": str(hook.pk),
         }
     return targets
 

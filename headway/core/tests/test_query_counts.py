@@ -37,6 +37,7 @@ from headway.core.tests.factories import (
 from headway.core.tests.sample import populate
 from headway.kpis.models import KPI
 from headway.okrs.models import KeyResult, Objective
+from headway.webhooks.models import Webhook
 
 BASELINE = Path(__file__).with_name("query_counts.json")
 UPDATE = os.environ.get("HEADWAY_UPDATE_QUERY_COUNTS") == "1"
@@ -109,6 +110,16 @@ def teams(world: Any, n: int, first: int) -> None:
 def kpis(world: Any, n: int, first: int) -> None:
     for i in range(first, n):
         KPIValueFactory(kpi=KPIFactory(workspace=world.workspace, team=world.web, key=f"k{i}"))
+
+
+def webhooks(world: Any, n: int, first: int) -> None:
+    for i in range(first, n):
+        Webhook.objects.create(
+            workspace=world.workspace,
+            url=f"https://hooks.example.com/{i}",
+            events=["*"],
+            created_by=world.admin.user,
+        )
 
 
 def kpi_values(world: Any, n: int, first: int) -> None:
@@ -196,6 +207,12 @@ DATA_SETS = [
     DataSet("kpis", 5, kpis, (Entry("api /kpis?limit=100", "viewer", rows=0),)),
     DataSet(
         "kpi values", 5, kpi_values, (Entry("api /kpis/mrr/values?limit=100", "viewer", rows=0),)
+    ),
+    DataSet(
+        "webhooks",
+        5,
+        webhooks,
+        (Entry("/settings/webhooks/", "admin"), Entry("api /webhooks?limit=100", "admin", rows=0)),
     ),
 ]
 
