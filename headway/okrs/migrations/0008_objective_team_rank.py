@@ -47,7 +47,17 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="objective",
             index=models.Index(
-                fields=["workspace", "cycle", "team_rank", "title"], name="okrs_objective_tree"
+                fields=[
+                    "workspace",
+                    "cycle",
+                    "team_rank",
+                    "title",
+                    "visibility",
+                    "owner",
+                    "team",
+                    "parent",
+                ],
+                name="okrs_objective_tree",
             ),
         ),
         migrations.RunPython(analyze, migrations.RunPython.noop, elidable=True),
