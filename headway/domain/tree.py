@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from typing import TypeVar
 
+from headway.domain.types import TeamKind
+
 K = TypeVar("K", bound=Hashable)
 
 
@@ -64,3 +66,20 @@ def descendants(parents: Mapping[K, K | None], roots: Iterable[K]) -> set[K]:
             found.add(node)
             stack.extend(children.get(node, []))
     return found
+
+
+# The OKR tree lists its top-level objectives by their team's kind, which stands for its depth in
+# the team tree (the company's first, then departments', then teams'), and those of no team last.
+TEAM_RANKS: dict[TeamKind | None, int] = {
+    TeamKind.COMPANY: 0,
+    TeamKind.DEPARTMENT: 1,
+    TeamKind.TEAM: 2,
+    None: 3,
+}
+
+
+def team_rank(kind: str | None) -> int:
+    """The place of an objective whose team is of this kind (None: no team) in the OKR tree's
+    order, lowest first: company 0, department 1, team 2, no team 3. An unknown kind raises
+    ValueError."""
+    return TEAM_RANKS[None if kind is None else TeamKind(kind)]

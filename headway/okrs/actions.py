@@ -34,8 +34,8 @@ from headway.domain.cycles import refused_when_closed
 from headway.domain.events import Kind
 from headway.domain.kr_count import check_key_result_count
 from headway.domain.progress import validate_kr
-from headway.domain.tree import depths, has_loop
-from headway.domain.types import CycleState, Metric, RuleViolation
+from headway.domain.tree import depths, has_loop, team_rank
+from headway.domain.types import CycleState, Metric, RuleViolation, TeamKind
 from headway.history.actions import (
     BATCH,
     REFS,
@@ -236,6 +236,22 @@ def validate_objective(objective: Objective) -> None:
         raise Invalid("parent", "would make the objective its own ancestor")
 
 
+def place(objective: Objective) -> None:
+    """Set the objective's place in the OKR tree's order from its team (Objective.team_rank)."""
+    objective.team_rank = team_rank(objective.team.kind if objective.team is not None else None)
+
+
+def place_objectives(workspace: Workspace) -> None:
+    """Set the place in the OKR tree's order of every objective of the workspace whose team,
+    or its team's kind, changed (the plan import, once its teams and objectives are written):
+    one UPDATE for each kind and one for the objectives without a team."""
+    rows = Objective.objects.filter(workspace=workspace)
+    for kind in (*TeamKind, None):
+        rank = team_rank(kind)
+        of_kind = rows.filter(team__isnull=True) if kind is None else rows.filter(team__kind=kind)
+        of_kind.exclude(team_rank=rank).update(team_rank=rank)
+
+
 @transaction.atomic
 def create_objective(
     workspace: Workspace, *, actor: User | None, via: str = "", **fields: Unpack[ObjectiveFields]
@@ -243,6 +259,7 @@ def create_objective(
     objective = Objective(workspace=workspace, **fields)
     validate_objective(objective)
     ensure_open(objective.cycle)
+    place(objective)
     save_created(objective, actor=actor, via=via)
     refresh_objectives([objective.pk], actor_id=actor_id(actor))
     return objective
@@ -259,6 +276,9 @@ def update_objective(
     validate_objective(objective)
     if "cycle" in fields:
         ensure_open(objective.cycle)
+    if "team" in changes:
+        place(objective)
+        objective.save(update_fields=["team_rank"])
     if "cycle" in changes:  # its key results count the readings up to the new cycle's end
         refresh_key_results(
             list(objective.key_results.values_list("pk", flat=True)), actor_id=actor_id(actor)

@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 
 from headway.core.models import Timestamped, WorkspaceScoped, choices
 from headway.domain.cycles import cycle_state
+from headway.domain.tree import team_rank
 from headway.domain.types import (
     CycleState,
     Direction,
@@ -98,10 +99,32 @@ class Objective(WorkspaceScoped):
     # else the mean of its children's; None when neither exists. Status and score are derived
     # from it and the date when read (docs/scoring.md, "Stored figures").
     progress = models.FloatField(null=True, blank=True, editable=False)
+    # Stored place of its team's kind in the OKR tree's order (domain.tree.team_rank: company 0,
+    # department 1, team 2, no team 3), so that the tree's order is an index range rather than
+    # a join and a sort. The actions keep it current: an objective's team changes through
+    # okrs.actions, a team's kind through teams.actions, the plan import through
+    # okrs.actions.place_objectives.
+    team_rank = models.PositiveSmallIntegerField(default=team_rank(None), editable=False)
 
     class Meta(WorkspaceScoped.Meta):
         ordering = ["key"]
         indexes = [
+            # The OKR tree's top-level objectives in its order, a page at a time, and how many
+            # come before an opened one (okrs.views.tree): a range of this index, which carries
+            # the columns of the visibility rule and the parent so that no row is read for them.
+            models.Index(
+                fields=[
+                    "workspace",
+                    "cycle",
+                    "team_rank",
+                    "title",
+                    "visibility",
+                    "owner",
+                    "team",
+                    "parent",
+                ],
+                name="okrs_objective_tree",
+            ),
             # Team rollups and counts read only this index: a cycle's objectives by team, with
             # the columns of the visibility rule, the stored progress (okrs.rollups) and the
             # parent (the tree's count of its top-level objectives, okrs.views.tree).

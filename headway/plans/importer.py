@@ -188,6 +188,7 @@ class Importer:
         restoring = new_workspace and bool(plan.history)
         if not restoring:
             batch.save_events()
+        okr_actions.place_objectives(batch.workspace)
         okr_actions.refresh_figures(batch)
         frozen = {c["key"]: c["frozen"] for c in plan.cycles if c["frozen"]}
         closed = okr_actions.close_cycles(

@@ -13,7 +13,7 @@ from django.db.models import ProtectedError
 from headway.accounts.models import User, Workspace
 from headway.core.errors import Conflict, Invalid
 from headway.core.trees import ancestor_map
-from headway.domain.tree import has_loop
+from headway.domain.tree import has_loop, team_rank
 from headway.history.actions import (
     BATCH,
     Batch,
@@ -71,8 +71,10 @@ def update_team(
     members: Iterable[User] | None = None,
     **fields: Unpack[TeamFields],
 ) -> Team:
-    save_changed(team, fields, actor=actor, via=via)
+    changes = save_changed(team, fields, actor=actor, via=via)
     validate_team(team)
+    if "kind" in changes:  # its objectives' place in the OKR tree's order (Objective.team_rank)
+        team.objectives.update(team_rank=team_rank(team.kind))
     if members is not None:
         before = set(team.members.values_list("username", flat=True))
         wanted = list(members)

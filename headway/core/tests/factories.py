@@ -8,6 +8,7 @@ import factory
 from django.utils import timezone
 
 from headway.accounts.models import Membership, User, Workspace
+from headway.domain.tree import team_rank
 from headway.kpis.models import KPI, KPIValue
 from headway.okrs import figures
 from headway.okrs.models import CheckIn, Cycle, Dependency, Initiative, KeyResult, Objective
@@ -100,6 +101,10 @@ class ObjectiveFactory(Refreshing):
     cycle = factory.SubFactory(CycleFactory, workspace=factory.SelfAttribute("..workspace"))
     kind = "aspirational"
     visibility = "workspace"
+    # As okrs.actions.place sets it: the place of the team's kind in the OKR tree's order.
+    team_rank = factory.LazyAttribute(
+        lambda o: team_rank(o.team.kind if getattr(o, "team", None) else None)
+    )
 
 
 class KeyResultFactory(Refreshing):

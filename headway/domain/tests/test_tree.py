@@ -2,10 +2,12 @@
 
 from itertools import pairwise
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from headway.domain.tree import depths, descendants, has_loop, lineage, parents_first
+from headway.domain.tree import depths, descendants, has_loop, lineage, parents_first, team_rank
+from headway.domain.types import TeamKind
 
 # company -> product -> web, mobile; sales is a second root
 TREE: dict[str, str | None] = {
@@ -99,3 +101,19 @@ def test_without_loops_parents_come_first(parents: dict[int, int | None]) -> Non
         if parent is not None:
             assert position[parent] < position[node]
             assert node in descendants(parents, [parent])
+
+
+class TestTeamRank:
+    def test_the_company_comes_first_then_departments_then_teams_then_no_team(self) -> None:
+        kinds = ["team", None, "department", "company"]
+        assert sorted(kinds, key=team_rank) == ["company", "department", "team", None]
+
+    def test_the_ranks_sort_as_the_kinds_did(self) -> None:
+        # The tree used to sort by the kind's text, nulls last: the ranks keep that order.
+        named = sorted(TeamKind, key=lambda kind: kind.value)
+        assert [team_rank(kind) for kind in named] == [0, 1, 2]
+        assert team_rank(None) > max(team_rank(kind) for kind in TeamKind)
+
+    def test_an_unknown_kind_is_refused(self) -> None:
+        with pytest.raises(ValueError, match="squad"):
+            team_rank("squad")

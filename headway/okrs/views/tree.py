@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import takewhile
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, QueryDict
 
@@ -39,9 +39,9 @@ PAGE_SIZE = 50  # top-level objectives, filter results, and children of one bran
 def in_order(rows: QuerySet[Objective]) -> QuerySet[Objective]:
     """`rows` in the tree's order: company objectives first, then departments', then teams',
     then those of no team, by title within each. The kind of the team stands for its depth in
-    the team tree, and its values sort that way (company < department < team), so the order is
-    a join read only for the page, not when counting the rows."""
-    return rows.order_by(F("team__kind").asc(nulls_last=True), "title", "pk")
+    the team tree; each objective stores its place (`team_rank`), so the order is that of the
+    index `okrs_objective_tree` (no join to the teams, no sort of every top-level objective)."""
+    return rows.order_by("team_rank", "title", "pk")
 
 
 def top_level(visible: QuerySet[Objective]) -> QuerySet[Objective]:
@@ -54,11 +54,11 @@ def top_level(visible: QuerySet[Objective]) -> QuerySet[Objective]:
 
 @dataclass(frozen=True)
 class Path:
-    """The objectives from a top-level objective down to an opened one, and the team kind and
+    """The objectives from a top-level objective down to an opened one, and the team rank and
     title of the top-level one (its place among them)."""
 
     ids: list[int]
-    kind: str | None
+    rank: int
     title: str
 
 
@@ -67,8 +67,8 @@ def path_to(visible: QuerySet[Objective], opened: int) -> Path | None:
     leads to it (it sits in a parent loop)."""
     parents = ancestor_map(Objective.objects.filter(pk=opened))
     chain = lineage(parents, opened)
-    rows = visible.filter(pk__in=chain).values_list("pk", "team__kind", "title")
-    places = {pk: (kind, title) for pk, kind, title in rows}
+    rows = visible.filter(pk__in=chain).values_list("pk", "team_rank", "title")
+    places = {pk: (rank, title) for pk, rank, title in rows}
     # Up to the first ancestor the reader does not see in this cycle: below it is the top.
     ids = list(reversed(list(takewhile(places.__contains__, chain))))
     if parents[ids[0]] in places:  # the chain came back on itself
@@ -79,10 +79,9 @@ def path_to(visible: QuerySet[Objective], opened: int) -> Path | None:
 def page_of(roots: QuerySet[Objective], path: Path) -> int:
     """The page of `roots` (top_level) that holds the top of `path`, from how many are
     ordered before it (one COUNT)."""
-    kind, title, pk = path.kind, path.title, path.ids[0]
-    same = Q(team__kind=kind) if kind else Q(team__kind__isnull=True)
-    earlier = Q(team__kind__lt=kind) if kind else Q(team__kind__isnull=False)
-    before = earlier | same & (Q(title__lt=title) | Q(title=title, pk__lt=pk))
+    rank, title, pk = path.rank, path.title, path.ids[0]
+    same = Q(team_rank=rank) & (Q(title__lt=title) | Q(title=title, pk__lt=pk))
+    before = Q(team_rank__lt=rank) | same
     return roots.filter(before).count() // PAGE_SIZE + 1
 
 
