@@ -11,6 +11,8 @@ from typing import Any
 import dj_database_url
 import django_stubs_ext
 
+from headway.core.emailurl import email_settings
+
 django_stubs_ext.monkeypatch()  # lets admin classes be typed as ModelAdmin[Model]
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -89,6 +91,7 @@ INSTALLED_APPS = [
     "headway.kpis",
     "headway.history",
     "headway.events",
+    "headway.notifications",
     "headway.plans",
 ]
 
@@ -129,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "headway.pages.middleware.navigation",
                 "headway.accounts.views.invitations_waiting",
+                "headway.notifications.views.unread_count",
             ],
         },
     }
@@ -167,6 +171,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 BASE_URL = os.environ.get("HEADWAY_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 if not BASE_URL.startswith(("http://", "https://")):
     raise ValueError(f"HEADWAY_BASE_URL must start with http:// or https://, not {BASE_URL!r}")
+
+# E-mail (docs/notifications.md): HEADWAY_EMAIL_URL says how to send (smtp://user:pass@host:587,
+# smtp+tls://… for STARTTLS, smtp+ssl://… for TLS, console://); without it every message is
+# written to the console, so `make run` shows what would go out.
+_email = email_settings(envsecret("HEADWAY_EMAIL_URL") or "")
+EMAIL_BACKEND: str = _email["EMAIL_BACKEND"]
+EMAIL_HOST: str = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT: int = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER: str = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD: str = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS: bool = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL: bool = _email.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT: int | None = _email.get("EMAIL_TIMEOUT")
+HEADWAY_EMAIL_FROM = os.environ.get("HEADWAY_EMAIL_FROM", "Headway <headway@localhost>")
+DEFAULT_FROM_EMAIL = HEADWAY_EMAIL_FROM
 
 # Background jobs (`headway worker`, docs/deployment.md): Huey in its own SQLite file (never
 # the app database: its writers would queue behind ours), Redis when REDIS_URL is set, so that

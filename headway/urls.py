@@ -12,6 +12,7 @@ urlpatterns = [
     path("okrs/", include("headway.okrs.urls")),
     path("kpis/", include("headway.kpis.urls")),
     path("teams/", include("headway.teams.urls")),
+    path("notifications/", include("headway.notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
