@@ -77,7 +77,7 @@ class PreferencesIn(InputSchema):
     its settings; leaving out `quiet_hours` keeps them too."""
 
     kinds: dict[str, ChannelsIO] = Field(default_factory=dict, max_length=64)
-    quiet_hours: QuietHoursIO | Literal["keep"] | None = "keep"
+    quiet_hours: QuietHoursIO | None = None
 
 
 class FollowIn(InputSchema):
