@@ -20,6 +20,7 @@ from headway.core.trees import subtree_ids
 from headway.domain.policy import Action, Relation, can_see, may, may_change
 from headway.domain.types import Role, Visibility
 from headway.kpis.models import KPI
+from headway.notifications.models import Follow, Notification
 from headway.okrs.models import Cycle, Dependency, Initiative, KeyResult, Objective
 from headway.okrs.querysets import CycleQuerySet, InitiativeQuerySet, KeyResultQuerySet
 from headway.teams.models import Team
@@ -268,6 +269,58 @@ def cycles_for(membership: Membership) -> CycleQuerySet:
 
 def get_cycle(membership: Membership, key: str, action: Action = Action.VIEW) -> Cycle:
     return access_by_key(membership, Cycle.objects.all(), key, action, what="cycle")
+
+
+# Notifications and follows: a person's own, in their current workspace -----------------------
+
+
+def notifications_for(membership: Membership) -> QuerySet[Notification]:
+    """The caller's inbox: their own notifications in this workspace (never anyone else's)."""
+    return Notification.objects.filter(
+        workspace_id=membership.workspace_id, recipient_id=membership.user_id, in_app=True
+    )
+
+
+def get_notification(membership: Membership, pk: int) -> Notification:
+    found = by_id(notifications_for(membership), pk)
+    if found is None:
+        raise NotFound("notification", str(pk))
+    return found
+
+
+def follows_for(membership: Membership) -> QuerySet[Follow]:
+    """The caller's follows in this workspace, of what they can still see."""
+    visible = objectives_for(membership).values("id")
+    return Follow.objects.filter(
+        Q(objective__isnull=True) | Q(objective_id__in=visible),
+        Q(key_result__isnull=True) | Q(key_result__objective_id__in=visible),
+        workspace_id=membership.workspace_id,
+        user_id=membership.user_id,
+    )
+
+
+def get_follow(membership: Membership, pk: int) -> Follow:
+    found = by_id(follows_for(membership), pk)
+    if found is None:
+        raise NotFound("follow", str(pk))
+    return found
+
+
+Followable = Objective | KeyResult | KPI | Team
+
+
+def get_followable(membership: Membership, subject_type: str, key: str) -> Followable:
+    """What the caller asks to follow: anything they can see (an objective, a key result, a
+    KPI, a team); the same NotFound as the object's own page otherwise."""
+    getters: dict[str, Callable[[Membership, str], Followable]] = {
+        "objective": get_objective,
+        "key_result": get_key_result,
+        "kpi": get_kpi,
+        "team": get_team,
+    }
+    if subject_type not in getters:
+        raise Invalid("type", "give objective, key_result, kpi or team")
+    return getters[subject_type](membership, key)
 
 
 # API tokens and invitations ---------------------------------------------------------------

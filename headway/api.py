@@ -28,6 +28,7 @@ from headway.api_auth import TokenAuth, WorkspaceSessionAuth
 from headway.core import database
 from headway.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from headway.kpis.api import router as kpis_router
+from headway.notifications.api import router as notifications_router
 from headway.okrs.api import router as okrs_router
 from headway.teams.api import router as teams_router
 from headway.webhooks.api import router as webhooks_router
@@ -68,6 +69,7 @@ api.add_router("", teams_router, tags=["teams"])
 api.add_router("", okrs_router)
 api.add_router("", kpis_router, tags=["kpis"])
 api.add_router("", webhooks_router, tags=["webhooks"])
+api.add_router("", notifications_router)
 
 
 def error(request: HttpRequest, status: int, detail: str, field: str | None) -> HttpResponse:

@@ -11,6 +11,8 @@ from typing import Any
 import dj_database_url
 import django_stubs_ext
 
+from headway.core.emailurl import email_settings
+
 django_stubs_ext.monkeypatch()  # lets admin classes be typed as ModelAdmin[Model]
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -90,6 +92,7 @@ INSTALLED_APPS = [
     "headway.history",
     "headway.events",
     "headway.webhooks",
+    "headway.notifications",
     "headway.plans",
 ]
 
@@ -130,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "headway.pages.middleware.navigation",
                 "headway.accounts.views.invitations_waiting",
+                "headway.notifications.views.unread_count",
             ],
         },
     }
@@ -172,6 +176,20 @@ if not BASE_URL.startswith(("http://", "https://")):
 # Outbound webhooks (docs/webhooks.md) refuse private and loopback addresses unless this is true
 # (a receiver on the same machine or network, and the tests' local receiver).
 HEADWAY_WEBHOOK_ALLOW_PRIVATE = envbool("HEADWAY_WEBHOOK_ALLOW_PRIVATE", False)
+# E-mail (docs/notifications.md): HEADWAY_EMAIL_URL says how to send (smtp://user:pass@host:587,
+# smtp+tls://… for STARTTLS, smtp+ssl://… for TLS, console://); without it every message is
+# written to the console, so `make run` shows what would go out.
+_email = email_settings(envsecret("HEADWAY_EMAIL_URL") or "")
+EMAIL_BACKEND: str = _email["EMAIL_BACKEND"]
+EMAIL_HOST: str = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT: int = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER: str = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD: str = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS: bool = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL: bool = _email.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT: int | None = _email.get("EMAIL_TIMEOUT")
+HEADWAY_EMAIL_FROM = os.environ.get("HEADWAY_EMAIL_FROM", "Headway <headway@localhost>")
+DEFAULT_FROM_EMAIL = HEADWAY_EMAIL_FROM
 
 # Background jobs (`headway worker`, docs/deployment.md): Huey in its own SQLite file (never
 # the app database: its writers would queue behind ours), Redis when REDIS_URL is set, so that
