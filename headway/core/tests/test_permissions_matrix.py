@@ -26,9 +26,9 @@ from headway.core.tests.factories import (
     UserFactory,
 )
 from headway.core.tests.fixtures import build_world
-from headway.webhooks.models import Webhook
 from headway.events.models import DomainEvent
 from headway.notifications.models import Follow, Notification
+from headway.webhooks.models import Webhook
 
 ALL_OK = {"admin": (200,) * 3, "member": (200,) * 3, "viewer": (200,) * 3}
 READ = {"admin": (200, 200, 404), "member": (200, 200, 404), "viewer": (200, 200, 404)}
