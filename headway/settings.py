@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "headway.history",
     "headway.events",
     "headway.notifications",
+    "headway.digests",
     "headway.plans",
 ]
 
