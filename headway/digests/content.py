@@ -168,7 +168,7 @@ def moved(membership: Membership, now: datetime) -> dict[str, Any]:
 
     return {
         "moved": [Moved(e.title, sentence(e), path_of(e), e.at, why(e)) for e in rows],
-        "moved_total": found.count() if len(rows) == LIST_SIZE else len(rows),
+        "moved_total": found.count(),
     }
 
 
@@ -231,7 +231,7 @@ def kpi_review(membership: Membership, now: datetime) -> KPIReview | None:
                 kpi, figures.status, figures.latest_value, figures.latest_at, change, figures.stale
             )
         )
-    total = len(first) if len(first) < KPI_REVIEW_SIZE else kpis.count()
+    total = kpis.count()
     return KPIReview(membership, month, rows, total, sum(1 for r in rows if r.stale))
 
 
@@ -268,5 +268,5 @@ def retrospective(membership: Membership, cycle: Cycle) -> Retrospective | None:
     first = list(rows[:LIST_SIZE])
     if not first:
         return None
-    total = len(first) if len(first) < LIST_SIZE else rows.count()
+    total = rows.count()
     return Retrospective(membership, cycle, first, total)
