@@ -5,6 +5,8 @@ own time (its time zone, check-in day and hour), it finds the digests due (domai
 the people each goes to who want it (notification preferences, on by default) and have an
 e-mail address, and sends each person one message per digest and period:
 
+- someone in their quiet hours is left for a later run (every digest is due for more than a
+  day, so it reaches them once the quiet hours end);
 - the rows (DigestSend, unique per person, kind and period) are created a chunk of people at
   a time, in a short transaction, before anything is sent;
 - each row is claimed with a conditional update before its message is built, so a retried
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -36,11 +39,12 @@ from headway.accounts.models import Membership, Workspace
 from headway.digests import content
 from headway.digests.models import DigestSend
 from headway.domain.digests import kpi_review_due, retrospective_due, weekly_due
-from headway.domain.notify import RETRY_DELAYS, Channel, Digest, retry_after
+from headway.domain.notify import RETRY_DELAYS, Channel, Digest, is_quiet, retry_after
 from headway.domain.rhythm import local_date
 from headway.events.scan import chunks
 from headway.kpis.models import KPI
 from headway.notifications.mailer import send_email
+from headway.notifications.models import QuietHours
 from headway.notifications.preferences import wants_many
 from headway.okrs.models import Cycle, Objective
 from headway.teams.models import Team
@@ -139,8 +143,10 @@ def deliver(
     it; answer how many went."""
     sent = 0
     for chunk in chunks(people.select_related("user")):
-        wanted = wants_many([m.user_id for m in chunk], workspace.pk, kind.value, Channel.EMAIL)
-        chunk = [m for m in chunk if wanted[m.user_id]]
+        ids = [m.user_id for m in chunk]
+        wanted = wants_many(ids, workspace.pk, kind.value, Channel.EMAIL)
+        quiet = quiet_now(workspace, ids, now)
+        chunk = [m for m in chunk if wanted[m.user_id] and m.user_id not in quiet]
         with transaction.atomic():
             DigestSend.objects.bulk_create(
                 [
@@ -169,6 +175,18 @@ def deliver(
                 membership.workspace = workspace
                 sent += send_one(rows[membership.user_id], membership, kind, build, now)
     return sent
+
+
+def quiet_now(workspace: Workspace, user_ids: list[int], now: datetime) -> set[int]:
+    """Those of `user_ids` in their quiet hours at `now` (the workspace's time zone): their
+    digest waits for a later run, every window being longer than a day (one query)."""
+    hour = now.astimezone(ZoneInfo(workspace.timezone)).hour
+    rows = QuietHours.objects.filter(workspace=workspace, user_id__in=user_ids)
+    return {
+        user_id
+        for user_id, start, end in rows.values_list("user_id", "start_hour", "end_hour")
+        if is_quiet(hour, start, end)
+    }
 
 
 def send_one(pk: int, membership: Membership, kind: Digest, build: Builder, now: datetime) -> bool:

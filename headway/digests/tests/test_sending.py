@@ -33,7 +33,7 @@ from headway.digests.tasks import send
 from headway.domain.events import Kind
 from headway.events.actions import Happened, Subject, record
 from headway.notifications.models import Follow
-from headway.notifications.preferences import set_preferences
+from headway.notifications.preferences import set_preferences, set_quiet_hours
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +117,13 @@ class TestWeeklyDigest:
         )
         send_digests(MONDAY)
         assert [m.to for m in mail.outbox] == [["lea@example.com"]]
+
+    def test_it_waits_for_the_end_of_someones_quiet_hours(self, world, web_objective):
+        set_quiet_hours(world.user("member").pk, world.workspace.pk, (22, 9))
+        send_digests(MONDAY)
+        assert [m.to for m in mail.outbox] == [["lea@example.com"]]
+        send_digests(MONDAY + timedelta(hours=1))
+        assert len(to("max@example.com")) == 1
 
     def test_what_you_follow_and_what_moved_is_in_it(self, world, web_objective):
         Follow.objects.create(
