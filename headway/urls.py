@@ -13,6 +13,7 @@ urlpatterns = [
     path("kpis/", include("headway.kpis.urls")),
     path("teams/", include("headway.teams.urls")),
     path("notifications/", include("headway.notifications.urls")),
+    path("digests/", include("headway.digests.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

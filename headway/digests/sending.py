@@ -35,6 +35,7 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from headway import access
 from headway.accounts.models import Membership, Workspace
 from headway.digests import content
 from headway.digests.models import DigestSend
@@ -261,3 +262,23 @@ def retrospective_message(membership: Membership, cycle: Cycle) -> Message | Non
         return None
     text, html = render("retrospective", {"d": reminder})
     return Message(f"{cycle.name}: time to write your retrospectives", text, html)
+
+
+def preview(membership: Membership, now: datetime) -> list[tuple[str, Message | None]]:
+    """A person's digests as they would be built at `now`, due or not (the preview page):
+    the weekly digest, the KPI review and the reminder of each cycle in its reminder window.
+    Nothing is sent or recorded."""
+    today = local_date(now, membership.workspace.timezone)
+    found: list[tuple[str, Message | None]] = [
+        (Digest.WEEKLY.label, weekly_message(membership, now)),
+        (Digest.KPI_REVIEW.label, kpi_review_message(membership, now)),
+    ]
+    for cycle in access.cycles_for(membership).open().order_by("end", "pk"):
+        if retrospective_due(today, end=cycle.end, closed=cycle.is_closed):
+            found.append(
+                (
+                    f"{Digest.RETROSPECTIVE.label}: {cycle.name}",
+                    retrospective_message(membership, cycle),
+                )
+            )
+    return found
