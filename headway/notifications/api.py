@@ -122,11 +122,10 @@ def update_preferences(request: ApiRequest, payload: PreferencesIn) -> Preferenc
             if not offered(kind, channel):
                 raise Invalid(f"kinds.{kind}.{channel.value}", "a digest goes by e-mail only")
             choices[(kind, channel.value)] = on
-    quiet: Any = payload.quiet_hours
-    if quiet == "keep":
-        quiet = actions.quiet_hours_of(request.auth)
-    elif quiet is not None:
-        quiet = (quiet.start, quiet.end)
+    quiet = actions.quiet_hours_of(request.auth)
+    if "quiet_hours" in payload.model_fields_set:
+        given = payload.quiet_hours
+        quiet = None if given is None else (given.start, given.end)
     actions.save_preferences(request.auth, choices, quiet)
     return preferences_out(request)
 

@@ -40,7 +40,8 @@ class MarkedOut(OutSchema):
     marked: int
 
 
-Hour = Annotated[int, Field(ge=0, le=23, description="An hour of the day, 0 to 23.")]
+Hour = Annotated[int, Field(strict=True, ge=0, le=23, description="An hour of the day, 0 to 23.")]
+Switch = Annotated[bool | None, Field(strict=True)]
 
 
 class QuietHoursIO(InputSchema):
@@ -55,8 +56,8 @@ class ChannelsIO(InputSchema):
     """On or off per channel; null where the channel does not exist for the kind (a digest in
     the app). In a PUT, a channel left out keeps its setting."""
 
-    in_app: bool | None = None
-    email: bool | None = None
+    in_app: Switch = None
+    email: Switch = None
 
 
 class PreferenceOut(OutSchema):

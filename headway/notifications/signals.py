@@ -9,6 +9,7 @@ from typing import Any
 from django.dispatch import receiver
 
 from headway.events.actions import recorded
+from headway.notifications.tasks import fan_out
 
 logger = logging.getLogger(__name__)
 
@@ -17,8 +18,6 @@ logger = logging.getLogger(__name__)
 def queue_fan_out(sender: Any, **kwargs: Any) -> None:
     """Queue the fan-out. The write has committed: a queue that fails is logged, and the
     minute's sweep fans the events out instead."""
-    from headway.notifications.tasks import fan_out  # the queue, once Django is ready
-
     try:
         fan_out()
     except Exception:

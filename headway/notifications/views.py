@@ -22,7 +22,7 @@ from headway.notifications import actions
 from headway.notifications.forms import PreferencesForm
 from headway.notifications.mailer import read_unsubscribe_token
 from headway.notifications.messages import path_of, sentence
-from headway.notifications.models import Notification
+from headway.notifications.models import FOLLOWABLE, Notification
 from headway.notifications.preferences import grid, set_preferences, wants
 from headway.okrs.models import KeyResult, Objective
 from headway.pages.htmx import render_page_or_partial
@@ -36,7 +36,8 @@ PAGE_SIZE = 30
 
 def unread_count(request: HttpRequest) -> dict[str, Any]:
     """Context processor: the caller's unread notifications for the header, counted (one
-    query, at most UNREAD_CAP + 1 rows) only when a page shows it."""
+    query, at most UNREAD_CAP + 1 rows), and what they follow (one query, for the Follow
+    buttons), each read only when a page shows it."""
     membership = getattr(request, "membership", None)
     if membership is None:
         return {}
@@ -46,7 +47,19 @@ def unread_count(request: HttpRequest) -> dict[str, Any]:
         found = unread.order_by()[: UNREAD_CAP + 1].count()
         return f"{UNREAD_CAP}+" if found > UNREAD_CAP else str(found)
 
-    return {"unread_notifications": SimpleLazyObject(count)}
+    def followed() -> dict[str, set[int]]:
+        found: dict[str, set[int]] = {what: set() for what in FOLLOWABLE}
+        rows = access.follows_for(membership).order_by()
+        for subjects in rows.values_list(*(f"{what}_id" for what in FOLLOWABLE)):
+            for what, pk in zip(FOLLOWABLE, subjects, strict=True):
+                if pk is not None:
+                    found[what].add(pk)
+        return found
+
+    return {
+        "unread_notifications": SimpleLazyObject(count),
+        "followed_subjects": SimpleLazyObject(followed),
+    }
 
 
 def entries(rows: QuerySet[Notification] | list[Notification]) -> list[dict[str, Any]]:

@@ -38,6 +38,9 @@ class ApiClient:
     def post(self, path: str, body: Any = None) -> ApiResponse:
         return self.call("post", path, body)
 
+    def put(self, path: str, body: Any = None) -> ApiResponse:
+        return self.call("put", path, body)
+
     def patch(self, path: str, body: Any = None) -> ApiResponse:
         return self.call("patch", path, body)
 

@@ -12,6 +12,7 @@ import copy
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from headway.api import api
 from headway.core.tests.factories import (
@@ -25,6 +26,8 @@ from headway.core.tests.factories import (
     UserFactory,
 )
 from headway.core.tests.fixtures import build_world
+from headway.events.models import DomainEvent
+from headway.notifications.models import Follow, Notification
 
 ALL_OK = {"admin": (200,) * 3, "member": (200,) * 3, "viewer": (200,) * 3}
 READ = {"admin": (200, 200, 404), "member": (200, 200, 404), "viewer": (200, 200, 404)}
@@ -35,6 +38,8 @@ REMOVE = {"admin": (204, 204, 404), "member": (204, 403, 404), "viewer": (403, 4
 CREATE_UNDER = {"admin": (201, 201, 404), "member": (201, 403, 404), "viewer": (403, 403, 404)}
 # Creating with references in the body: a foreign key is unknown input (400), not a 404.
 CREATE_WITH = {"admin": (201, 201, 400), "member": (201, 403, 400), "viewer": (403, 403, 400)}
+
+MEMBERS_OWN = {"admin": (404,) * 3, "member": (200, 200, 404), "viewer": (404,) * 3}
 
 OWNED = '"owner": "ada"'
 # (method, path, body, expected statuses per role for own / other / foreign)
@@ -128,6 +133,26 @@ TABLE: list[tuple[str, str, str | None, dict[str, tuple[int, ...]]]] = [
         CREATE_WITH,
     ),
     ("delete", "/dependencies/{dep}", None, REMOVE),
+    # One's own notifications and follows only: {note} and {follow} are the member's (own and
+    # other) or the stranger's (foreign); nobody else finds them, admins included.
+    ("get", "/notifications", None, ALL_OK),
+    ("post", "/notifications/read-all", None, ALL_OK),
+    ("post", "/notifications/{note}/read", None, MEMBERS_OWN),
+    ("get", "/notifications/preferences", None, ALL_OK),
+    ("put", "/notifications/preferences", '{"kinds": {"kpi.stale": {"email": true}}}', ALL_OK),
+    ("get", "/follows", None, ALL_OK),
+    (
+        "post",
+        "/follows",
+        '{"type": "objective", "key": "{obj}"}',
+        {"admin": (201, 201, 404), "member": (201, 201, 404), "viewer": (201, 201, 404)},
+    ),
+    (
+        "delete",
+        "/follows/{follow}",
+        None,
+        {"admin": (404,) * 3, "member": (204, 204, 404), "viewer": (404,) * 3},
+    ),
 ]
 
 TARGETS = ("own", "other", "foreign")
@@ -185,7 +210,11 @@ def build_places(world):
             else ObjectiveFactory(workspace=workspace, cycle=cycle, key="O-GLX-2")
         )
         dependency = DependencyFactory(objective=objective, depends_on_objective=target)
+        heard_by = world.user("member") if name != "foreign" else world.user("stranger")
+        note, follow = notified(workspace, objective, heard_by)
         targets[name] = {
+            "note": str(note.pk),
+            "follow": str(follow.pk),
             "team": team.key,
             "empty_team": {"own": "empty-own", "other": "empty-other"}.get(name, "glx-empty"),
             "cycle": cycle.key,
@@ -196,6 +225,26 @@ def build_places(world):
             "dep": str(dependency.pk),
         }
     return targets
+
+
+def notified(workspace, objective, user):
+    """A notification of `user` about `objective`, and their follow of its key result."""
+    event = DomainEvent.objects.create(
+        workspace=workspace,
+        kind="objective.milestone",
+        at=timezone.now(),
+        subject_type="objective",
+        subject_id=objective.pk,
+        subject_key=objective.key,
+        title=objective.title,
+        objective=objective,
+        fanned_out=True,
+    )
+    note = Notification.objects.create(
+        workspace=workspace, recipient=user, event=event, reason="follower", created=event.at
+    )
+    kr = objective.key_results.get()
+    return note, Follow.objects.create(workspace=workspace, user=user, key_result=kr)
 
 
 def fill(template: str, values: dict[str, str]) -> str:

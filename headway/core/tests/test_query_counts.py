@@ -35,7 +35,9 @@ from headway.core.tests.factories import (
     TeamFactory,
 )
 from headway.core.tests.sample import populate
+from headway.events.models import DomainEvent
 from headway.kpis.models import KPI
+from headway.notifications.models import Follow, Notification
 from headway.okrs.models import KeyResult, Objective
 
 BASELINE = Path(__file__).with_name("query_counts.json")
@@ -119,6 +121,26 @@ def kpi_values(world: Any, n: int, first: int) -> None:
         KPIValueFactory(kpi=kpi, at=date(2026, 1, 1) + timedelta(days=i))
 
 
+def notifications(world: Any, n: int, first: int) -> None:
+    """n events of n objectives the member hears of (half of them read) and follows."""
+    for i in range(first, n):
+        objective = ObjectiveFactory(
+            workspace=world.workspace, cycle=world.cycle, team=world.web, key=f"N-{i:03}"
+        )
+        event = DomainEvent.objects.create(
+            workspace=world.workspace, kind="objective.milestone", at=datetime.now(UTC),
+            subject_type="objective", subject_id=objective.pk, subject_key=objective.key,
+            title=objective.title, objective=objective, data={"milestone": 25}, fanned_out=True,
+        )  # fmt: skip
+        Notification.objects.create(
+            workspace=world.workspace, recipient=world.user("member"), event=event,
+            reason="follower", created=event.at, read_at=event.at if i % 2 else None,
+        )  # fmt: skip
+        Follow.objects.create(
+            workspace=world.workspace, user=world.user("member"), objective=objective
+        )
+
+
 DATA_SETS = [
     # core/tests/sample.py: n objectives with key results, check-ins, initiatives,
     # dependencies, KPIs and events (the member owns them all, so every list is full)
@@ -192,6 +214,19 @@ DATA_SETS = [
             Entry("api /key-results/KR-1/check-ins?limit=100", rows=0),
             Entry("api /initiatives?limit=100", rows=0),
             Entry("api /dependencies?limit=100", rows=0),
+        ),
+    ),
+    DataSet(
+        "notifications",
+        5,
+        notifications,
+        (
+            Entry("/notifications/"),
+            Entry("/notifications/?unread=1&page=2"),
+            Entry("/notifications/preferences/"),
+            Entry("api /notifications?limit=100", rows=0),
+            Entry("api /notifications/preferences"),
+            Entry("api /follows?limit=100", rows=0),
         ),
     ),
     DataSet("teams", 5, teams, (Entry("api /teams?limit=100", "viewer", rows=3),)),
