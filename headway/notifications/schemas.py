@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator
 
-from headway.api_schemas import InputSchema, OutSchema, RefKey, page_schema
+from headway.api_schemas import InputSchema, OutSchema, RefKey, json_number, page_schema
 
 
 class NotificationOut(OutSchema):
@@ -40,7 +41,12 @@ class MarkedOut(OutSchema):
     marked: int
 
 
-Hour = Annotated[int, Field(strict=True, ge=0, le=23, description="An hour of the day, 0 to 23.")]
+# Field(...) before the validator, so that minimum and maximum reach the OpenAPI schema.
+Hour = Annotated[
+    int,
+    Field(ge=0, le=23, description="An hour of the day, 0 to 23."),
+    BeforeValidator(json_number),
+]
 Switch = Annotated[bool | None, Field(strict=True)]
 
 
@@ -77,7 +83,7 @@ class PreferencesIn(InputSchema):
     its settings; leaving out `quiet_hours` keeps them too."""
 
     kinds: dict[str, ChannelsIO] = Field(default_factory=dict, max_length=64)
-    quiet_hours: QuietHoursIO | Literal["keep"] | None = "keep"
+    quiet_hours: QuietHoursIO | None = None
 
 
 class FollowIn(InputSchema):

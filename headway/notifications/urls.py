@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from headway.notifications import views
 
@@ -10,5 +10,9 @@ urlpatterns = [
     path("read-all/", views.mark_all_read, name="read-all"),
     path("preferences/", views.preferences, name="preferences"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
-    path("follow/<str:subject_type>/<str:key>/", views.toggle_follow, name="follow"),
+    re_path(
+        r"^follow/(?P<subject_type>objective|key_result|kpi|team)/(?P<key>[^/]+)/$",
+        views.toggle_follow,
+        name="follow",
+    ),
 ]

@@ -17,7 +17,9 @@ from playwright.sync_api import expect
 from headway.accounts import actions
 from headway.accounts.models import Membership, User, Workspace
 from headway.core.timeutil import today_in
+from headway.events.models import DomainEvent
 from headway.kpis.models import KPI, KPIValue
+from headway.notifications.models import Notification
 from headway.okrs.models import CheckIn, Cycle, Initiative, KeyResult, Objective
 from headway.teams.models import Team
 from tests.e2e.conftest import PASSWORD
@@ -69,6 +71,15 @@ def make_it_awkward() -> dict[str, str]:
     team.save()
     olivia = Membership.objects.get(workspace=workspace, user__username="olivia")
     actions.create_token(olivia, actor=olivia, name=LONG[:100], via="test")
+    event = DomainEvent.objects.create(
+        workspace=workspace, kind="key_result.milestone", at=timezone.now(),
+        subject_type="key_result", subject_id=kr.pk, subject_key=kr.key, title=LONG,
+        objective=objective, data={"milestone": 50}, fanned_out=True,
+    )  # fmt: skip
+    Notification.objects.create(
+        workspace=workspace, recipient=olivia.user, event=event, reason="follower",
+        created=event.at, email_error=LONG[:500], email_attempts=4,
+    )  # fmt: skip
     for n in range(80):  # 80 people with long names
         user = User.objects.create(username=f"person{n:02d}", first_name=LONG[:150])
         Membership.objects.create(user=user, workspace=workspace, role="member")
@@ -105,6 +116,8 @@ def pages(keys: dict[str, str]) -> list[str]:
         "/settings/?q=person",
         "/settings/tokens/",
         "/invitations/",
+        "/notifications/",
+        "/notifications/preferences/",
     ]
     if initiative is not None:
         paths.append(f"/okrs/initiatives/{initiative.key}/edit/")
@@ -167,7 +180,8 @@ def test_the_viewers_pages_fit_too(browser, live_server, width):
     make_it_awkward()
     page = sign_in_at(browser, live_server, "vera", width)
     overflowing = {}
-    for path in ("/", "/okrs/", "/kpis/", "/teams/", "/okrs/review/", "/settings/tokens/"):
+    for path in ("/", "/okrs/", "/kpis/", "/teams/", "/okrs/review/", "/settings/tokens/",
+                 "/notifications/", "/notifications/preferences/"):  # fmt: skip
         page.goto(f"{live_server.url}{path}")
         extra = too_wide(page)
         if extra:

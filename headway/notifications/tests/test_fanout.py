@@ -11,6 +11,7 @@ from django.core import mail
 from headway.core.tests.factories import KeyResultFactory, KPIFactory, ObjectiveFactory
 from headway.domain.events import Kind
 from headway.events.actions import Happened, Subject, record
+from headway.events.models import DomainEvent
 from headway.notifications.delivery import send_due
 from headway.notifications.fanout import fan_out_pending
 from headway.notifications.models import Follow, Notification
@@ -78,7 +79,6 @@ class TestFanOut:
         record(world.workspace.pk, [Happened(Kind.KEY_RESULT_STATUS_CHANGED, kr_subject(kr), data)])
         fan_out_pending()
         send_due()
-        Notification.objects.update()  # nothing pending any more
         assert fan_out_pending() == []
         assert send_due() == 0
         assert len(mail.outbox) == 2
@@ -128,3 +128,27 @@ class TestFanOut:
         fan_out_pending()
         assert send_due() == 1
         assert mail.outbox[0].to == ["max@example.com"]
+
+
+class TestTwoWorkers:
+    def test_an_event_fanned_out_again_adds_no_row_and_sends_nothing_twice(self, world, kr):
+        """What a second worker that read the same event before the first committed does:
+        its rows conflict with the first's and are dropped; the e-mails are claimed once."""
+        data = {"from": "on_track", "to": "off_track", "worsened": True}
+        record(world.workspace.pk, [Happened(Kind.KEY_RESULT_STATUS_CHANGED, kr_subject(kr), data)])
+        fan_out_pending()
+        assert send_due() == 2
+        DomainEvent.objects.update(fanned_out=False)
+        assert len(fan_out_pending()) == 1
+        assert Notification.objects.count() == 2
+        assert send_due() == 0
+        assert len(mail.outbox) == 2
+
+    def test_a_run_is_bounded_and_the_next_carries_on(self, world, kr):
+        subject = kr_subject(kr)
+        record(world.workspace.pk, [
+            Happened(Kind.KEY_RESULT_MILESTONE, subject, {"milestone": m}) for m in range(5)
+        ])  # fmt: skip
+        assert len(fan_out_pending(max_chunks=0)) == 0
+        assert len(fan_out_pending()) == 5
+        assert not DomainEvent.objects.filter(fanned_out=False).exists()
