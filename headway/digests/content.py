@@ -101,7 +101,11 @@ def weekly(membership: Membership, now: datetime) -> Weekly | None:
         )
         team_rhythm = rhythm_of(team_krs, tz=tz, now=now)
         missed, missed_total = team_rhythm.missed, team_rhythm.missed_total
-        worse = worsened(visible_events(membership).filter(team_id__in=led), now=now)
+        found = worsened(visible_events(membership).filter(team_id__in=led), now=now)
+        worse = {
+            "rows": [{"event": e, "said": sentence(e), "path": path_of(e)} for e in found["rows"]],
+            "total": found["total"],
+        }
     digest = Weekly(
         membership=membership,
         day=day,

@@ -18,6 +18,7 @@ from huey.contrib.djhuey import HUEY
 
 from headway.accounts.models import Membership
 from headway.core.tests.factories import (
+    CheckInFactory,
     KeyResultFactory,
     KPIFactory,
     KPIValueFactory,
@@ -59,6 +60,20 @@ class TestWeeklyDigest:
         assert "LCP under 2s" in text
         assert "due for a check-in" in text
         assert "NOT CHECKED IN THIS WEEK IN YOUR TEAMS: 1" in to("lea@example.com")[0].body
+
+    def test_a_lead_hears_of_blockers_and_key_results_that_worsened(self, world, web_objective):
+        kr = web_objective.key_results.get()
+        CheckInFactory(
+            key_result=kr, at=date(2026, 2, 10), value=5, blockers="Help needed. The CDN"
+        )
+        send_digests(MONDAY)
+        text = to("lea@example.com")[0].body
+        assert (
+            "OPEN BLOCKERS IN YOUR TEAMS: 1\n- Help requested: LCP under 2s: Help needed. The CDN"
+            in text
+        )
+        assert "WORSENED IN YOUR TEAMS THIS WEEK: 1\n- LCP under 2s: Status changed from" in text
+        assert "Check-in streak" not in text  # Lea answers for no key result
 
     def test_a_second_run_sends_nothing_new(self, world, web_objective):
         send_digests(MONDAY)
