@@ -7,6 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from headway.domain.blockers import HELP_PREFIX
 from headway.domain.events import Kind
 from headway.events.models import DomainEvent
 
@@ -42,7 +43,8 @@ def sentence(event: DomainEvent) -> str:
     if kind == Kind.CHECK_IN_LOW_CONFIDENCE:
         return f"Checked in with a confidence of {data.get('confidence')} out of 10."
     if kind == Kind.CHECK_IN_HELP_REQUESTED:
-        return f"Help requested: {data.get('blockers', '')}".strip()
+        asked = str(data.get("blockers", "")).strip().removeprefix(HELP_PREFIX).strip()
+        return f"Help requested: {asked}" if asked else "Help requested."
     if kind == Kind.CHECK_IN_OVERDUE:
         second = " (second reminder)" if data.get("reminder") == 2 else ""
         return f"No check-in yet this week ({data.get('week')}){second}."

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from headway.core.tests.factories import KeyResultFactory, KPIFactory, ObjectiveFactory
 from headway.domain.events import Kind
@@ -152,3 +154,29 @@ class TestTwoWorkers:
         assert len(fan_out_pending(max_chunks=0)) == 0
         assert len(fan_out_pending()) == 5
         assert not DomainEvent.objects.filter(fanned_out=False).exists()
+
+
+class TestQueryCount:
+    def test_a_chunk_reads_in_the_same_queries_at_n_and_10_n_events(self, world):
+        def measure(n: int) -> int:
+            happened = []
+            for _ in range(n):
+                objective = ObjectiveFactory(
+                    workspace=world.workspace, cycle=world.cycle, team=world.web,
+                    owner=world.user("member"),
+                )  # fmt: skip
+                kr = KeyResultFactory(objective=objective, owner=world.user("member"))
+                Follow.objects.create(workspace=world.workspace, user=world.user("viewer"),
+                                      objective=objective)  # fmt: skip
+                data = {"from": "on_track", "to": "off_track", "worsened": True}
+                happened.append(Happened(Kind.KEY_RESULT_STATUS_CHANGED, kr_subject(kr), data))
+            record(world.workspace.pk, happened)
+            with CaptureQueriesContext(connection) as queries:
+                assert len(fan_out_pending()) == n
+            # The rows' INSERT goes in batches on SQLite (its limit of parameters a query):
+            # the reads and the marking are what must not grow with the events.
+            return sum(not q["sql"].startswith("INSERT") for q in queries.captured_queries)
+
+        measure(1)  # the first transaction of a test opens its savepoint outside the capture
+        assert measure(3) == measure(30)
+        assert Notification.objects.count() == 34 * 3  # max, lea (lead above), vic (follower)

@@ -153,7 +153,7 @@ class TestRealWrites:
                             blockers="Help needed. The CDN contract is stuck")  # fmt: skip
         assert inbox()["check_in.help_requested"] == {"ada", "vic"}
         assert mailed() == {"ada", "vic"}
-        assert "The CDN contract is stuck" in mail.outbox[0].body
+        assert "Help requested: The CDN contract is stuck" in mail.outbox[0].body
 
     def test_a_kpi_value_that_turns_it_red_emails_its_owner_once(
         self, world, setting, django_capture_on_commit_callbacks

@@ -40,6 +40,11 @@ class TestInbox:
         assert f'id="notification-{mine.pk}"' in page
         assert 'href="/kpis/mrr/"' in page
 
+    def test_nothing_unread_shows_no_count(self, world):
+        page = signed_in(world, "member").get("/kpis/").content.decode()
+        assert 'href="/notifications/"' in page
+        assert "unread" not in page
+
     def test_the_header_caps_its_count(self, world):
         for _ in range(100):
             notify(world, world.user("member"))
