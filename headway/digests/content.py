@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 
 from headway import access
 from headway.accounts.models import Membership
+from headway.domain.blockers import HELP_PREFIX
 from headway.domain.digests import Change, kpi_change, previous_month
 from headway.domain.events import Kind
 from headway.domain.policy import Action
@@ -112,7 +113,7 @@ def weekly(membership: Membership, now: datetime) -> Weekly | None:
         **moved(membership, now),
         due=first_rows(due_for_check_in(membership, cycles, day) if checks_in else []),
         kpis=needs_attention(access.kpis_for(membership).filter(owner=membership.user), day),
-        blockers=first_rows(led_blockers(membership, cycles)),
+        blockers=first_rows([blocker(row) for row in led_blockers(membership, cycles)]),
         missed=missed,
         missed_total=missed_total,
         worsened=worse,
@@ -122,6 +123,13 @@ def weekly(membership: Membership, now: datetime) -> Weekly | None:
         leads=bool(led),
     )
     return None if digest.is_empty() else digest
+
+
+def blocker(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of open_blockers with what it says (a help request without its prefix: the
+    digest says "Help requested")."""
+    said = row["check_in"].blockers.strip()
+    return {**row, "said": said.removeprefix(HELP_PREFIX).strip() if row["help"] else said}
 
 
 def visible_events(membership: Membership) -> QuerySet[DomainEvent]:
