@@ -20,6 +20,7 @@ from headway.domain.events import Kind
 from headway.events.actions import Happened, Subject, record
 from headway.kpis.actions import ValueIn, record_kpi_values
 from headway.notifications.models import Follow, Notification
+from headway.notifications.tasks import sweep
 from headway.okrs.actions import close_cycle, record_check_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_quarter")]
@@ -186,3 +187,16 @@ class TestRealWrites:
         with django_capture_on_commit_callbacks(execute=True):
             record(world.workspace.pk, [Happened(Kind.KEY_RESULT_MILESTONE, subject, {})])
         assert "sam" not in inbox()["key_result.milestone"]
+
+
+@pytest.mark.usefixtures("immediate")
+def test_the_minute_sweep_fans_out_what_the_queue_lost(world, setting):
+    objective, kr, _ = setting
+    subject = okr_subject("key_result", objective, kr)
+    record(world.workspace.pk, [Happened(Kind.CHECK_IN_HELP_REQUESTED, subject, {})])
+    assert inbox() == {}  # the commit's signal never came (a lost queue, a crash)
+    sweep()
+    assert inbox() == {"check_in.help_requested": TEAM}
+    assert mailed() == TEAM
+    sweep()
+    assert len(mail.outbox) == 3
