@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "headway.events",
     "headway.webhooks",
     "headway.notifications",
+    "headway.digests",
     "headway.plans",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("teams/", include("headway.teams.urls")),
     path("settings/webhooks/", include("headway.webhooks.urls")),
     path("notifications/", include("headway.notifications.urls")),
+    path("digests/", include("headway.digests.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

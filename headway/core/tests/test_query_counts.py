@@ -190,6 +190,8 @@ DATA_SETS = [
             Entry("/teams/pick/people/?q=a"),
             Entry("/teams/pick/teams/?q=e"),
             Entry("/kpis/pick/kpis/?q=k"),
+            Entry("/digests/"),
+            Entry("/digests/", "lead"),
             Entry("api /me"),
             Entry("api /cycles?limit=100"),
             Entry("api /cycles/2026-q1"),
