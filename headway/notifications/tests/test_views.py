@@ -94,6 +94,7 @@ class TestPreferencesPage:
         page = client.get("/notifications/preferences/").content.decode()
         assert 'name="kpi.stale:in_app" checked' in page
         assert 'name="digest.weekly:in_app"' not in page
+        assert 'href="/digests/"' in page  # each digest as it would be sent now
         form = {"kpi.stale:email": "on", "quiet_start": "22", "quiet_end": "7"}
         assert client.post("/notifications/preferences/", form).status_code == 302
         member = world.user("member")
