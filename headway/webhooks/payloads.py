@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
 
 from headway.domain.events import Kind
 from headway.domain.webhooks import TEST_KIND, Format
 from headway.events.models import DomainEvent
+from headway.notifications.messages import path_of
 
 KINDS = frozenset(kind.value for kind in Kind)
 
@@ -21,19 +21,8 @@ def iso(when: datetime) -> str:
 
 
 def link_to(event: DomainEvent) -> str:
-    """The page that shows the event's subject: a KPI's own page, a cycle's review, else the
-    objective the subject belongs to (a key result, an initiative, a dependency)."""
-    if event.subject_type == "kpi":
-        path = reverse("kpis:detail", args=[event.subject_key])
-    elif event.subject_type == "cycle":
-        path = reverse("okrs:review-cycle", args=[event.subject_key])
-    elif event.subject_type == "objective":
-        path = reverse("okrs:objective", args=[event.subject_key])
-    elif event.objective is not None:
-        path = reverse("okrs:objective", args=[event.objective.key])
-    else:
-        path = "/"
-    return settings.BASE_URL + path
+    """The page that shows the event's subject, as the inbox links it."""
+    return settings.BASE_URL + path_of(event)
 
 
 def event_payload(event: DomainEvent, workspace_key: str) -> dict[str, Any]:
