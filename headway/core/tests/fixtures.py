@@ -104,6 +104,16 @@ def module_transaction(django_db_setup: None, django_db_blocker: Any) -> Iterato
 
 
 @pytest.fixture
+def immediate() -> Iterator[None]:
+    """Huey's immediate mode: a queued job runs at once, in the process (in-memory queue)."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = False
+
+
+@pytest.fixture
 def mid_quarter(time_machine: Any) -> None:
     """The clock stands at noon on 15 February 2026, half-way through the world's Q1 cycle."""
     time_machine.move_to(datetime(2026, 2, 15, 12, tzinfo=UTC), tick=False)

@@ -1,1 +1,1 @@
-from headway.digests.tests.fixtures import immediate, web_objective  # noqa: F401
+from headway.digests.tests.fixtures import web_objective  # noqa: F401

@@ -5,20 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from huey.contrib.djhuey import HUEY
 
 from headway.core.tests.factories import CheckInFactory, KeyResultFactory, ObjectiveFactory
 
 # Monday 16 February 2026 (week 8); the world's workspace checks in on Mondays at 10:00 UTC,
 # so its weekly digest is due from 08:00.
 MONDAY = datetime(2026, 2, 16, 8, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def immediate():
-    HUEY.immediate = True
-    yield
-    HUEY.immediate = False
 
 
 @pytest.fixture

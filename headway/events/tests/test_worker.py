@@ -15,14 +15,6 @@ from headway.events.models import DomainEvent
 from headway.events.tasks import SCAN_SCHEDULE, scan_dates
 
 
-@pytest.fixture
-def immediate():
-    """Huey's immediate mode: a queued job runs at once, in the process (in-memory queue)."""
-    HUEY.immediate = True
-    yield
-    HUEY.immediate = False
-
-
 def due_at(*moment: int) -> set[str]:
     return {task.name for task in HUEY.read_periodic(datetime(*moment))}
 

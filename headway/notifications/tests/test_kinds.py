@@ -8,7 +8,6 @@ from datetime import date
 
 import pytest
 from django.core import mail
-from huey.contrib.djhuey import HUEY
 
 from headway.core.tests.factories import (
     KeyResultFactory,
@@ -24,13 +23,6 @@ from headway.notifications.tasks import sweep
 from headway.okrs.actions import close_cycle, record_check_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_quarter")]
-
-
-@pytest.fixture
-def immediate():
-    HUEY.immediate = True
-    yield
-    HUEY.immediate = False
 
 
 @pytest.fixture

@@ -398,16 +398,6 @@ class TestLateCommits:
         assert actions.dispatch() == 1
 
 
-@pytest.fixture
-def immediate():
-    """Huey's immediate mode: a queued job runs at once, in the process."""
-    from huey.contrib.djhuey import HUEY
-
-    HUEY.immediate = True
-    yield
-    HUEY.immediate = False
-
-
 def test_a_committed_event_reaches_the_receiver_through_the_queue(
     world, hook_for, immediate, django_capture_on_commit_callbacks
 ) -> None:
