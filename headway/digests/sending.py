@@ -282,3 +282,16 @@ def preview(membership: Membership, now: datetime) -> list[tuple[str, Message | 
                 )
             )
     return found
+
+
+RECENT = 5  # the sends the preview page lists
+
+
+def recent_sends(membership: Membership) -> list[DigestSend]:
+    """The person's latest digests that had something to say: sent, waiting, or failed with
+    the error (so a failing mail server shows where the person looks for their digests)."""
+    return list(
+        DigestSend.objects.filter(
+            workspace_id=membership.workspace_id, user_id=membership.user_id, empty=False
+        ).order_by("-created", "-id")[:RECENT]
+    )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from django.core import mail
 
 from headway.core.tests.fixtures import signed_in
 from headway.digests.models import DigestSend
+from headway.digests.sending import send_digests
+from headway.digests.tests.fixtures import MONDAY
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +34,23 @@ class TestDigestPreview:
         page = signed_in(world, "lead").get("/digests/").content.decode()
         assert "Not checked in this week in your teams: 1" in page
         assert "due for a check-in" not in page
+
+    def test_it_shows_a_digest_that_could_not_be_sent_to_its_person_only(
+        self, world, web_objective
+    ):
+        down = mock.Mock(side_effect=OSError("mail server down"))
+        with mock.patch.object(mail.EmailMultiAlternatives, "send", down):
+            send_digests(MONDAY)
+        assert down.called
+        page = signed_in(world, "member").get("/digests/").content.decode()
+        assert "not sent: OSError: mail server down" in page
+        assert "mail server down" not in signed_in(world, "admin").get("/digests/").content.decode()
+
+    def test_it_lists_a_sent_digest(self, world, web_objective):
+        send_digests(MONDAY)
+        page = signed_in(world, "member").get("/digests/").content.decode()
+        assert "Last sent" in page
+        assert "sent 16 Feb 2026" in page
 
     def test_it_needs_a_sign_in(self, client):
         response = client.get("/digests/")
