@@ -9,6 +9,7 @@ Huey's `run_huey` is accepted, e.g. `--workers 4`, `--no-periodic`.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.management.base import CommandError
@@ -27,4 +28,7 @@ class Command(run_huey.Command):  # type: ignore[misc]  # huey ships no type hin
             )
         storage = type(HUEY.storage).__name__
         self.stdout.write(f"Headway worker: queue {HUEY.name!r} in {storage}")
+        # The consumer gives Huey's logger a handler of its own: passed on to the root's too,
+        # every line would be printed twice.
+        logging.getLogger("huey").propagate = False
         super().handle(*args, **options)
