@@ -58,3 +58,8 @@ def worsened(before: str | None, after: str | None) -> bool:
         if before in ranks and after in ranks:
             return ranks[after] > ranks[before]
     return False
+
+
+def status_data(before: str, after: str) -> dict[str, object]:
+    """The `data` of a status change (of a key result, an objective or a KPI)."""
+    return {"from": before, "to": after, "worsened": worsened(before, after)}

@@ -34,7 +34,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from headway.accounts.models import Workspace
-from headway.domain.events import CYCLE_ENDING_DAYS, Kind, worsened
+from headway.domain.events import CYCLE_ENDING_DAYS, Kind, status_data
 from headway.domain.kpi import fresh_since
 from headway.domain.rhythm import first_due, local_date, reminder_due, week_label
 from headway.domain.types import Cadence, CycleState, InitiativeStatus
@@ -203,7 +203,7 @@ class Scanner:
                 Happened(
                     kind,
                     subject(by_id[pk]),
-                    {"from": before, "to": after, "worsened": worsened(before, after)},
+                    status_data(before, after),
                     f"{kind.value}:{pk}:{self.today.isoformat()}:{before}>{after}",
                 )
                 for pk, (before, after) in sorted(changes.items())

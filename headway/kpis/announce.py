@@ -5,7 +5,7 @@ has no status to announce; the plan import announces nothing (it restores a stat
 from __future__ import annotations
 
 from headway.core.timeutil import today_in
-from headway.domain.events import Kind, worsened
+from headway.domain.events import Kind, status_data
 from headway.domain.types import KPIStatus
 from headway.events.actions import Happened, Subject, record, status_changes
 from headway.kpis.models import KPI
@@ -28,5 +28,5 @@ def announce_status(kpi: KPI, before: str | None, *, actor_id: int | None) -> No
         return
     was, now = changes[kpi.pk]
     subject = Subject("kpi", kpi.pk, kpi.key, kpi.name, team_id=kpi.team_id, owner_id=kpi.owner_id)
-    data = {"from": was, "to": now, "worsened": worsened(was, now)}
+    data = status_data(was, now)
     record(kpi.workspace_id, [Happened(Kind.KPI_STATUS_CHANGED, subject, data)], actor_id=actor_id)

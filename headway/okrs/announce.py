@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from headway.core.timeutil import today_in
 from headway.domain.blockers import is_help_request
-from headway.domain.events import Kind, milestones_crossed, worsened
+from headway.domain.events import Kind, milestones_crossed, status_data, worsened
 from headway.domain.numbers import dec
 from headway.domain.status import LOW_CONFIDENCE, elapsed_fraction, kr_status, objective_status
 from headway.domain.types import Direction, Status
@@ -254,10 +254,6 @@ def status_event(subject: Subject, before: str, after: str) -> Happened:
         else Kind.OBJECTIVE_STATUS_CHANGED
     )
     return Happened(kind, subject, status_data(before, after))
-
-
-def status_data(before: str, after: str) -> dict[str, object]:
-    return {"from": before, "to": after, "worsened": worsened(before, after)}
 
 
 def elapsed_today(cycle: Cycle) -> Decimal | None:
