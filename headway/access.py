@@ -19,6 +19,7 @@ from headway.core.errors import Forbidden, Invalid, NotFound
 from headway.core.trees import subtree_ids
 from headway.domain.policy import Action, Relation, can_see, may, may_change
 from headway.domain.types import Role, Visibility
+from headway.events.models import DomainEvent
 from headway.kpis.models import KPI
 from headway.notifications.models import Follow, Notification
 from headway.okrs.models import Cycle, Dependency, Initiative, KeyResult, Objective
@@ -271,7 +272,19 @@ def get_cycle(membership: Membership, key: str, action: Action = Action.VIEW) ->
     return access_by_key(membership, Cycle.objects.all(), key, action, what="cycle")
 
 
-# Notifications and follows: a person's own, in their current workspace -----------------------
+# Domain events, notifications and follows ---------------------------------------------------
+
+
+def domain_events_for(membership: Membership) -> QuerySet[DomainEvent]:
+    """The workspace's domain events about objectives the caller may see, or about none (the
+    rule on the joined objective row: no list of every visible objective)."""
+    events = DomainEvent.objects.filter(workspace_id=membership.workspace_id)
+    if seen := visible_objectives_q(membership, "objective__"):  # Q() for an admin
+        events = events.filter(Q(objective__isnull=True) | seen)
+    return events
+
+
+# A person's own notifications and follows, in their current workspace
 
 
 def notifications_for(membership: Membership) -> QuerySet[Notification]:

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from headway import access
 from headway.accounts.models import Membership
@@ -102,7 +102,7 @@ def weekly(membership: Membership, now: datetime) -> Weekly | None:
         )
         team_rhythm = rhythm_of(team_krs, tz=tz, now=now)
         missed, missed_total = team_rhythm.missed, team_rhythm.missed_total
-        found = worsened(visible_events(membership).filter(team_id__in=led), now=now)
+        found = worsened(access.domain_events_for(membership).filter(team_id__in=led), now=now)
         worse = {
             "rows": [{"event": e, "said": sentence(e), "path": path_of(e)} for e in found["rows"]],
             "total": found["total"],
@@ -132,14 +132,6 @@ def blocker(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "said": said.removeprefix(HELP_PREFIX).strip() if row["help"] else said}
 
 
-def visible_events(membership: Membership) -> QuerySet[DomainEvent]:
-    """The workspace's events about objectives the person may see, or about none."""
-    events = DomainEvent.objects.filter(workspace_id=membership.workspace_id)
-    if seen := access.visible_objectives_q(membership, "objective__"):  # Q() for an admin
-        events = events.filter(Q(objective__isnull=True) | seen)
-    return events
-
-
 def moved(membership: Membership, now: datetime) -> dict[str, Any]:
     """The progress and status events of the last MOVED_DAYS days on what the person owns,
     the teams they lead, and what they follow (three queries)."""
@@ -163,7 +155,7 @@ def moved(membership: Membership, now: datetime) -> dict[str, Any]:
         | Q(team_id__in=teams)
     )
     found = (
-        visible_events(membership)
+        access.domain_events_for(membership)
         .filter(
             about, kind__in=[k.value for k in MOVED_KINDS], at__gte=now - timedelta(days=MOVED_DAYS)
         )

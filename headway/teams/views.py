@@ -19,7 +19,6 @@ from headway.core.trees import ancestor_map
 from headway.domain.policy import Action
 from headway.domain.tree import lineage
 from headway.events import streaks
-from headway.events.models import DomainEvent
 from headway.kpis.scoring import kpi_figures
 from headway.okrs.blockers import open_blockers
 from headway.okrs.models import Cycle
@@ -208,9 +207,7 @@ def rhythm_panel(membership: Membership, team: Team) -> dict[str, Any]:
     key_results = access.key_results_for(membership).filter(
         objective__team=team, objective__cycle__in=access.cycles_for(membership).open()
     )
-    events = DomainEvent.objects.filter(workspace_id=membership.workspace_id, team=team).filter(
-        access.visible_objectives_q(membership, "objective__")
-    )
+    events = access.domain_events_for(membership).filter(team=team)
     return {
         "of": streaks.rhythm_of(key_results, tz=membership.workspace.timezone, now=now),
         "worsened": streaks.worsened(events, now=now),
