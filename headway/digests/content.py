@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
@@ -19,6 +18,7 @@ from headway.accounts.models import Membership
 from headway.domain.blockers import HELP_PREFIX
 from headway.domain.digests import Change, kpi_change, previous_month
 from headway.domain.events import Kind
+from headway.domain.numbers import dec
 from headway.domain.policy import Action
 from headway.domain.rhythm import Streak, local_date
 from headway.domain.types import KPIDirection
@@ -224,11 +224,11 @@ def kpi_review(membership: Membership, now: datetime) -> KPIReview | None:
     for kpi in first:
         figures = at_end[kpi.pk]
         change = kpi_change(
-            dec_or_none(before.get(kpi.pk)),
-            dec_or_none(figures.latest_value),
+            dec(before.get(kpi.pk)),
+            dec(figures.latest_value),
             KPIDirection(kpi.direction),
-            low=dec_or_none(kpi.low),
-            high=dec_or_none(kpi.high),
+            low=dec(kpi.low),
+            high=dec(kpi.high),
         )
         rows.append(
             KPIRow(
@@ -237,10 +237,6 @@ def kpi_review(membership: Membership, now: datetime) -> KPIReview | None:
         )
     total = kpis.count()
     return KPIReview(membership, month, rows, total, sum(1 for r in rows if r.stale))
-
-
-def dec_or_none(value: float | None) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
 
 
 # The retrospective reminder ------------------------------------------------------------------

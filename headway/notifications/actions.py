@@ -26,15 +26,14 @@ def mark_read(rows: QuerySet[Notification], *, now: datetime | None = None) -> i
 
 def follow(membership: Membership, subject: Objective | KeyResult | KPI | Team) -> Follow:
     """The caller follows `subject` (already checked visible); following twice is one follow."""
-    field = FIELD[type(subject)]
+    found = following(membership, subject)
+    if found is not None:
+        return found
     lookup = {
         "workspace_id": membership.workspace_id,
         "user_id": membership.user_id,
-        field: subject,
+        FIELD[type(subject)]: subject,
     }
-    found = Follow.objects.filter(**lookup).first()
-    if found is not None:
-        return found
     try:
         with transaction.atomic():
             return Follow.objects.create(**lookup)

@@ -33,7 +33,7 @@ from headway.domain.notify import (
 )
 from headway.domain.types import Role, Visibility
 from headway.events.models import DomainEvent
-from headway.notifications.models import Follow, Notification, QuietHours
+from headway.notifications.models import FOLLOWABLE, Follow, Notification, QuietHours
 from headway.notifications.preferences import overrides_in
 from headway.teams.models import Team
 
@@ -93,7 +93,7 @@ class Facts:
             self.team_members[team_id].add(user_id)
         self.followers: dict[tuple[str, int], set[int]] = defaultdict(set)
         for user_id, *subjects in self.follows(events):
-            for what, pk in zip(("objective", "key_result", "kpi", "team"), subjects, strict=True):
+            for what, pk in zip(FOLLOWABLE, subjects, strict=True):
                 if pk is not None:
                     self.followers[(what, pk)].add(user_id)
 
@@ -110,7 +110,7 @@ class Facts:
             | Q(kpi_id__in=ids("kpi"))
             | Q(team_id__in=teams),
             workspace_id__in={e.workspace_id for e in events},
-        ).values_list("user_id", "objective_id", "key_result_id", "kpi_id", "team_id")
+        ).values_list("user_id", *(f"{what}_id" for what in FOLLOWABLE))
 
     def leads_above(self, team_id: int) -> frozenset[int]:
         found: set[int] = set()
