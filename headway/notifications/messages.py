@@ -64,17 +64,24 @@ def sentence(event: DomainEvent) -> str:
 
 
 def path_of(event: DomainEvent) -> str:
-    """The page of the event's object: an objective's, a KPI's, a cycle's review; a key result,
-    an initiative and a dependency are shown on their objective's page."""
-    if event.subject_type == "objective":
-        return reverse("okrs:objective", args=[event.subject_key])
-    if event.subject_type == "kpi":
-        return reverse("kpis:detail", args=[event.subject_key])
-    if event.subject_type == "cycle":
-        return reverse("okrs:review-cycle", args=[event.subject_key])
-    if event.subject_type == "team":
-        return reverse("teams:detail", args=[event.subject_key])
-    if event.objective is not None:
-        anchor = f"#kr-{event.subject_key}" if event.subject_type == "key_result" else ""
-        return reverse("okrs:objective", args=[event.objective.key]) + anchor
+    """The page of the event's object (see `page`)."""
+    objective_key = event.objective.key if event.objective is not None else None
+    return page(event.subject_type, event.subject_key, objective_key)
+
+
+def page(subject_type: str, key: str, objective_key: str | None) -> str:
+    """The page that shows an object: an objective's, a KPI's, a team's, a cycle's review; a
+    key result (at its anchor), an initiative and a dependency are shown on their objective's
+    page (`objective_key`)."""
+    if subject_type == "objective":
+        return reverse("okrs:objective", args=[key])
+    if subject_type == "kpi":
+        return reverse("kpis:detail", args=[key])
+    if subject_type == "cycle":
+        return reverse("okrs:review-cycle", args=[key])
+    if subject_type == "team":
+        return reverse("teams:detail", args=[key])
+    if objective_key is not None:
+        anchor = f"#kr-{key}" if subject_type == "key_result" else ""
+        return reverse("okrs:objective", args=[objective_key]) + anchor
     return reverse("notifications:inbox")

@@ -9,7 +9,6 @@ from django.core import signing
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -17,14 +16,13 @@ from django.views.decorators.http import require_POST
 from headway import access
 from headway.accounts.models import Workspace
 from headway.domain.notify import Channel, label
-from headway.kpis.models import KPI
 from headway.notifications import actions
 from headway.notifications.forms import PreferencesForm
 from headway.notifications.mailer import read_unsubscribe_token
-from headway.notifications.messages import path_of, sentence
+from headway.notifications.messages import page, path_of, sentence
 from headway.notifications.models import FOLLOWABLE, Notification
 from headway.notifications.preferences import grid, set_preferences, wants
-from headway.okrs.models import KeyResult, Objective
+from headway.okrs.models import KeyResult
 from headway.pages.htmx import render_page_or_partial
 from headway.pages.http import AuthenticatedRequest
 from headway.pages.middleware import member_required
@@ -150,15 +148,6 @@ def toggle_follow(request: AuthenticatedRequest, subject_type: str, key: str) ->
     context = {"subject_type": subject_type, "key": key, "following": found is None}
     if request.htmx:
         return render(request, "notifications/_follow.html", context)
-    return redirect(page_of(subject))
-
-
-def page_of(subject: access.Followable) -> str:
-    """The page a Follow button sits on (a key result's is its objective's)."""
-    if isinstance(subject, KeyResult):
-        return reverse("okrs:objective", args=[subject.objective.key]) + f"#kr-{subject.key}"
-    if isinstance(subject, Objective):
-        return reverse("okrs:objective", args=[subject.key])
-    if isinstance(subject, KPI):
-        return reverse("kpis:detail", args=[subject.key])
-    return reverse("teams:detail", args=[subject.key])
+    # Back to the page the button sits on (a key result's is its objective's).
+    objective_key = subject.objective.key if isinstance(subject, KeyResult) else None
+    return redirect(page(subject_type, subject.key, objective_key))

@@ -14,10 +14,10 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Max, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook as Signer
 
@@ -37,6 +37,7 @@ from headway.domain.webhooks import (
     webhook_target,
 )
 from headway.events.models import DomainEvent
+from headway.notifications.mailer import absolute
 from headway.webhooks import transport
 from headway.webhooks.models import Delivery, Webhook, new_secret
 from headway.webhooks.payloads import body_for, event_payload, test_payload
@@ -325,7 +326,7 @@ def tell_admins_disabled(webhook: Webhook) -> None:
             f"The webhook to {masked_url(webhook.url)} was disabled.\n\n"
             f"Why: {webhook.disabled_reason}\n\n"
             "Fix the receiver, then enable the webhook again in Settings > Webhooks: "
-            f"{settings.BASE_URL}/settings/webhooks/{webhook.pk}/\n"
+            f"{absolute(reverse('webhooks:detail', args=[webhook.pk]))}\n"
         ),
         from_email=None,
         recipient_list=addresses,

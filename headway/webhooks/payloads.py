@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
+from django.urls import reverse
 
 from headway.domain.events import Kind
 from headway.domain.webhooks import TEST_KIND, Format
 from headway.events.models import DomainEvent
+from headway.notifications.mailer import absolute
 from headway.notifications.messages import path_of
 
 KINDS = frozenset(kind.value for kind in Kind)
@@ -22,7 +23,7 @@ def iso(when: datetime) -> str:
 
 def link_to(event: DomainEvent) -> str:
     """The page that shows the event's subject, as the inbox links it."""
-    return settings.BASE_URL + path_of(event)
+    return absolute(path_of(event))
 
 
 def event_payload(event: DomainEvent, workspace_key: str) -> dict[str, Any]:
@@ -54,7 +55,7 @@ def test_payload(workspace_key: str, at: datetime) -> dict[str, Any]:
             "workspace": workspace_key,
             "subject": None,
             "objective": None,
-            "url": settings.BASE_URL + "/settings/webhooks/",
+            "url": absolute(reverse("webhooks:list")),
             "actor": None,
             "details": {"message": "A test from Headway: this webhook works."},
         },
