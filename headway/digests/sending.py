@@ -24,7 +24,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -40,7 +40,14 @@ from headway.accounts.models import Membership, Workspace
 from headway.digests import content
 from headway.digests.models import DigestSend
 from headway.domain.digests import kpi_review_due, retrospective_due, weekly_due
-from headway.domain.notify import RETRY_DELAYS, Channel, Digest, is_quiet, retry_after
+from headway.domain.notify import (
+    CLAIM_TIMEOUT,
+    RETRY_DELAYS,
+    Channel,
+    Digest,
+    is_quiet,
+    retry_after,
+)
 from headway.domain.rhythm import local_date
 from headway.events.scan import chunks
 from headway.kpis.models import KPI
@@ -52,7 +59,6 @@ from headway.teams.models import Team
 
 logger = logging.getLogger(__name__)
 
-CLAIM_TIMEOUT = timedelta(minutes=10)
 CHUNK = 200  # people whose rows are created together
 
 

@@ -242,6 +242,9 @@ def send_at(now: datetime, tz_name: str, start: int | None, end: int | None) -> 
 # Retries -------------------------------------------------------------------------------------
 
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30))
+# An e-mail (a notification's, a digest's) is claimed before it is sent; a claim older than this
+# belongs to a worker that died, and is taken again.
+CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
 def retry_after(attempts: int) -> timedelta | None:

@@ -11,21 +11,20 @@ once the retries are spent, the error stays on the person's inbox entry.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from html import escape
 
 from django.db.models import Q
 from django.utils import timezone
 
 from headway.domain.events import Kind
-from headway.domain.notify import retry_after
+from headway.domain.notify import CLAIM_TIMEOUT, retry_after
 from headway.notifications.mailer import absolute, send_email
 from headway.notifications.messages import path_of, sentence
 from headway.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
-CLAIM_TIMEOUT = timedelta(minutes=10)
 BATCH = 200  # e-mails one run sends at most; the next run (a minute later) sends the rest
 
 
