@@ -32,9 +32,10 @@ from headway.digests.sending import send_digests
 from headway.digests.tasks import send
 from headway.digests.tests.fixtures import MONDAY
 from headway.domain.events import Kind
-from headway.events.actions import Happened, Subject, record
+from headway.events.actions import Happened, record
 from headway.notifications.models import Follow
 from headway.notifications.preferences import set_preferences, set_quiet_hours
+from headway.okrs.announce import objective_subject
 
 pytestmark = pytest.mark.django_db
 
@@ -112,15 +113,7 @@ class TestWeeklyDigest:
         Follow.objects.create(
             workspace=world.workspace, user=world.user("viewer"), objective=web_objective
         )
-        subject = Subject(
-            "objective",
-            web_objective.pk,
-            web_objective.key,
-            web_objective.title,
-            objective_id=web_objective.pk,
-            team_id=world.web.pk,
-            owner_id=world.user("member").pk,
-        )
+        subject = objective_subject(web_objective)
         record(
             world.workspace.pk,
             [Happened(Kind.OBJECTIVE_MILESTONE, subject, {"milestone": 50}, "m50")],

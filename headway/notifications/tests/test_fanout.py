@@ -18,21 +18,9 @@ from headway.notifications.delivery import send_due
 from headway.notifications.fanout import fan_out_pending
 from headway.notifications.models import Follow, Notification
 from headway.notifications.preferences import set_preferences, set_quiet_hours
+from headway.okrs.announce import kr_subject
 
 pytestmark = pytest.mark.django_db
-
-
-def kr_subject(kr) -> Subject:
-    objective = kr.objective
-    return Subject(
-        "key_result",
-        kr.pk,
-        kr.key,
-        kr.title,
-        objective_id=objective.pk,
-        team_id=objective.team_id,
-        owner_id=kr.owner_id or objective.owner_id,
-    )
 
 
 @pytest.fixture
