@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 PYTEST_ARGS ?=
 PORT ?= 8000
-DEV_ENV := HEADWAY_DEV=1 HEADWAY_DEBUG=true
+DEV_ENV := HEADWAY_DEV=1 HEADWAY_DEBUG=true HEADWAY_BASE_URL=http://127.0.0.1:$(PORT)
 
 .PHONY: run test lint unit e2e bench install install-run clean
 
